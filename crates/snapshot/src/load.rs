@@ -1,0 +1,146 @@
+use std::path::{Path, PathBuf};
+
+use crate::{Snapshot, SCHEMA_VERSION};
+
+/// Why a snapshot file could not be used. The `Display` form names the file, the line and column,
+/// and the field (as a JSON path) so that a hand-edited snapshot can be fixed without guessing.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read the snapshot file: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: invalid snapshot{}: {message}", field_suffix(.field))]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        /// JSON path of the offending field (`targets[0].network_configuration.subnets`).
+        field: String,
+        message: String,
+    },
+    #[error(
+        "{path}: unsupported snapshot schema_version {found} (this fargate-doctor reads version {expected}); \
+         re-collect it with this version or upgrade fargate-doctor"
+    )]
+    Version {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+}
+
+fn field_suffix(field: &str) -> String {
+    if field.is_empty() || field == "." {
+        String::new()
+    } else {
+        format!(" at field `{field}`")
+    }
+}
+
+/// Reads and validates a snapshot file.
+pub fn load_file(path: &Path) -> Result<Snapshot, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    load_str(&text, path)
+}
+
+/// Parses and validates snapshot text; `path` is used in error messages only.
+pub fn load_str(text: &str, path: &Path) -> Result<Snapshot, LoadError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let snapshot: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let field = err.path().to_string();
+        let inner = err.into_inner();
+        LoadError::Invalid {
+            path: path.to_path_buf(),
+            line: inner.line(),
+            column: inner.column(),
+            field,
+            message: strip_position(&inner.to_string()),
+        }
+    })?;
+    // Trailing garbage after the document.
+    de.end().map_err(|inner| LoadError::Invalid {
+        path: path.to_path_buf(),
+        line: inner.line(),
+        column: inner.column(),
+        field: String::new(),
+        message: strip_position(&inner.to_string()),
+    })?;
+    if snapshot.schema_version != SCHEMA_VERSION {
+        return Err(LoadError::Version {
+            path: path.to_path_buf(),
+            found: snapshot.schema_version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    Ok(snapshot)
+}
+
+/// serde_json appends " at line L column C" to its messages; we print the position up front.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        load_str(text, Path::new("snap.json"))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn wrong_type_names_line_column_and_field() {
+        let text = "{\n  \"schema_version\": 1,\n  \"region\": \"us-east-1\",\n  \"targets\": [\n    {\"kind\": \"task\", \"cluster\": \"c\", \"name\": 5}\n  ]\n}";
+        let e = err(text);
+        assert!(e.starts_with("snap.json:5:"), "{e}");
+        assert!(e.contains("targets[0].name"), "{e}");
+        assert!(e.contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn unknown_field_is_rejected_with_its_name() {
+        let e = err(r#"{"schema_version": 1, "region": "r", "targets": [], "netwrok": {}}"#);
+        assert!(e.contains("unknown field `netwrok`"), "{e}");
+    }
+
+    #[test]
+    fn bad_cidr_names_the_field() {
+        let text = r#"{"schema_version": 1, "region": "r", "targets": [],
+          "network": {"subnets": {"subnet-1": {"id": "subnet-1", "vpc_id": "vpc-1",
+             "cidr_block": "10.0.0.0/33", "availability_zone": "r-1a"}}}}"#;
+        let e = err(text);
+        assert!(e.contains("network.subnets.subnet-1.cidr_block"), "{e}");
+        assert!(e.starts_with("snap.json:3:"), "{e}");
+    }
+
+    #[test]
+    fn other_schema_version_is_refused() {
+        let e = err(r#"{"schema_version": 7, "region": "r", "targets": []}"#);
+        assert!(e.contains("schema_version 7"), "{e}");
+    }
+
+    #[test]
+    fn not_json_is_reported_with_position() {
+        let e = err("{\n  \"schema_version\": 1,\n  oops\n}");
+        assert!(e.starts_with("snap.json:3:3"), "{e}");
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut s = Snapshot::new("eu-west-1");
+        s.calls.push(crate::ApiCall::ok("ec2", "DescribeSubnets", None));
+        let text = serde_json::to_string_pretty(&s).unwrap();
+        assert_eq!(load_str(&text, Path::new("x")).unwrap(), s);
+    }
+}

@@ -1,0 +1,609 @@
+use std::collections::BTreeMap;
+
+use ipnet::{IpNet, Ipv4Net};
+use serde::{Deserialize, Serialize};
+
+/// Everything one diagnosis run read, for one Region of one account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// Must equal [`crate::SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The Region the tasks run in (`us-east-1`).
+    pub region: String,
+    /// The account that was read, when known (STS or an ARN).
+    #[serde(default)]
+    pub account_id: Option<String>,
+    /// RFC 3339 time of collection, for the reader's information only.
+    #[serde(default)]
+    pub collected_at: Option<String>,
+    /// What to diagnose: tasks, services, or not-yet-launched (preflight) tasks.
+    pub targets: Vec<Target>,
+    #[serde(default)]
+    pub ecs: EcsData,
+    #[serde(default)]
+    pub network: NetworkData,
+    /// The outcome of every API call the collector made (successes included).
+    #[serde(default)]
+    pub calls: Vec<ApiCall>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Task,
+    Service,
+    Preflight,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Task => "task",
+            TargetKind::Service => "service",
+            TargetKind::Preflight => "preflight",
+        }
+    }
+}
+
+/// One thing to diagnose: a task, a service (the configuration its next task will meet), or a
+/// task about to be launched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub kind: TargetKind,
+    /// Cluster name or ARN as given.
+    pub cluster: String,
+    /// Task ID, service name, or the task definition for a preflight.
+    pub name: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// Task definition ARN (or `family:revision`); its body is in [`EcsData::task_definitions`].
+    /// `None` when the target itself could not be read.
+    #[serde(default)]
+    pub task_definition: Option<String>,
+    /// `LATEST`, `1.4.0`, `1.3.0` …; `None` means the ECS default (`LATEST`).
+    #[serde(default)]
+    pub platform_version: Option<String>,
+    #[serde(default)]
+    pub launch_type: Option<String>,
+    /// The awsvpc configuration the task uses (or will use).
+    #[serde(default)]
+    pub network_configuration: Option<AwsVpcConfiguration>,
+    /// `overrides.executionRoleArn` of a task.
+    #[serde(default)]
+    pub execution_role_override: Option<String>,
+    /// Tasks about to start (service desired count), for free-IP checks.
+    #[serde(default)]
+    pub desired_count: Option<u32>,
+    /// Task: `lastStatus`. Service: `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The availability zone a task was placed in, when known.
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    /// The task ENI, when the task has one.
+    #[serde(default)]
+    pub eni_id: Option<String>,
+    /// The task's private IPv4 address, when it has one.
+    #[serde(default)]
+    pub private_ip: Option<String>,
+    /// The stopped reason of the task, or of the most recent stopped task of a service.
+    #[serde(default)]
+    pub stopped_reason: Option<String>,
+    #[serde(default)]
+    pub stop_code: Option<String>,
+    /// `containers[].reason` of the task.
+    #[serde(default)]
+    pub container_reasons: Vec<ContainerReason>,
+    /// Recent stopped tasks of a service (their reasons), newest first.
+    #[serde(default)]
+    pub stopped_tasks: Vec<StoppedTask>,
+    /// Recent service events, newest first.
+    #[serde(default)]
+    pub events: Vec<ServiceEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsVpcConfiguration {
+    pub subnets: Vec<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// `assignPublicIp == ENABLED`.
+    #[serde(default)]
+    pub assign_public_ip: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerReason {
+    pub container: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoppedTask {
+    pub arn: String,
+    #[serde(default)]
+    pub stopped_reason: Option<String>,
+    #[serde(default)]
+    pub stop_code: Option<String>,
+    #[serde(default)]
+    pub container_reasons: Vec<ContainerReason>,
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceEvent {
+    #[serde(default)]
+    pub created_at: Option<String>,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// ECS
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcsData {
+    /// Keyed by the task definition reference the targets use.
+    #[serde(default)]
+    pub task_definitions: BTreeMap<String, TaskDefinition>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDefinition {
+    #[serde(default)]
+    pub arn: Option<String>,
+    pub family: String,
+    #[serde(default)]
+    pub revision: Option<i32>,
+    #[serde(default)]
+    pub execution_role_arn: Option<String>,
+    #[serde(default)]
+    pub task_role_arn: Option<String>,
+    #[serde(default)]
+    pub network_mode: Option<String>,
+    #[serde(default)]
+    pub requires_compatibilities: Vec<String>,
+    /// Task-level CPU units as ECS stores them (`"256"`, `"1024"`, or `"1 vCPU"`).
+    #[serde(default)]
+    pub cpu: Option<String>,
+    /// Task-level memory as ECS stores it (`"512"`, `"2048"`, or `"2 GB"`).
+    #[serde(default)]
+    pub memory: Option<String>,
+    /// `runtimePlatform.cpuArchitecture` (`X86_64`, `ARM64`); `None` means X86_64.
+    #[serde(default)]
+    pub cpu_architecture: Option<String>,
+    /// `runtimePlatform.operatingSystemFamily` (`LINUX`, `WINDOWS_SERVER_2022_CORE` …).
+    #[serde(default)]
+    pub operating_system_family: Option<String>,
+    /// `ephemeralStorage.sizeInGiB`.
+    #[serde(default)]
+    pub ephemeral_storage_gib: Option<i32>,
+    /// Names of volumes with an `efsVolumeConfiguration`.
+    #[serde(default)]
+    pub efs_volumes: Vec<String>,
+    pub containers: Vec<ContainerDefinition>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerDefinition {
+    pub name: String,
+    pub image: String,
+    #[serde(default)]
+    pub essential: Option<bool>,
+    /// `repositoryCredentials.credentialsParameter` (a Secrets Manager secret ARN or name).
+    #[serde(default)]
+    pub repository_credentials: Option<String>,
+    #[serde(default)]
+    pub secrets: Vec<SecretRef>,
+    #[serde(default)]
+    pub log_configuration: Option<LogConfiguration>,
+    /// `environmentFiles[].value` (S3 object ARNs).
+    #[serde(default)]
+    pub environment_files: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretRef {
+    pub name: String,
+    pub value_from: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfiguration {
+    pub log_driver: String,
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    #[serde(default)]
+    pub secret_options: Vec<SecretRef>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network (EC2)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkData {
+    #[serde(default)]
+    pub availability_zones: BTreeMap<String, AvailabilityZone>,
+    #[serde(default)]
+    pub vpcs: BTreeMap<String, Vpc>,
+    #[serde(default)]
+    pub dhcp_options: BTreeMap<String, DhcpOptions>,
+    #[serde(default)]
+    pub subnets: BTreeMap<String, Subnet>,
+    #[serde(default)]
+    pub route_tables: BTreeMap<String, RouteTable>,
+    #[serde(default)]
+    pub internet_gateways: BTreeMap<String, InternetGateway>,
+    #[serde(default)]
+    pub nat_gateways: BTreeMap<String, NatGateway>,
+    #[serde(default)]
+    pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    #[serde(default)]
+    pub network_interfaces: BTreeMap<String, NetworkInterface>,
+    #[serde(default)]
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+    #[serde(default)]
+    pub network_acls: BTreeMap<String, NetworkAcl>,
+    #[serde(default)]
+    pub prefix_lists: BTreeMap<String, PrefixList>,
+}
+
+/// Keyed by zone name (`us-east-1a`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityZone {
+    pub name: String,
+    /// The zone ID (`use1-az4`): the same physical zone in every account.
+    pub zone_id: String,
+    #[serde(default)]
+    pub zone_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vpc {
+    pub id: String,
+    pub cidr_blocks: Vec<Ipv4Net>,
+    #[serde(default)]
+    pub ipv6_cidr_blocks: Vec<IpNet>,
+    /// `None` when the VPC has no DHCP options set (`default` in some emulators), which means
+    /// AmazonProvidedDNS.
+    #[serde(default)]
+    pub dhcp_options_id: Option<String>,
+    /// `enableDnsSupport`; `None` when DescribeVpcAttribute could not be read.
+    #[serde(default)]
+    pub enable_dns_support: Option<bool>,
+    /// `enableDnsHostnames`; `None` when DescribeVpcAttribute could not be read.
+    #[serde(default)]
+    pub enable_dns_hostnames: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DhcpOptions {
+    pub id: String,
+    /// The `domain-name-servers` values (`AmazonProvidedDNS` or IP addresses).
+    #[serde(default)]
+    pub domain_name_servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subnet {
+    pub id: String,
+    pub vpc_id: String,
+    pub cidr_block: Ipv4Net,
+    pub availability_zone: String,
+    #[serde(default)]
+    pub availability_zone_id: Option<String>,
+    #[serde(default)]
+    pub available_ip_address_count: Option<u32>,
+    #[serde(default)]
+    pub map_public_ip_on_launch: bool,
+    #[serde(default)]
+    pub ipv6_native: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTable {
+    pub id: String,
+    pub vpc_id: String,
+    /// True when this is the VPC's main route table.
+    #[serde(default)]
+    pub main: bool,
+    /// Subnets explicitly associated with this table.
+    #[serde(default)]
+    pub subnet_associations: Vec<String>,
+    pub routes: Vec<Route>,
+}
+
+/// A route's destination: a CIDR or a managed prefix list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RouteDestination {
+    Cidr(IpNet),
+    PrefixList(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub destination: RouteDestination,
+    /// The target ID as AWS gives it: `local`, `igw-…`, `nat-…`, `vpce-…`, `tgw-…`, `pcx-…`,
+    /// `vgw-…`, `eni-…`, `i-…`, `eigw-…`, `lgw-…`, `cagw-…`, or a core network ARN.
+    pub target: String,
+    /// `active` or `blackhole`.
+    #[serde(default = "active")]
+    pub state: String,
+    /// `CreateRouteTable`, `CreateRoute`, `EnableVgwRoutePropagation`.
+    #[serde(default)]
+    pub origin: Option<String>,
+}
+
+fn active() -> String {
+    "active".to_string()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InternetGateway {
+    pub id: String,
+    /// VPCs this gateway is attached to (attachment state `available`/`attached`).
+    #[serde(default)]
+    pub attached_vpcs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NatGateway {
+    pub id: String,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    /// `pending`, `failed`, `available`, `deleting`, `deleted`.
+    pub state: String,
+    /// `public` or `private`; `None` when the API omitted it (AWS's default is `public`).
+    #[serde(default)]
+    pub connectivity_type: Option<String>,
+    #[serde(default)]
+    pub public_ips: Vec<String>,
+    #[serde(default)]
+    pub private_ips: Vec<String>,
+    #[serde(default)]
+    pub failure_message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub vpc_id: String,
+    /// `com.amazonaws.us-east-1.ecr.dkr`.
+    pub service_name: String,
+    /// `Interface`, `Gateway`, `GatewayLoadBalancer`.
+    pub endpoint_type: String,
+    /// `available`, `pending`, `pendingAcceptance`, `rejected`, `failed`, `deleted` …
+    pub state: String,
+    #[serde(default)]
+    pub private_dns_enabled: bool,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub network_interface_ids: Vec<String>,
+    #[serde(default)]
+    pub route_table_ids: Vec<String>,
+    /// The endpoint policy document (JSON text).
+    #[serde(default)]
+    pub policy_document: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkInterface {
+    pub id: String,
+    pub subnet_id: String,
+    #[serde(default)]
+    pub private_ip: Option<String>,
+    #[serde(default)]
+    pub public_ip: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub interface_type: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroup {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub ingress: Vec<SgRule>,
+    #[serde(default)]
+    pub egress: Vec<SgRule>,
+}
+
+/// One security group rule, flattened: one peer per rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SgRule {
+    /// `-1` (all), `tcp`, `udp`, `icmp`, or a protocol number as a string.
+    pub protocol: String,
+    /// Absent for all-traffic rules.
+    #[serde(default)]
+    pub from_port: Option<i32>,
+    #[serde(default)]
+    pub to_port: Option<i32>,
+    pub peer: SgPeer,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `sgr-…`, when known.
+    #[serde(default)]
+    pub rule_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SgPeer {
+    Cidr(IpNet),
+    SecurityGroup(String),
+    PrefixList(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default)]
+    pub subnet_associations: Vec<String>,
+    pub entries: Vec<NaclEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NaclEntry {
+    pub rule_number: i32,
+    pub egress: bool,
+    /// `-1` (all), or a protocol number as a string (`6` TCP, `17` UDP).
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub action: String,
+    pub cidr: IpNet,
+    #[serde(default)]
+    pub port_from: Option<i32>,
+    #[serde(default)]
+    pub port_to: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixList {
+    pub id: String,
+    /// `com.amazonaws.us-east-1.s3` for AWS-managed lists.
+    pub name: String,
+    /// `None` when the entries could not be read.
+    #[serde(default)]
+    pub cidrs: Option<Vec<IpNet>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// API call outcomes
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    Ok,
+    /// AccessDenied / UnauthorizedOperation …
+    Denied,
+    /// Throttling after the SDK's retries.
+    Throttled,
+    /// The thing asked for does not exist (a finding in itself, not a read failure).
+    NotFound,
+    /// Anything else: network, timeout, unparseable response, service error.
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiCall {
+    /// `ec2`, `ecs`, `iam` …
+    pub service: String,
+    /// `DescribeNetworkAcls` …
+    pub operation: String,
+    /// What the call was about (`vpc-0abc`, a cluster, a role ARN), when it was scoped.
+    #[serde(default)]
+    pub scope: Option<String>,
+    pub outcome: CallOutcome,
+    /// The AWS error code (`UnauthorizedOperation`), when there was an error.
+    #[serde(default)]
+    pub error_code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ApiCall {
+    pub fn ok(service: &str, operation: &str, scope: Option<String>) -> Self {
+        ApiCall {
+            service: service.into(),
+            operation: operation.into(),
+            scope,
+            outcome: CallOutcome::Ok,
+            error_code: None,
+            message: None,
+        }
+    }
+
+    /// A one-line reason, for an `unknown` check: "ec2:DescribeNetworkAcls was denied (UnauthorizedOperation)".
+    pub fn describe_failure(&self) -> String {
+        let what = match self.outcome {
+            CallOutcome::Ok => "succeeded",
+            CallOutcome::Denied => "was denied",
+            CallOutcome::Throttled => "was throttled",
+            CallOutcome::NotFound => "found nothing",
+            CallOutcome::Failed => "failed",
+        };
+        let mut s = format!("{}:{} {what}", self.service, self.operation);
+        if let Some(scope) = &self.scope {
+            s.push_str(&format!(" for {scope}"));
+        }
+        match (&self.error_code, &self.message) {
+            (Some(c), Some(m)) => s.push_str(&format!(" ({c}: {m})")),
+            (Some(c), None) => s.push_str(&format!(" ({c})")),
+            (None, Some(m)) => s.push_str(&format!(" ({m})")),
+            (None, None) => {}
+        }
+        s
+    }
+}
+
+impl Snapshot {
+    /// The first recorded failure (denied, throttled, failed) of `service:operation`, if any.
+    /// A check that needs the data of that call says `unknown` with this reason.
+    pub fn call_failure(&self, service: &str, operation: &str) -> Option<&ApiCall> {
+        self.calls.iter().find(|c| {
+            c.service == service
+                && c.operation == operation
+                && matches!(
+                    c.outcome,
+                    CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
+                )
+        })
+    }
+
+    /// A new, empty snapshot for `region`.
+    pub fn new(region: impl Into<String>) -> Self {
+        Snapshot {
+            schema_version: crate::SCHEMA_VERSION,
+            region: region.into(),
+            ..Default::default()
+        }
+    }
+}
