@@ -1,1 +1,267 @@
-fn main() {}
+//! The `fargate-doctor` command line: parses flags, wires collector → snapshot → engine →
+//! renderer, and maps the outcome to the contract's exit codes (0 clean, 1 error finding,
+//! 2 could not diagnose, 3 some check undecided). No diagnosis logic lives here.
+
+mod explain;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fd_collector::{CollectOptions, Request};
+use fd_render::{Format, RenderOptions};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 no error found, 1 at least one error finding, 2 could not diagnose (bad arguments,
+bad snapshot, target not found, AWS unreachable), 3 no error but some check could not be decided.
+
+Examples:
+  fargate-doctor service --cluster prod web
+  fargate-doctor task --cluster prod 0123456789abcdef0123456789abcdef
+  fargate-doctor preflight --cluster prod --task-definition web:42 --subnets subnet-a,subnet-b --security-groups sg-1
+  fargate-doctor diagnose examples/private-no-nat.json
+  fargate-doctor explain NET-ROUTE-NO-DEFAULT";
+
+/// Tells you, with evidence, why an Amazon ECS task on AWS Fargate does not start.
+///
+/// Reads the configuration once (read-only: Describe/List/Get calls only, never a secret value)
+/// and reasons about it the way AWS evaluates it: route tables, gateways, VPC endpoints, DNS,
+/// security groups, network ACLs, task size and platform version.
+#[derive(Parser, Debug)]
+#[command(name = "fargate-doctor", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    aws: AwsFlags,
+    #[command(flatten)]
+    out: OutputFlags,
+}
+
+#[derive(Args, Debug)]
+struct AwsFlags {
+    /// AWS Region (default: AWS_REGION, then the profile's region).
+    #[arg(long, global = true, value_name = "REGION")]
+    region: Option<String>,
+    /// Named profile from the AWS config files (default: AWS_PROFILE).
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>).
+    #[arg(long, global = true, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Also write everything that was read to FILE, for `diagnose` later or for a colleague.
+    #[arg(long, global = true, value_name = "FILE")]
+    save_snapshot: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct OutputFlags {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, global = true, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// No colours (also when NO_COLOR is set or the output is not a terminal).
+    #[arg(long, global = true)]
+    no_color: bool,
+    /// Only the findings' headlines and the summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FormatArg {
+    Human,
+    Json,
+    Markdown,
+    Sarif,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Diagnose one task (pending, running or stopped), using its stopped reason if it has one.
+    Task {
+        /// Cluster name or ARN.
+        #[arg(long)]
+        cluster: String,
+        /// Task ID or ARN.
+        task: String,
+    },
+    /// Diagnose a service: the network, task definition and platform version its next task will
+    /// meet, plus its recent stopped tasks and events.
+    Service {
+        /// Cluster name or ARN.
+        #[arg(long)]
+        cluster: String,
+        /// Service name or ARN.
+        service: String,
+    },
+    /// Check a task that has not been launched yet.
+    Preflight {
+        /// Cluster name or ARN.
+        #[arg(long)]
+        cluster: String,
+        /// Task definition: family, family:revision or ARN.
+        #[arg(long)]
+        task_definition: String,
+        /// Subnet IDs, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        subnets: Vec<String>,
+        /// Security group IDs, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        security_groups: Vec<String>,
+        /// The task will get a public IP (assignPublicIp ENABLED).
+        #[arg(long)]
+        assign_public_ip: bool,
+        /// Fargate platform version (default LATEST).
+        #[arg(long)]
+        platform_version: Option<String>,
+    },
+    /// Diagnose a saved snapshot offline (no AWS access).
+    Diagnose {
+        /// A file written by --save-snapshot.
+        snapshot: PathBuf,
+    },
+    /// List every check: ID, severity, title.
+    Rules,
+    /// Explain one check: what it checks, why it stops a task, how to fix it, links.
+    Explain {
+        /// Check ID, e.g. NET-ROUTE-NO-DEFAULT.
+        id: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(0);
+            }
+            eprintln!("fargate-doctor: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    let started = Instant::now();
+    let (snapshot, elapsed_ms) = match cli.command {
+        Command::Rules => {
+            write_out(&cli.out, &explain::rules(cli.out.format == FormatArg::Json))?;
+            return Ok(0);
+        }
+        Command::Explain { id } => {
+            let Some(check) = fd_engine::checks::find(&id) else {
+                bail!(
+                    "unknown check ID '{id}'{}; `fargate-doctor rules` lists them all",
+                    explain::suggest(&id)
+                        .map(|s| format!(" (did you mean {s}?)"))
+                        .unwrap_or_default()
+                );
+            };
+            write_out(
+                &cli.out,
+                &explain::explain(check, cli.out.format == FormatArg::Json),
+            )?;
+            return Ok(0);
+        }
+        Command::Diagnose { snapshot } => {
+            if cli.aws.save_snapshot.is_some() {
+                bail!("--save-snapshot is for live commands; `diagnose` already reads a snapshot");
+            }
+            let snap = fd_snapshot::load_file(&snapshot)?;
+            (snap, started.elapsed().as_millis() as u64)
+        }
+        Command::Task { cluster, task } => collect(&cli.aws, Request::Task { cluster, task })?,
+        Command::Service { cluster, service } => {
+            collect(&cli.aws, Request::Service { cluster, service })?
+        }
+        Command::Preflight {
+            cluster,
+            task_definition,
+            subnets,
+            security_groups,
+            assign_public_ip,
+            platform_version,
+        } => collect(
+            &cli.aws,
+            Request::Preflight {
+                cluster,
+                task_definition,
+                subnets,
+                security_groups,
+                assign_public_ip,
+                platform_version,
+            },
+        )?,
+    };
+    if let Some(path) = &cli.aws.save_snapshot {
+        let text = serde_json::to_string_pretty(&snapshot)?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
+    }
+    let report = fd_engine::report(&snapshot, elapsed_ms);
+    let format = match cli.out.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Sarif => Format::Sarif,
+    };
+    let color = cli.out.format == FormatArg::Human
+        && !cli.out.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && cli.out.output.is_none()
+        && std::io::stdout().is_terminal();
+    let text = fd_render::render(
+        &report,
+        format,
+        &RenderOptions {
+            color,
+            quiet: cli.out.quiet,
+        },
+    );
+    write_out(&cli.out, &text)?;
+    Ok(report.exit_code())
+}
+
+/// Runs the collector for one request; returns the snapshot and the time it took.
+fn collect(aws: &AwsFlags, request: Request) -> Result<(fd_snapshot::Snapshot, u64)> {
+    let started = Instant::now();
+    let opts = CollectOptions {
+        region: aws.region.clone(),
+        profile: aws.profile.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let snapshot = runtime.block_on(fd_collector::collect(&opts, &[request]))?;
+    Ok((snapshot, started.elapsed().as_millis() as u64))
+}
+
+fn write_out(out: &OutputFlags, text: &str) -> Result<()> {
+    match &out.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write the report to {}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}

@@ -1,1 +1,238 @@
+//! Reads AWS, read-only, into a [`fd_snapshot::Snapshot`]: the only crate of fargate-doctor that
+//! talks to AWS.
+//!
+//! Only `Describe*` / `List*` / `Get*` calls are made. Every call (every page) is recorded in
+//! [`Snapshot::calls`] with its outcome, so the engine can say `unknown` (and why) instead of
+//! `pass` when something could not be read. A failed call never aborts the run, except for
+//! the diagnosis target itself (see [`CollectError`]).
+//!
+//! The phases:
+//! 1. resolve the targets (ECS: DescribeTasks / DescribeServices + stopped tasks /
+//!    DescribeTaskDefinition for a preflight), a few at a time;
+//! 2. concurrently: the task definitions the targets use, and the network around their
+//!    subnets and security groups (EC2, itself mostly concurrent).
+//!
+//! Configuration comes from the standard AWS chain (environment, profile, SSO, IMDS …), so
+//! `AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL[_EC2|_ECS]`, `AWS_MAX_ATTEMPTS` and
+//! `AWS_RETRY_MODE` work as with any AWS tool; [`CollectOptions`] overrides them.
 
+mod calls;
+mod ec2;
+mod ecs;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::SystemTime;
+
+use aws_config::{BehaviorVersion, Region};
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
+use fd_snapshot::{AwsVpcConfiguration, Snapshot, TaskDefinition};
+use futures::stream::{self, StreamExt};
+
+use crate::calls::Recorder;
+use crate::ecs::{Clients, Resolved};
+
+/// How many targets, and how many task definitions, are read at the same time. ECS's read
+/// APIs are rate-limited per account; a handful in flight keeps a `scan` fast without
+/// provoking throttling.
+const CONCURRENCY: usize = 4;
+
+/// Overrides of the standard AWS configuration (the CLI's `--region`, `--profile`,
+/// `--endpoint-url`). `None` leaves the environment / profile setting in force.
+#[derive(Debug, Clone, Default)]
+pub struct CollectOptions {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// One thing to diagnose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// A task, by ID or ARN.
+    Task { cluster: String, task: String },
+    /// A service, by name or ARN.
+    Service { cluster: String, service: String },
+    /// A task not launched yet, with the parameters it would be launched with.
+    Preflight {
+        cluster: String,
+        task_definition: String,
+        subnets: Vec<String>,
+        security_groups: Vec<String>,
+        assign_public_ip: bool,
+        platform_version: Option<String>,
+    },
+}
+
+/// Why no snapshot could be collected at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("no AWS Region: pass --region or set AWS_REGION")]
+    NoRegion,
+    /// The cluster, task, service or (for a preflight) task definition does not exist.
+    #[error("{what} not found")]
+    TargetNotFound { what: String },
+    /// ECS rejected the target reference itself (a malformed task ID or ARN …).
+    #[error("{what} is not valid: {message}")]
+    InvalidTarget { what: String, message: String },
+    /// The AWS endpoint could not be reached at all (connection refused, DNS, TLS, timeout).
+    #[error("cannot reach AWS: {message}")]
+    Unreachable { message: String },
+    /// The SDK could not load credentials to sign requests with.
+    #[error("no usable AWS credentials: {message}")]
+    NoCredentials { message: String },
+}
+
+/// Reads everything needed to diagnose `requests` into one snapshot (one Region).
+pub async fn collect(
+    opts: &CollectOptions,
+    requests: &[Request],
+) -> Result<Snapshot, CollectError> {
+    let config = load_config(opts).await;
+    let region = config
+        .region()
+        .map(|r| r.to_string())
+        .filter(|r| !r.is_empty())
+        .ok_or(CollectError::NoRegion)?;
+    let ecs_client = aws_sdk_ecs::Client::new(&config);
+    let ec2_client = aws_sdk_ec2::Client::new(&config);
+    let rec = Recorder::new();
+    let clients = Clients {
+        ecs: &ecs_client,
+        ec2: &ec2_client,
+        rec: &rec,
+    };
+
+    // Phase 1: the targets, in request order; the first fatal error (in that order) wins.
+    let resolved: Vec<Result<Resolved, CollectError>> = stream::iter(requests)
+        .map(|r| resolve(&clients, r))
+        .buffered(CONCURRENCY)
+        .collect()
+        .await;
+    let resolved = resolved.into_iter().collect::<Result<Vec<_>, _>>()?;
+
+    let mut task_definitions: BTreeMap<String, TaskDefinition> = BTreeMap::new();
+    let mut inputs = ec2::NetworkInputs::default();
+    let mut targets = Vec::with_capacity(resolved.len());
+    for r in resolved {
+        if let (Some(key), Some(td)) = (&r.target.task_definition, r.task_definition) {
+            task_definitions.insert(key.clone(), td);
+        }
+        if let Some(nc) = &r.target.network_configuration {
+            inputs.subnet_ids.extend(nc.subnets.iter().cloned());
+            inputs
+                .security_group_ids
+                .extend(nc.security_groups.iter().cloned());
+        }
+        inputs.subnet_ids.extend(
+            r.target
+                .stopped_tasks
+                .iter()
+                .filter_map(|t| t.subnet_id.clone()),
+        );
+        inputs.network_interfaces.extend(r.network_interfaces);
+        targets.push(r.target);
+    }
+
+    // Phase 2: task definitions and network, concurrently (they do not depend on each other).
+    let wanted: BTreeSet<String> = targets
+        .iter()
+        .filter_map(|t| t.task_definition.clone())
+        .filter(|k| !task_definitions.contains_key(k))
+        .collect();
+    let tds_fut = stream::iter(wanted)
+        .map(|key| {
+            let clients = &clients;
+            async move {
+                let td = ecs::describe_task_definition(clients, &key).await.ok();
+                (key, td)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect::<Vec<_>>();
+    let net_fut = ec2::collect_network(&ec2_client, &rec, &region, inputs);
+    let (tds, network) = futures::join!(tds_fut, net_fut);
+    task_definitions.extend(tds.into_iter().filter_map(|(k, td)| Some((k, td?))));
+
+    let account_id = targets
+        .iter()
+        .filter_map(|t| t.arn.as_deref())
+        .chain(task_definitions.values().filter_map(|td| td.arn.as_deref()))
+        .find_map(ecs::account_of_arn);
+
+    let mut snapshot = Snapshot::new(region);
+    snapshot.account_id = account_id;
+    snapshot.collected_at = DateTime::from(SystemTime::now()).fmt(Format::DateTime).ok();
+    snapshot.targets = targets;
+    snapshot.ecs.task_definitions = task_definitions;
+    snapshot.network = network;
+    snapshot.calls = rec.into_calls();
+    Ok(snapshot)
+}
+
+async fn resolve(clients: &Clients<'_>, request: &Request) -> Result<Resolved, CollectError> {
+    match request {
+        Request::Task { cluster, task } => ecs::resolve_task(clients, cluster, task).await,
+        Request::Service { cluster, service } => {
+            ecs::resolve_service(clients, cluster, service).await
+        }
+        Request::Preflight {
+            cluster,
+            task_definition,
+            subnets,
+            security_groups,
+            assign_public_ip,
+            platform_version,
+        } => {
+            let network = AwsVpcConfiguration {
+                subnets: subnets.clone(),
+                security_groups: security_groups.clone(),
+                assign_public_ip: *assign_public_ip,
+            };
+            ecs::resolve_preflight(
+                clients,
+                cluster,
+                task_definition,
+                network,
+                platform_version.clone(),
+            )
+            .await
+        }
+    }
+}
+
+/// The standard configuration chain with the options' overrides. A pinned behavior version
+/// keeps defaults (retries on, connect timeout) from changing under a shipped binary.
+async fn load_config(opts: &CollectOptions) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::v2026_01_12());
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &opts.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(
+            CollectError::NoRegion.to_string(),
+            "no AWS Region: pass --region or set AWS_REGION"
+        );
+        assert_eq!(
+            CollectError::TargetNotFound {
+                what: "service web in cluster prod".into()
+            }
+            .to_string(),
+            "service web in cluster prod not found"
+        );
+    }
+}

@@ -1,1 +1,63 @@
+//! The fargate-doctor engine: pure and deterministic. Input: a [`fd_snapshot::Snapshot`].
+//! Output: a [`Report`] with findings and the status of every check. No AWS SDK, no I/O.
+//!
+//! Data flows one way: [`context::Cx`] resolves a target (task definition, subnets, security
+//! groups) and evaluates the network path from each subnet to each destination
+//! ([`net::path`]); the [`checks`] read those results and produce findings.
 
+pub mod checks;
+pub mod context;
+pub mod image;
+pub mod net;
+pub mod platform;
+pub mod report;
+
+pub use report::*;
+
+use fd_snapshot::Snapshot;
+
+/// Diagnoses every target of the snapshot.
+pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
+    snapshot
+        .targets
+        .iter()
+        .map(|target| {
+            let cx = context::Cx::new(snapshot, target);
+            let (findings, checks) = checks::run_all(target, &cx);
+            let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
+                Verdict::Fail
+            } else if checks.iter().any(|c| c.status == CheckStatus::Unknown) {
+                Verdict::Incomplete
+            } else {
+                Verdict::Pass
+            };
+            TargetReport {
+                kind: target.kind.as_str().to_string(),
+                cluster: target.cluster.clone(),
+                name: target.name.clone(),
+                arn: target.arn.clone(),
+                platform_version: target.platform_version.clone(),
+                stopped_reason: target.stopped_reason.clone(),
+                verdict,
+                findings,
+                checks,
+            }
+        })
+        .collect()
+}
+
+/// A full report: the targets' diagnoses plus tool identity and collection statistics.
+pub fn report(snapshot: &Snapshot, elapsed_ms: u64) -> Report {
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: Tool {
+            name: "fargate-doctor".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        targets: diagnose(snapshot),
+        stats: Stats {
+            api_calls: snapshot.calls.len() as u64,
+            elapsed_ms,
+        },
+    }
+}

@@ -1,0 +1,361 @@
+//! Running SDK calls and recording every one of them in the snapshot.
+//!
+//! The engine must be able to tell "nothing wrong" from "could not look" (a check whose data
+//! could not be read is `unknown`, never `pass`). So every request the collector makes, and
+//! every page of a paginated request, becomes one [`ApiCall`] with its outcome, whether it
+//! succeeded or not. A failed call never aborts the run here: the caller gets the failure back
+//! and decides (only the diagnosis target itself is fatal, see `lib.rs`).
+
+use std::error::Error as StdError;
+use std::future::Future;
+use std::sync::Mutex;
+
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use fd_snapshot::{ApiCall, CallOutcome};
+
+/// Why a call got no HTTP response at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TransportFailure {
+    /// Connection refused, DNS failure, TLS failure, timeout: the endpoint cannot be reached.
+    Unreachable,
+    /// The SDK could not sign the request: no credentials could be loaded.
+    Credentials,
+}
+
+/// A failed call, already classified and recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct CallFailure {
+    pub outcome: CallOutcome,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    /// Set when the request never got a response.
+    pub transport: Option<TransportFailure>,
+}
+
+impl CallFailure {
+    /// The best one-line description: the AWS message, or else the error code, or else a
+    /// generic text.
+    pub fn detail(&self) -> String {
+        match (&self.code, &self.message) {
+            (Some(c), Some(m)) => format!("{c}: {m}"),
+            (Some(c), None) => c.clone(),
+            (None, Some(m)) => m.clone(),
+            (None, None) => "unknown error".to_string(),
+        }
+    }
+}
+
+/// Collects the [`ApiCall`]s of one run. Shared by reference between concurrent futures; the
+/// lock is only held to push one entry, never across an `.await`.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    calls: Mutex<Vec<ApiCall>>,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn into_calls(self) -> Vec<ApiCall> {
+        self.calls.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn push(&self, call: ApiCall) {
+        // A poisoned lock only means another future panicked while pushing; the Vec is fine.
+        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        calls.push(call);
+    }
+
+    fn record_ok(&self, service: &str, operation: &str, scope: &Option<String>) {
+        self.push(ApiCall::ok(service, operation, scope.clone()));
+    }
+
+    fn record_failure(
+        &self,
+        service: &str,
+        operation: &str,
+        scope: &Option<String>,
+        failure: &CallFailure,
+    ) {
+        self.push(ApiCall {
+            service: service.to_string(),
+            operation: operation.to_string(),
+            scope: scope.clone(),
+            outcome: failure.outcome,
+            error_code: failure.code.clone(),
+            message: failure.message.clone(),
+        });
+    }
+
+    /// Runs one (non-paginated) request and records its outcome.
+    pub async fn call<T, E>(
+        &self,
+        service: &str,
+        operation: &str,
+        scope: Option<String>,
+        request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<T, CallFailure>
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        match request.await {
+            Ok(out) => {
+                self.record_ok(service, operation, &scope);
+                Ok(out)
+            }
+            Err(err) => {
+                let failure = classify_sdk_error(&err);
+                self.record_failure(service, operation, &scope, &failure);
+                Err(failure)
+            }
+        }
+    }
+
+    /// Drains a paginator, recording one call per page. Returns the pages read and, if a page
+    /// failed, that failure (the pages before it are kept: the failure is recorded, so the
+    /// engine knows the data is incomplete).
+    pub async fn pages<T, E>(
+        &self,
+        service: &str,
+        operation: &str,
+        scope: Option<String>,
+        mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+    ) -> (Vec<T>, Option<CallFailure>)
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        let mut pages = Vec::new();
+        while let Some(page) = stream.next().await {
+            match page {
+                Ok(out) => {
+                    self.record_ok(service, operation, &scope);
+                    pages.push(out);
+                }
+                Err(err) => {
+                    let failure = classify_sdk_error(&err);
+                    self.record_failure(service, operation, &scope, &failure);
+                    return (pages, Some(failure));
+                }
+            }
+        }
+        (pages, None)
+    }
+}
+
+/// Classifies any SDK error: service errors by their AWS error code, transport errors by kind.
+pub(crate) fn classify_sdk_error<E>(err: &SdkError<E, HttpResponse>) -> CallFailure
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let full = DisplayErrorContext(err).to_string();
+    match err {
+        SdkError::ServiceError(_) => {
+            let code = err.code().map(str::to_string);
+            let message = err
+                .message()
+                .map(str::to_string)
+                .or_else(|| code.is_none().then(|| full.clone()));
+            CallFailure {
+                outcome: classify_code(code.as_deref(), message.as_deref()),
+                code,
+                message,
+                transport: None,
+            }
+        }
+        SdkError::TimeoutError(_) => transport_failure(TransportFailure::Unreachable, full),
+        SdkError::DispatchFailure(d) => {
+            let kind = if d.is_io() || d.is_timeout() || !mentions_credentials(&full) {
+                TransportFailure::Unreachable
+            } else {
+                TransportFailure::Credentials
+            };
+            transport_failure(kind, full)
+        }
+        // Construction failures (a bad parameter caught client-side) and unparseable responses
+        // (an emulator's HTML error page, a proxy) are plain failures.
+        _ => CallFailure {
+            outcome: CallOutcome::Failed,
+            code: None,
+            message: Some(full),
+            transport: None,
+        },
+    }
+}
+
+fn transport_failure(kind: TransportFailure, message: String) -> CallFailure {
+    CallFailure {
+        outcome: CallOutcome::Failed,
+        code: None,
+        message: Some(message),
+        transport: Some(kind),
+    }
+}
+
+/// Identity resolution failures reach us as a dispatch failure of kind "other" whose text
+/// names the credentials ("failed to load credentials", "no credentials in the provider
+/// chain" …).
+fn mentions_credentials(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("credentials")
+}
+
+/// Error codes that mean the caller lacks a permission.
+const DENIED_CODES: &[&str] = &[
+    "UnauthorizedOperation",
+    "UnauthorizedException",
+    "AuthorizationError",
+];
+
+/// Error codes that mean the SDK gave up retrying a throttled request (cf. aws-runtime's list).
+const THROTTLED_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "BandwidthLimitExceeded",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Maps an AWS error code (and, for ECS's catch-all `ClientException`, the message) to an
+/// outcome.
+pub(crate) fn classify_code(code: Option<&str>, message: Option<&str>) -> CallOutcome {
+    let Some(code) = code else {
+        return CallOutcome::Failed;
+    };
+    if code.starts_with("AccessDenied") || DENIED_CODES.contains(&code) {
+        CallOutcome::Denied
+    } else if THROTTLED_CODES.contains(&code) {
+        CallOutcome::Throttled
+    } else if code.ends_with(".NotFound")
+        || code.ends_with("NotFound")
+        || code.ends_with("NotFoundException")
+        || code == "NoSuchEntity"
+        || (code == "ClientException"
+            && message.is_some_and(|m| m.contains("Unable to describe task definition")))
+    {
+        // EC2 `InvalidSubnetID.NotFound`, ECS `ClusterNotFoundException`,
+        // `ServiceNotFoundException`, and ECS's way of saying a task definition does not exist.
+        CallOutcome::NotFound
+    } else {
+        CallOutcome::Failed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denied_codes() {
+        for code in [
+            "AccessDenied",
+            "AccessDeniedException",
+            "UnauthorizedOperation",
+        ] {
+            assert_eq!(
+                classify_code(Some(code), None),
+                CallOutcome::Denied,
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn throttled_codes() {
+        for code in [
+            "Throttling",
+            "ThrottlingException",
+            "RequestLimitExceeded",
+            "TooManyRequestsException",
+        ] {
+            assert_eq!(
+                classify_code(Some(code), None),
+                CallOutcome::Throttled,
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn not_found_codes() {
+        for code in [
+            "InvalidSubnetID.NotFound",
+            "InvalidGroup.NotFound",
+            "InvalidVpcID.NotFound",
+            "ClusterNotFoundException",
+            "ServiceNotFoundException",
+            "NoSuchEntity",
+        ] {
+            assert_eq!(
+                classify_code(Some(code), None),
+                CallOutcome::NotFound,
+                "{code}"
+            );
+        }
+        assert_eq!(
+            classify_code(
+                Some("ClientException"),
+                Some("Unable to describe task definition.")
+            ),
+            CallOutcome::NotFound
+        );
+    }
+
+    #[test]
+    fn other_codes_fail() {
+        assert_eq!(
+            classify_code(Some("ClientException"), Some("something else")),
+            CallOutcome::Failed
+        );
+        assert_eq!(
+            classify_code(Some("AuthFailure"), None),
+            CallOutcome::Failed
+        );
+        assert_eq!(classify_code(None, Some("boom")), CallOutcome::Failed);
+    }
+
+    #[test]
+    fn failure_detail() {
+        let f = CallFailure {
+            outcome: CallOutcome::Denied,
+            code: Some("AccessDenied".into()),
+            message: Some("no".into()),
+            transport: None,
+        };
+        assert_eq!(f.detail(), "AccessDenied: no");
+    }
+
+    #[test]
+    fn recorder_keeps_order() {
+        let rec = Recorder::new();
+        rec.record_ok("ec2", "DescribeVpcs", &None);
+        rec.record_failure(
+            "ec2",
+            "DescribeNetworkAcls",
+            &Some("vpc-1".into()),
+            &CallFailure {
+                outcome: CallOutcome::Denied,
+                code: Some("UnauthorizedOperation".into()),
+                message: None,
+                transport: None,
+            },
+        );
+        let calls = rec.into_calls();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].outcome, CallOutcome::Ok);
+        assert_eq!(calls[1].outcome, CallOutcome::Denied);
+        assert_eq!(
+            calls[1].error_code.as_deref(),
+            Some("UnauthorizedOperation")
+        );
+    }
+}

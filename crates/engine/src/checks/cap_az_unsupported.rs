@@ -1,0 +1,72 @@
+use super::{ev, Check, Outcome};
+use crate::context::Cx;
+use crate::platform::supported_zones;
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "CAP-AZ-UNSUPPORTED",
+    title: "A subnet is in an Availability Zone where Fargate does not run",
+    severity: Severity::Error,
+    group: "Launch and task definition",
+    what: "Reads each subnet's Availability Zone ID (ec2:DescribeSubnets AvailabilityZoneId, or \
+           ec2:DescribeAvailabilityZones) and compares it with the Fargate zone table shipped with the \
+           tool (zone IDs, not names, because names are shuffled per account). Subnets in Local Zones \
+           or Wavelength Zones also fail.",
+    why: "The scheduler cannot place a task in a zone without Fargate capacity. The service event reads \
+          '(service S) was unable to place a task. Reason: Internal error.' — AWS documents it as 'a \
+          subnet being in an unsupported Availability Zone'. With several subnets the failure is \
+          intermittent: only tasks placed in that subnet fail.",
+    fix: "Remove the subnet from the service and use subnets in supported zones:\n  \
+          aws ecs update-service --cluster C --service S --network-configuration \
+          'awsvpcConfiguration={subnets=[subnet-in-supported-az,...],securityGroups=[sg-1]}'",
+    docs: &[
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AWS_Fargate-Regions.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html",
+    ],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    if cx.subnets.is_empty() {
+        return Outcome::na(cx.network_missing().unwrap_or_else(|| "no subnet".into()));
+    }
+    let table = supported_zones(&cx.snap.region, cx.pv.windows);
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    for s in &cx.subnets {
+        let az = cx.snap.network.availability_zones.get(&s.availability_zone);
+        let zone_id = s.availability_zone_id.clone().or_else(|| az.map(|a| a.zone_id.clone()));
+        if let Some(t) = az.and_then(|a| a.zone_type.as_deref()).filter(|t| *t != "availability-zone") {
+            findings.push(CHECK.finding(
+                format!("{} is in {} ({t}); Fargate runs only in standard Availability Zones.", s.id, s.availability_zone),
+                vec![s.id.clone()],
+                vec![ev(&s.id, format!("AvailabilityZone {} ZoneType {t}", s.availability_zone))],
+                format!("Remove {} from the service's subnets.", s.id),
+            ));
+            continue;
+        }
+        let Some(table) = table else { continue };
+        let Some(zone_id) = zone_id else {
+            unknown = Some(format!("the zone ID of {} ({}) is unknown", s.id, s.availability_zone));
+            continue;
+        };
+        if !table.contains(&zone_id.as_str()) {
+            findings.push(CHECK.finding(
+                format!(
+                    "{} is in {} (zone ID {zone_id}), where Fargate does not run; in {} it runs only in {}.",
+                    s.id,
+                    s.availability_zone,
+                    cx.snap.region,
+                    table.join(", ")
+                ),
+                vec![s.id.clone()],
+                vec![ev(&s.id, format!("AvailabilityZone {} AvailabilityZoneId {zone_id}", s.availability_zone))],
+                format!("Remove {} from the service's subnets and use a subnet in {}.", s.id, table.join(" or ")),
+            ));
+        }
+    }
+    if findings.is_empty() && unknown.is_none() && table.is_none() {
+        return Outcome::pass_because(format!("Fargate runs in every standard zone of {}", cx.snap.region));
+    }
+    Outcome::from_findings(findings, unknown)
+}

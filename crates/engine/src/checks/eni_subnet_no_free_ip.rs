@@ -1,0 +1,53 @@
+use super::{ev, Check, Outcome};
+use crate::context::Cx;
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "ENI-SUBNET-NO-FREE-IP",
+    title: "A task subnet has no free IPv4 address",
+    severity: Severity::Error,
+    group: "Launch and task definition",
+    what: "Reads AvailableIpAddressCount of every task subnet (ec2:DescribeSubnets). Fails at 0; warns \
+           when fewer addresses are free than the service's desired count (a rolling deployment may \
+           need up to twice that).",
+    why: "Every Fargate task takes one ENI and one IPv4 address in its subnet. Without a free address \
+          ECS cannot create the ENI: 'Unexpected EC2 error while attempting to Create Network Interface \
+          ... in subnet', tasks stuck in PROVISIONING, CloudTrail InsufficientFreeAddressesInSubnet.",
+    fix: "Free addresses (delete ENIs in state 'available' that nothing uses), or add larger subnets:\n  \
+          aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=subnet-… Name=status,Values=available",
+    docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/failed-to-start-error.html"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    if cx.subnets.is_empty() {
+        return Outcome::na(cx.network_missing().unwrap_or_else(|| "no subnet".into()));
+    }
+    let wanted = cx.target.desired_count.unwrap_or(1).max(1);
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    for s in &cx.subnets {
+        let Some(free) = s.available_ip_address_count else {
+            unknown = Some(format!("AvailableIpAddressCount of {} is unknown", s.id));
+            continue;
+        };
+        let evidence = vec![ev(&s.id, format!("AvailableIpAddressCount {free}, CidrBlock {}", s.cidr_block))];
+        if free == 0 {
+            findings.push(CHECK.finding(
+                format!("{} ({}) has no free IPv4 address: a task placed there cannot get its network interface.", s.id, s.cidr_block),
+                vec![s.id.clone()],
+                evidence,
+                format!("Release unused ENIs in {} or give the service additional, larger subnets.", s.id),
+            ));
+        } else if free < wanted {
+            findings.push(CHECK.finding_at(
+                Severity::Warning,
+                format!("{} has only {free} free IPv4 address(es) for {wanted} task(s) about to start.", s.id),
+                vec![s.id.clone()],
+                evidence,
+                "Add subnets or use larger ones before scaling or deploying.".into(),
+            ));
+        }
+    }
+    Outcome::from_findings(findings, unknown)
+}

@@ -1,0 +1,192 @@
+//! The checks. One check, one file: each file holds a `pub static CHECK` with its public ID,
+//! title, severity and explanation (what it checks, why it stops a task, how to fix it, links),
+//! and the function that runs it. `explain`, `rules` and the generated docs read from here.
+//!
+//! [`ALL`] is in root-cause order: when several checks fail, findings are reported in this
+//! order (after errors before warnings), so that the thing to fix first comes first.
+
+use fd_snapshot::Target;
+
+use crate::context::Cx;
+use crate::report::{CheckResult, CheckStatus, Evidence, Finding, Severity};
+
+mod support;
+pub use support::*;
+
+mod cap_az_unsupported;
+mod cap_single_az;
+mod eni_config_invalid;
+mod eni_subnet_no_free_ip;
+mod net_dns_custom_dhcp;
+mod net_dns_privatedns_needs_hostnames;
+mod net_dns_vpc_resolution_disabled;
+mod net_nacl_path;
+mod net_nat_in_private_subnet;
+mod net_nat_not_available;
+mod net_public_no_publicip;
+mod net_publicip_no_igw_route;
+mod net_route_blackhole;
+mod net_route_no_default;
+mod net_route_opaque;
+mod net_sg_endpoint_ingress;
+mod net_sg_task_egress;
+mod net_sg_task_egress_s3_prefixlist;
+mod plat_pv_incompatible;
+mod plat_tasksize_invalid;
+mod reg_internet_required;
+mod vpce_ecr_api_missing;
+mod vpce_ecr_dkr_missing;
+mod vpce_logs_missing;
+mod vpce_secretsmanager_missing;
+mod vpce_ssm_missing;
+mod vpce_not_usable;
+mod vpce_private_dns_disabled;
+mod vpce_s3_gateway_missing;
+mod vpce_s3_not_associated;
+
+/// Every check, in root-cause order.
+pub static ALL: &[&Check] = &[
+    &eni_config_invalid::CHECK,
+    &plat_tasksize_invalid::CHECK,
+    &plat_pv_incompatible::CHECK,
+    &cap_az_unsupported::CHECK,
+    &eni_subnet_no_free_ip::CHECK,
+    &net_dns_vpc_resolution_disabled::CHECK,
+    &net_route_blackhole::CHECK,
+    &net_nat_not_available::CHECK,
+    &net_nat_in_private_subnet::CHECK,
+    &net_public_no_publicip::CHECK,
+    &vpce_not_usable::CHECK,
+    &vpce_private_dns_disabled::CHECK,
+    &net_dns_privatedns_needs_hostnames::CHECK,
+    &vpce_s3_not_associated::CHECK,
+    &net_route_no_default::CHECK,
+    &reg_internet_required::CHECK,
+    &vpce_ecr_dkr_missing::CHECK,
+    &vpce_ecr_api_missing::CHECK,
+    &vpce_s3_gateway_missing::CHECK,
+    &vpce_logs_missing::CHECK,
+    &vpce_secretsmanager_missing::CHECK,
+    &vpce_ssm_missing::CHECK,
+    &net_sg_task_egress::CHECK,
+    &net_sg_task_egress_s3_prefixlist::CHECK,
+    &net_sg_endpoint_ingress::CHECK,
+    &net_nacl_path::CHECK,
+    &net_route_opaque::CHECK,
+    &net_publicip_no_igw_route::CHECK,
+    &net_dns_custom_dhcp::CHECK,
+    &cap_single_az::CHECK,
+];
+
+/// A check: its public identity and documentation, and the function that runs it.
+pub struct Check {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Severity of a failure (a check may also report a `warning` finding and status `warn`).
+    pub severity: Severity,
+    /// Section of `checks.md` the check belongs to.
+    pub group: &'static str,
+    /// What it checks, and the AWS fields it reads.
+    pub what: &'static str,
+    /// Why a failure stops a task, and the error text the task shows.
+    pub why: &'static str,
+    /// How to fix it, with an AWS CLI command.
+    pub fix: &'static str,
+    pub docs: &'static [&'static str],
+    pub run: fn(&Cx) -> Outcome,
+}
+
+/// What one check concluded for one target.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: CheckStatus,
+    pub detail: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl Outcome {
+    pub fn pass() -> Self {
+        Outcome { status: CheckStatus::Pass, detail: None, findings: vec![] }
+    }
+    pub fn pass_because(detail: impl Into<String>) -> Self {
+        Outcome { status: CheckStatus::Pass, detail: Some(detail.into()), findings: vec![] }
+    }
+    pub fn na(detail: impl Into<String>) -> Self {
+        Outcome { status: CheckStatus::NotApplicable, detail: Some(detail.into()), findings: vec![] }
+    }
+    pub fn unknown(detail: impl Into<String>) -> Self {
+        Outcome { status: CheckStatus::Unknown, detail: Some(detail.into()), findings: vec![] }
+    }
+    /// From findings: `fail` if any is an error, `warn` if only warnings; with no findings,
+    /// `unknown` if some part could not be decided, else `pass`.
+    pub fn from_findings(findings: Vec<Finding>, unknown: Option<String>) -> Self {
+        let status = if findings.iter().any(|f| f.severity == Severity::Error) {
+            CheckStatus::Fail
+        } else if !findings.is_empty() {
+            CheckStatus::Warn
+        } else if unknown.is_some() {
+            CheckStatus::Unknown
+        } else {
+            CheckStatus::Pass
+        };
+        Outcome { status, detail: unknown, findings }
+    }
+}
+
+impl Check {
+    /// A finding of this check at its own severity.
+    pub fn finding(
+        &self,
+        message: String,
+        resources: Vec<String>,
+        evidence: Vec<Evidence>,
+        remediation: String,
+    ) -> Finding {
+        self.finding_at(self.severity, message, resources, evidence, remediation)
+    }
+
+    pub fn finding_at(
+        &self,
+        severity: Severity,
+        message: String,
+        resources: Vec<String>,
+        evidence: Vec<Evidence>,
+        remediation: String,
+    ) -> Finding {
+        let mut resources_dedup: Vec<String> = Vec::new();
+        for r in resources {
+            if !resources_dedup.contains(&r) {
+                resources_dedup.push(r);
+            }
+        }
+        Finding {
+            id: self.id.to_string(),
+            severity,
+            title: self.title.to_string(),
+            message,
+            resources: resources_dedup,
+            evidence,
+            remediation,
+            docs: self.docs.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+}
+
+/// Looks a check up by ID (case-insensitive).
+pub fn find(id: &str) -> Option<&'static Check> {
+    ALL.iter().copied().find(|c| c.id.eq_ignore_ascii_case(id))
+}
+
+/// Runs every check on one target: findings in root-cause order, and every check's status.
+pub fn run_all(target: &Target, cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
+    let _ = target;
+    let mut findings: Vec<(usize, Finding)> = Vec::new();
+    let mut results = Vec::new();
+    for (i, check) in ALL.iter().enumerate() {
+        let out = (check.run)(cx);
+        results.push(CheckResult { id: check.id.to_string(), status: out.status, detail: out.detail });
+        findings.extend(out.findings.into_iter().map(|f| (i, f)));
+    }
+    findings.sort_by_key(|(i, f)| (f.severity, *i));
+    (findings.into_iter().map(|(_, f)| f).collect(), results)
+}

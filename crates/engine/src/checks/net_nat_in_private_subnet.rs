@@ -1,0 +1,64 @@
+use super::{dest_list, ev, gate_paths, Check, Outcome};
+use crate::context::Cx;
+use crate::net::path::{Eval, Hop, PathEval};
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "NET-NAT-IN-PRIVATE-SUBNET",
+    title: "The NAT gateway sits in a subnet without a route to an internet gateway",
+    severity: Severity::Error,
+    group: "Network path",
+    what: "For each NAT gateway a task subnet routes through, finds the NAT gateway's own subnet and its \
+           route table, and checks that 0.0.0.0/0 goes to an internet gateway attached to the VPC.",
+    why: "A NAT gateway forwards traffic to the internet gateway of its own subnet's route table. Placed \
+          in a private subnet (a common mix-up of the two subnets), it has no way out and every pull \
+          times out, although the task subnet's route table looks correct.",
+    fix: "Re-create the NAT gateway in a public subnet (or add the internet gateway route to its subnet's \
+          table):\n  aws ec2 create-route --route-table-id rtb-of-nat-subnet --destination-cidr-block \
+          0.0.0.0/0 --gateway-id igw-…",
+    docs: &[
+        "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-scenarios.html",
+        "https://repost.aws/knowledge-center/ecs-fargate-tasks-pending-state",
+    ],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    if let Some(o) = gate_paths(cx) {
+        return o;
+    }
+    let mut any = false;
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    for sp in &cx.paths {
+        let via: Vec<&PathEval> = sp
+            .paths
+            .iter()
+            .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Nat { nat: Some(_), .. }))
+            .collect();
+        let Some(Hop::Nat { id, nat: Some(nat), upstream }) = via.first().map(|p| &p.route.hop) else { continue };
+        any = true;
+        match upstream {
+            Eval::Ok => {}
+            Eval::Unknown(why) => unknown = Some(why.clone()),
+            Eval::Issue(detail) => {
+                let nat_rtb = detail.split(' ').next().unwrap_or_default().to_string();
+                findings.push(CHECK.finding(
+                    format!(
+                        "{} sends {} to NAT gateway {id}, but the NAT gateway's subnet {} does not route to an internet gateway: {detail}.",
+                        sp.subnet.id,
+                        dest_list(&via),
+                        nat.subnet_id
+                    ),
+                    vec![id.clone(), nat.subnet_id.clone(), nat_rtb.clone(), sp.subnet.id.clone()],
+                    vec![ev(id, format!("SubnetId {}", nat.subnet_id)), ev(&nat_rtb, detail.clone())],
+                    format!("Add 0.0.0.0/0 -> an internet gateway to {nat_rtb}, or re-create {id} in a public subnet."),
+                ));
+            }
+        }
+    }
+    if !any {
+        return Outcome::na("no task subnet routes a needed destination to a NAT gateway");
+    }
+    Outcome::from_findings(findings, unknown)
+}

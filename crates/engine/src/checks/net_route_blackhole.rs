@@ -1,0 +1,50 @@
+use super::{dest_list, gate_paths, table_evidence, table_id, Check, Outcome};
+use crate::context::Cx;
+use crate::net::path::{Hop, PathEval};
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "NET-ROUTE-BLACKHOLE",
+    title: "The matching route's target is gone",
+    severity: Severity::Error,
+    group: "Network path",
+    what: "For every task subnet and destination, looks at the route that carries the traffic and \
+           fails when its state is blackhole, when it points to a NAT gateway that is deleted or does \
+           not exist, or to an internet gateway that is not attached to the VPC.",
+    why: "A route whose target is gone drops every packet: image pulls and ECR auth time out exactly as \
+          if there were no route. It typically follows a deleted NAT gateway (to save cost) or a \
+          detached internet gateway; the route table still looks right at a glance.",
+    fix: "Replace the route's target with a working gateway:\n  aws ec2 replace-route --route-table-id \
+          rtb-… --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-…",
+    docs: &["https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    if let Some(o) = gate_paths(cx) {
+        return o;
+    }
+    let mut findings = Vec::new();
+    for sp in &cx.paths {
+        let dead: Vec<&PathEval> = sp
+            .paths
+            .iter()
+            .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Blackhole { .. }))
+            .collect();
+        let Some(first) = dead.first() else { continue };
+        let Hop::Blackhole { route, why } = &first.route.hop else { continue };
+        let target = route.split(" -> ").nth(1).unwrap_or("").split(' ').next().unwrap_or("").to_string();
+        findings.push(CHECK.finding(
+            format!(
+                "Route {route} in {} (used by {}) leads nowhere: {why}. Traffic to {} is dropped.",
+                table_id(sp),
+                sp.subnet.id,
+                dest_list(&dead)
+            ),
+            vec![table_id(sp), target, sp.subnet.id.clone()],
+            vec![table_evidence(sp)],
+            format!("Point the route in {} at a working NAT gateway or internet gateway (aws ec2 replace-route), or delete it.", table_id(sp)),
+        ));
+    }
+    Outcome::from_findings(findings, None)
+}

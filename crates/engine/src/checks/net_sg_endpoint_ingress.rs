@@ -1,0 +1,34 @@
+use super::{gate_paths, sg_findings, Check, Outcome};
+use crate::context::Cx;
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "NET-SG-ENDPOINT-INGRESS",
+    title: "An interface endpoint's security groups do not accept TCP 443 from the task",
+    severity: Severity::Error,
+    group: "Network path",
+    what: "For every interface endpoint the task uses, evaluates the ingress rules of the endpoint's \
+           security groups for TCP 443 from the task: a rule referencing one of the task's security \
+           groups, or CIDRs covering the whole task subnet.",
+    why: "The endpoint's network interfaces filter inbound traffic with their own groups. A common trap \
+          is an endpoint created with the VPC's default group, which accepts traffic only from itself: \
+          the task's private DNS lookup succeeds (a 10.x address in 'dial tcp 10.x.x.x:443: i/o \
+          timeout') and the connection then times out.",
+    fix: "aws ec2 authorize-security-group-ingress --group-id sg-of-endpoint --ip-permissions \
+          'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=sg-of-task}]'",
+    docs: &[
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+    ],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    if let Some(o) = gate_paths(cx) {
+        return o;
+    }
+    if !cx.paths.iter().flat_map(|sp| &sp.paths).any(|p| p.via_interface) {
+        return Outcome::na("the task uses no interface endpoint");
+    }
+    sg_findings(&CHECK, cx, |p| p.via_interface, false)
+}

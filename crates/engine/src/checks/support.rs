@@ -1,0 +1,240 @@
+//! Small helpers the checks share: gates (does the check apply, can it be decided) and the
+//! usual evidence lines.
+
+use crate::context::{Cx, SubnetPaths};
+use crate::net::path::PathEval;
+use crate::net::route;
+use crate::report::Evidence;
+
+use super::Outcome;
+
+pub fn ev(resource: impl Into<String>, detail: impl Into<String>) -> Evidence {
+    Evidence {
+        resource: resource.into(),
+        detail: detail.into(),
+    }
+}
+
+/// `Some(outcome)` when the network-path checks cannot run: no task definition or no network.
+pub fn gate_paths(cx: &Cx) -> Option<Outcome> {
+    if let Some(why) = cx.network_missing() {
+        return Some(if cx.netcfg.is_none() {
+            Outcome::na(why)
+        } else {
+            Outcome::unknown(why)
+        });
+    }
+    if let Some(why) = cx.td_missing() {
+        return Some(Outcome::unknown(why));
+    }
+    None
+}
+
+/// The route table a subnet uses, as an ID for `resources` (or `?`).
+pub fn table_id(sp: &SubnetPaths) -> String {
+    sp.table
+        .map(|t| t.table.id.clone())
+        .unwrap_or_else(|| "(no route table)".into())
+}
+
+/// "rtb-1 (explicit association): routes: 10.0.0.0/16 -> local".
+pub fn table_evidence(sp: &SubnetPaths) -> Evidence {
+    match sp.table {
+        Some(t) => ev(
+            t.table.id.clone(),
+            format!(
+                "route table of {} ({}); {}",
+                sp.subnet.id,
+                t.how(),
+                route::describe_routes(t.table)
+            ),
+        ),
+        None => ev(sp.subnet.id.clone(), "no route table found for the subnet"),
+    }
+}
+
+/// "ECR API (api.ecr.us-east-1.amazonaws.com), Logs (…)".
+pub fn dest_list(paths: &[&PathEval]) -> String {
+    let v: Vec<String> = paths.iter().map(|p| p.dest.describe()).collect();
+    v.join(", ")
+}
+
+/// "needed by image … of container web".
+pub fn reasons(paths: &[&PathEval]) -> String {
+    let mut v: Vec<&str> = Vec::new();
+    for p in paths {
+        for r in &p.dest.reasons {
+            if !v.contains(&r.as_str()) {
+                v.push(r);
+            }
+        }
+    }
+    v.join("; ")
+}
+
+/// The VPC endpoints in the subnet's VPC, for evidence ("endpoints: vpce-1 (…ecr.dkr)" or none).
+pub fn endpoints_evidence(cx: &Cx, vpc_id: &str) -> Evidence {
+    let eps: Vec<String> = cx
+        .snap
+        .network
+        .vpc_endpoints
+        .values()
+        .filter(|e| e.vpc_id == vpc_id)
+        .map(|e| format!("{} ({}, {}, {})", e.id, e.service_name, e.endpoint_type, e.state))
+        .collect();
+    ev(
+        vpc_id.to_string(),
+        if eps.is_empty() {
+            "VPC endpoints: none".to_string()
+        } else {
+            format!("VPC endpoints: {}", eps.join(", "))
+        },
+    )
+}
+
+/// Shared body of the VPCE-*-MISSING checks: the destinations of `service` that have neither an
+/// internet path nor an interface endpoint in the VPC.
+pub fn missing_interface_endpoint(
+    check: &super::Check,
+    service: crate::net::dest::Service,
+    cx: &Cx,
+) -> Outcome {
+    use crate::net::path::{EndpointUse, Hop};
+    if let Some(o) = gate_paths(cx) {
+        return o;
+    }
+    if !cx.dests.iter().any(|d| d.service == service) {
+        return Outcome::na(if service == crate::net::dest::Service::EcrApi && cx.pv.legacy {
+            format!(
+                "platform {} fetches the ECR auth token over a Fargate-owned interface, not the task's",
+                cx.pv.label
+            )
+        } else if cx.pv.legacy && matches!(service, crate::net::dest::Service::SecretsManager | crate::net::dest::Service::Ssm) {
+            format!("platform {} fetches secrets over a Fargate-owned interface, not the task's", cx.pv.label)
+        } else {
+            format!("the task definition does not use {}", service.label())
+        });
+    }
+    let mut subnets: Vec<String> = Vec::new();
+    let mut first: Option<&PathEval> = None;
+    let mut needed_here = false;
+    let mut unknown = None;
+    for sp in &cx.paths {
+        for p in sp.paths.iter().filter(|p| p.dest.service == service) {
+            match &p.route.hop {
+                Hop::Unknown(why) if !p.via_interface => unknown = Some(why.clone()),
+                h if h.is_internet_egress() => continue,
+                _ => {}
+            }
+            needed_here = true;
+            if matches!(p.endpoint, EndpointUse::Missing) {
+                if !subnets.contains(&sp.subnet.id) {
+                    subnets.push(sp.subnet.id.clone());
+                }
+                first.get_or_insert(p);
+            }
+        }
+    }
+    let Some(p) = first else {
+        if !needed_here && unknown.is_none() {
+            return Outcome::na(format!(
+                "{} is reached through a NAT or internet gateway from every task subnet",
+                service.label()
+            ));
+        }
+        return Outcome::from_findings(vec![], unknown);
+    };
+    let vpc = cx.subnets.first().map(|s| s.vpc_id.clone()).unwrap_or_default();
+    let name = p.dest.endpoint_service_name().unwrap_or_default();
+    let mut resources = vec![vpc.clone()];
+    resources.extend(subnets.iter().cloned());
+    Outcome::from_findings(
+        vec![check.finding(
+            format!(
+                "{} has no interface endpoint {name}, and {} ha{} no route to a NAT or internet gateway: {} cannot be reached. Needed by {}.",
+                vpc,
+                subnets.join(", "),
+                if subnets.len() == 1 { "s" } else { "ve" },
+                p.dest.describe(),
+                p.dest.reasons.join("; ")
+            ),
+            resources,
+            vec![endpoints_evidence(cx, &vpc)],
+            format!(
+                "aws ec2 create-vpc-endpoint --vpc-id {vpc} --vpc-endpoint-type Interface --service-name {name} --subnet-ids {} --security-group-ids <sg accepting 443 from the tasks> --private-dns-enabled",
+                subnets.join(" ")
+            ),
+        )],
+        unknown,
+    )
+}
+
+/// Shared body of the security-group checks: one finding per distinct (groups, wanted flow),
+/// naming the groups first and the affected subnets after. `egress` selects the task's egress
+/// evaluation, otherwise the endpoint's ingress.
+pub fn sg_findings(
+    check: &super::Check,
+    cx: &Cx,
+    applies: impl Fn(&PathEval) -> bool,
+    egress: bool,
+) -> Outcome {
+    use crate::net::path::Eval;
+    let mut findings: Vec<crate::report::Finding> = Vec::new();
+    // One finding per distinct issue; `keys[i]` identifies `findings[i]`.
+    let mut keys: Vec<String> = Vec::new();
+    let mut unknown = None;
+    for sp in &cx.paths {
+        for p in sp.paths.iter().filter(|p| applies(p)) {
+            let e = if egress { &p.task_egress } else { &p.endpoint_ingress };
+            match e {
+                Eval::Ok => {}
+                Eval::Unknown(why) => unknown = Some(why.clone()),
+                Eval::Issue(issue) => {
+                    let key = issue.groups.join(",") + &issue.wanted;
+                    if let Some(i) = keys.iter().position(|k| k == &key) {
+                        let f = &mut findings[i];
+                        if !f.resources.contains(&sp.subnet.id) {
+                            f.resources.push(sp.subnet.id.clone());
+                        }
+                        continue;
+                    }
+                    let groups: Vec<&fd_snapshot::SecurityGroup> = issue
+                        .groups
+                        .iter()
+                        .filter_map(|g| cx.snap.network.security_groups.get(g))
+                        .collect();
+                    let mut evidence: Vec<crate::report::Evidence> = groups
+                        .iter()
+                        .map(|g| ev(&g.id, crate::net::sg::describe_rules(g, egress)))
+                        .collect();
+                    if let Some(u) = issue.uncovered {
+                        evidence.push(ev(
+                            issue.groups.join(", "),
+                            format!("no rule covers {u} on TCP 443"),
+                        ));
+                    }
+                    let who = if egress { "The task's security groups" } else { "The endpoint's security groups" };
+                    let mut resources = issue.groups.clone();
+                    if let Some(ep) = &issue.endpoint {
+                        resources.push(ep.clone());
+                    }
+                    resources.push(sp.subnet.id.clone());
+                    findings.push(check.finding(
+                        format!(
+                            "{who} ({}) do not allow {} for {} from {}.",
+                            issue.groups.join(", "),
+                            issue.wanted,
+                            p.dest.describe(),
+                            sp.subnet.id
+                        ),
+                        resources,
+                        evidence,
+                        format!("Add a rule to {} that allows {}.", issue.groups.join(" or "), issue.wanted),
+                    ));
+                    keys.push(key);
+                }
+            }
+        }
+    }
+    Outcome::from_findings(findings, unknown)
+}

@@ -1,0 +1,134 @@
+//! Everything the checks need about one target, resolved once: its task definition, platform
+//! version, subnets and security groups, the destinations it must reach, and the evaluated
+//! network path from every subnet to every destination.
+
+use fd_snapshot::{AwsVpcConfiguration, SecurityGroup, Snapshot, Subnet, Target, TaskDefinition, Vpc};
+
+use crate::net::dest::{self, Destination};
+use crate::net::path::{self, PathEval, PathInput};
+use crate::net::route::{self, TableChoice};
+use crate::platform::PlatformVersion;
+
+pub struct SubnetPaths<'a> {
+    pub subnet: &'a Subnet,
+    pub table: Option<TableChoice<'a>>,
+    pub paths: Vec<PathEval<'a>>,
+}
+
+pub struct Cx<'a> {
+    pub snap: &'a Snapshot,
+    pub target: &'a Target,
+    pub td: Option<&'a TaskDefinition>,
+    pub pv: PlatformVersion,
+    pub netcfg: Option<&'a AwsVpcConfiguration>,
+    pub subnets: Vec<&'a Subnet>,
+    pub missing_subnets: Vec<String>,
+    pub task_groups: Vec<&'a SecurityGroup>,
+    pub missing_groups: Vec<String>,
+    pub vpc: Option<&'a Vpc>,
+    pub dests: Vec<Destination>,
+    pub paths: Vec<SubnetPaths<'a>>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(snap: &'a Snapshot, target: &'a Target) -> Self {
+        let td = target
+            .task_definition
+            .as_ref()
+            .and_then(|k| snap.ecs.task_definitions.get(k));
+        let pv = PlatformVersion::new(target.platform_version.as_deref(), td);
+        let netcfg = target.network_configuration.as_ref();
+        let (mut subnets, mut missing_subnets) = (Vec::new(), Vec::new());
+        let (mut task_groups, mut missing_groups) = (Vec::new(), Vec::new());
+        if let Some(n) = netcfg {
+            for s in &n.subnets {
+                match snap.network.subnets.get(s) {
+                    Some(sub) => subnets.push(sub),
+                    None => missing_subnets.push(s.clone()),
+                }
+            }
+            for g in &n.security_groups {
+                match snap.network.security_groups.get(g) {
+                    Some(sg) => task_groups.push(sg),
+                    None => missing_groups.push(g.clone()),
+                }
+            }
+        }
+        let vpc = subnets.first().and_then(|s| snap.network.vpcs.get(&s.vpc_id));
+        let dests = td
+            .map(|t| dest::destinations(t, &pv, &snap.region))
+            .unwrap_or_default();
+        let group_ids: Vec<String> = task_groups.iter().map(|g| g.id.clone()).collect();
+        let paths = subnets
+            .iter()
+            .map(|subnet| {
+                let table = route::table_for_subnet(&snap.network, subnet);
+                let input = PathInput {
+                    snapshot: snap,
+                    subnet,
+                    table,
+                    task_groups: &task_groups,
+                    task_group_ids: &group_ids,
+                    windows: pv.windows,
+                };
+                SubnetPaths {
+                    subnet,
+                    table,
+                    paths: dests.iter().map(|d| path::evaluate(&input, d)).collect(),
+                }
+            })
+            .collect();
+        Cx {
+            snap,
+            target,
+            td,
+            pv,
+            netcfg,
+            subnets,
+            missing_subnets,
+            task_groups,
+            missing_groups,
+            vpc,
+            dests,
+            paths,
+        }
+    }
+
+    pub fn assign_public_ip(&self) -> bool {
+        self.netcfg.is_some_and(|n| n.assign_public_ip)
+    }
+
+    /// Why a check that needs `service:operation` cannot be decided, if that call failed.
+    pub fn unreadable(&self, service: &str, operation: &str) -> Option<String> {
+        self.snap
+            .call_failure(service, operation)
+            .map(|c| c.describe_failure())
+    }
+
+    /// Why the task definition is not available, if it is not.
+    pub fn td_missing(&self) -> Option<String> {
+        if self.td.is_some() {
+            return None;
+        }
+        Some(match (&self.target.task_definition, self.unreadable("ecs", "DescribeTaskDefinition")) {
+            (_, Some(why)) => why,
+            (Some(k), None) => format!("task definition {k} is not in the snapshot"),
+            (None, None) => "the target's task definition is not known".into(),
+        })
+    }
+
+    /// Why the network checks cannot run, if they cannot (no awsvpc configuration, subnets
+    /// unreadable).
+    pub fn network_missing(&self) -> Option<String> {
+        if self.netcfg.is_none() {
+            return Some("the target has no awsvpc network configuration".into());
+        }
+        if let Some(why) = self.unreadable("ec2", "DescribeSubnets") {
+            return Some(why);
+        }
+        if self.subnets.is_empty() {
+            return Some("none of the target's subnets could be found".into());
+        }
+        None
+    }
+}

@@ -1,0 +1,129 @@
+//! Image references: which registry an image comes from, and for a private Amazon ECR image,
+//! its account, Region and repository. Hand-written: `oci-spec`'s `Reference` splits registry and
+//! path, but no crate knows ECR's hostname forms, and for this question the split is one line.
+
+/// Where an image is pulled from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    /// `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repo>[:tag|@digest]`.
+    PrivateEcr {
+        account: String,
+        region: String,
+        repository: String,
+        /// The tag or `sha256:` digest; `latest` when absent.
+        reference: String,
+        host: String,
+    },
+    /// Any other registry (Docker Hub, `public.ecr.aws`, `ghcr.io`, …): needs the internet.
+    Other { registry: String },
+}
+
+pub fn parse(image: &str) -> ImageSource {
+    let (first, rest) = image.split_once('/').unwrap_or(("", image));
+    let is_host = first.contains('.') || first.contains(':') || first == "localhost";
+    if !is_host {
+        return ImageSource::Other {
+            registry: "docker.io".into(),
+        };
+    }
+    if let Some((account, region)) = parse_ecr_host(first) {
+        let (repository, reference) = split_reference(rest);
+        return ImageSource::PrivateEcr {
+            account,
+            region,
+            repository,
+            reference,
+            host: first.to_string(),
+        };
+    }
+    ImageSource::Other {
+        registry: first.to_string(),
+    }
+}
+
+fn parse_ecr_host(host: &str) -> Option<(String, String)> {
+    let host = host.strip_suffix(".cn").unwrap_or(host);
+    let host = host.strip_suffix(".amazonaws.com")?;
+    let mut parts = host.splitn(4, '.');
+    let account = parts.next()?;
+    let dkr = parts.next()?;
+    let ecr = parts.next()?;
+    let region = parts.next()?;
+    let ok = account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && dkr == "dkr"
+        && (ecr == "ecr" || ecr == "ecr-fips")
+        && !region.is_empty()
+        && !region.contains('.');
+    ok.then(|| (account.to_string(), region.to_string()))
+}
+
+fn split_reference(path: &str) -> (String, String) {
+    if let Some((repo, digest)) = path.split_once('@') {
+        return (repo.to_string(), digest.to_string());
+    }
+    // A tag follows the last ':' after the last '/'.
+    let slash = path.rfind('/').map_or(0, |i| i + 1);
+    match path[slash..].rfind(':') {
+        Some(i) => (
+            path[..slash + i].to_string(),
+            path[slash + i + 1..].to_string(),
+        ),
+        None => (path.to_string(), "latest".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        let cases = [
+            ("nginx", None, "docker.io"),
+            ("nginx:1.27", None, "docker.io"),
+            ("library/nginx", None, "docker.io"),
+            ("public.ecr.aws/nginx/nginx:latest", None, "public.ecr.aws"),
+            ("ghcr.io/o/r@sha256:abc", None, "ghcr.io"),
+            ("localhost:5000/x", None, "localhost:5000"),
+            (
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:1.2",
+                Some(("123456789012", "us-east-1", "team/app", "1.2")),
+                "",
+            ),
+            (
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:ff",
+                Some(("123456789012", "eu-west-1", "app", "sha256:ff")),
+                "",
+            ),
+            (
+                "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app",
+                Some(("123456789012", "us-gov-west-1", "app", "latest")),
+                "",
+            ),
+            (
+                "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app:v",
+                Some(("123456789012", "cn-north-1", "app", "v")),
+                "",
+            ),
+        ];
+        for (image, ecr, registry) in cases {
+            match (parse(image), ecr) {
+                (
+                    ImageSource::PrivateEcr {
+                        account,
+                        region,
+                        repository,
+                        reference,
+                        ..
+                    },
+                    Some((a, r, repo, tag)),
+                ) => {
+                    assert_eq!((&*account, &*region, &*repository, &*reference), (a, r, repo, tag), "{image}")
+                }
+                (ImageSource::Other { registry: got }, None) => assert_eq!(got, registry, "{image}"),
+                (got, _) => panic!("{image}: {got:?}"),
+            }
+        }
+    }
+}

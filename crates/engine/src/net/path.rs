@@ -1,0 +1,728 @@
+//! The network path model: for one task subnet and one destination, the path AWS would take and
+//! every place it can break. Checks read these results; none of them re-derives a route.
+//!
+//! Order of reasoning, as a packet meets it:
+//! 1. DNS: an interface endpoint with private DNS (and the VPC's DNS attributes on) makes the
+//!    service's name resolve to the endpoint's ENIs inside the VPC; otherwise the name resolves
+//!    to the service's public addresses.
+//! 2. Route: the subnet's table (explicit or main), longest prefix for those addresses (the S3
+//!    gateway endpoint's prefix-list route wins over 0.0.0.0/0 for S3's ranges).
+//! 3. Target: IGW (needs a public IP and an attachment), NAT (available, public, in a subnet
+//!    that routes to an IGW), gateway endpoint, or something we cannot see through.
+//! 4. Security groups: task egress on 443; endpoint ingress on 443 from the task.
+//! 5. Network ACLs: request and return on every subnet boundary crossed.
+
+use fd_snapshot::{
+    NatGateway, NetworkAcl, RouteDestination, SecurityGroup, Snapshot, Subnet, VpcEndpoint,
+};
+use ipnet::IpNet;
+
+use super::dest::{Destination, Service};
+use super::nacl::{self, NaclDecision};
+use super::route::{self, Lookup, TableChoice};
+use super::sg::{self, Peer, SgDecision};
+use super::ipset;
+
+/// A three-way answer: fine, a problem, or not decidable from what could be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Eval<T> {
+    Ok,
+    Issue(T),
+    Unknown(String),
+}
+
+/// Why an interface endpoint that exists cannot carry the traffic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointProblem {
+    NotAvailable(String),
+    PrivateDnsDisabled,
+    /// Private DNS is on, but the VPC's `enableDnsSupport`/`enableDnsHostnames` is off.
+    VpcDnsAttributesOff { support: bool, hostnames: bool },
+    NoSubnets,
+}
+
+/// What the VPC offers as an endpoint for the destination's service.
+#[derive(Debug, Clone)]
+pub enum EndpointUse<'a> {
+    /// The destination has no endpoint service (public registry), or is in another Region.
+    NotApplicable,
+    /// No interface endpoint for this service in the VPC.
+    Missing,
+    Interface {
+        endpoint: &'a VpcEndpoint,
+        problems: Vec<EndpointProblem>,
+        /// No endpoint subnet in the task subnet's AZ (traffic crosses zones; a warning).
+        other_az_only: bool,
+    },
+    /// S3: gateway endpoints in the VPC, and whether one is in the subnet's route table.
+    Gateway {
+        endpoints: Vec<&'a VpcEndpoint>,
+        associated: Option<&'a VpcEndpoint>,
+    },
+}
+
+impl EndpointUse<'_> {
+    pub fn usable_interface(&self) -> Option<&VpcEndpoint> {
+        match self {
+            EndpointUse::Interface {
+                endpoint, problems, ..
+            } if problems.is_empty() => Some(endpoint),
+            _ => None,
+        }
+    }
+}
+
+/// Where the route for the destination's public addresses leads.
+#[derive(Debug, Clone)]
+pub enum Hop<'a> {
+    NoRoute,
+    Unknown(String),
+    Blackhole {
+        route: String,
+        why: String,
+    },
+    Igw {
+        id: String,
+        attached: bool,
+    },
+    Nat {
+        id: String,
+        nat: Option<&'a NatGateway>,
+        /// The NAT subnet's route towards the internet: `Ok`, or what it is instead.
+        upstream: Eval<String>,
+    },
+    GatewayEndpoint {
+        id: String,
+    },
+    /// A target we cannot see through (TGW, peering, VGW, NAT instance, firewall …).
+    Opaque {
+        target: String,
+    },
+}
+
+impl Hop<'_> {
+    /// True when the route sends the traffic towards an internet egress (IGW, NAT, or an
+    /// opaque hop that may lead to one): the VPC-endpoint requirements do not apply then.
+    pub fn is_internet_egress(&self) -> bool {
+        matches!(self, Hop::Igw { .. } | Hop::Nat { .. } | Hop::Opaque { .. })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteEval<'a> {
+    /// The route that carries the traffic ("0.0.0.0/0 -> nat-1"), when there is one.
+    pub matched: Option<String>,
+    pub hop: Hop<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SgIssue {
+    /// The groups that should allow the flow (the task's, or the endpoint's).
+    pub groups: Vec<String>,
+    pub endpoint: Option<String>,
+    pub uncovered: Option<IpNet>,
+    pub wanted: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NaclIssue {
+    pub acl: String,
+    pub subnet: String,
+    /// "task subnet", "endpoint subnet", "NAT gateway subnet".
+    pub role: &'static str,
+    pub egress: bool,
+    /// "request" or "return".
+    pub leg: &'static str,
+    pub rule: Option<String>,
+    pub remote: IpNet,
+    pub ports: (u16, u16),
+}
+
+/// How the destination is reached from the subnet.
+#[derive(Debug, Clone)]
+pub struct PathEval<'a> {
+    pub dest: Destination,
+    pub endpoint: EndpointUse<'a>,
+    pub route: RouteEval<'a>,
+    /// True when the traffic goes to an interface endpoint (DNS resolves inside the VPC).
+    pub via_interface: bool,
+    /// Task security-group egress.
+    pub task_egress: Eval<SgIssue>,
+    /// Endpoint security-group ingress (interface endpoints only).
+    pub endpoint_ingress: Eval<SgIssue>,
+    pub nacl: Eval<Vec<NaclIssue>>,
+}
+
+impl PathEval<'_> {
+    /// True when the route and target let the traffic leave (security groups and NACLs aside).
+    pub fn routed_ok(&self, assign_public_ip: bool) -> bool {
+        if self.via_interface {
+            return true;
+        }
+        match &self.route.hop {
+            Hop::Igw { attached, .. } => *attached && assign_public_ip,
+            Hop::Nat { nat, upstream, .. } => {
+                nat.is_some_and(nat_usable) && matches!(upstream, Eval::Ok)
+            }
+            Hop::GatewayEndpoint { .. } | Hop::Opaque { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+pub fn nat_usable(n: &NatGateway) -> bool {
+    n.state == "available" && n.connectivity_type.as_deref() != Some("private")
+}
+
+/// Linux picks client ports from 32768–60999, Windows from 49152–65535: the return traffic of
+/// a task's connection comes back to one of them.
+pub fn task_ephemeral_ports(windows: bool) -> (u16, u16) {
+    if windows {
+        (49152, 65535)
+    } else {
+        (32768, 60999)
+    }
+}
+
+/// NAT gateways use source ports 1024–65535 towards the internet.
+const NAT_PORTS: (u16, u16) = (1024, 65535);
+
+pub struct PathInput<'a, 'b> {
+    pub snapshot: &'a Snapshot,
+    pub subnet: &'a Subnet,
+    pub table: Option<TableChoice<'a>>,
+    pub task_groups: &'b [&'a SecurityGroup],
+    pub task_group_ids: &'b [String],
+    pub windows: bool,
+}
+
+/// Evaluate the path from `input.subnet` to `dest`.
+pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'a> {
+    let snap = input.snapshot;
+    let endpoint = endpoint_use(input, dest);
+    let via_interface = endpoint.usable_interface().is_some();
+    let dest_nets = destination_nets(snap, dest);
+    let route = route_eval(input, &dest_nets);
+
+    let (task_egress, endpoint_ingress, nacl) = if let Some(ep) = endpoint.usable_interface() {
+        let targets = endpoint_targets(snap, ep);
+        (
+            sg_task_egress_to_endpoint(input, ep, &targets),
+            sg_endpoint_ingress(input, ep),
+            nacl_endpoint_path(input, &targets),
+        )
+    } else {
+        match &route.hop {
+            Hop::NoRoute | Hop::Unknown(_) | Hop::Blackhole { .. } => (
+                Eval::Ok,
+                Eval::Ok,
+                Eval::Ok,
+            ),
+            hop => {
+                let s3_pl = match hop {
+                    Hop::GatewayEndpoint { .. } => s3_prefix_list(snap, &dest.region).map(|p| p.id.clone()),
+                    _ => None,
+                };
+                (
+                    sg_task_egress_public(input, &dest_nets, s3_pl),
+                    Eval::Ok,
+                    nacl_routed_path(input, hop, &dest_nets),
+                )
+            }
+        }
+    };
+    PathEval {
+        dest: dest.clone(),
+        endpoint,
+        route,
+        via_interface,
+        task_egress,
+        endpoint_ingress,
+        nacl,
+    }
+}
+
+pub fn s3_prefix_list<'a>(snap: &'a Snapshot, region: &str) -> Option<&'a fd_snapshot::PrefixList> {
+    let name = format!("com.amazonaws.{region}.s3");
+    snap.network.prefix_lists.values().find(|p| p.name == name)
+}
+
+/// The addresses the destination's name resolves to when no interface endpoint is used: S3's
+/// ranges (from its managed prefix list) for image layers, the public internet otherwise.
+fn destination_nets(snap: &Snapshot, dest: &Destination) -> Vec<IpNet> {
+    if dest.service == Service::S3 {
+        if let Some(cidrs) = s3_prefix_list(snap, &dest.region).and_then(|p| p.cidrs.clone()) {
+            let v4: Vec<IpNet> = cidrs.into_iter().filter(|c| matches!(c, IpNet::V4(_))).collect();
+            if !v4.is_empty() {
+                return v4;
+            }
+        }
+    }
+    ipset::public_ipv4()
+}
+
+fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUse<'a> {
+    let snap = input.snapshot;
+    let Some(service_name) = dest.endpoint_service_name() else {
+        return EndpointUse::NotApplicable;
+    };
+    // VPC endpoints do not serve other Regions.
+    if dest.region != snap.region {
+        return EndpointUse::NotApplicable;
+    }
+    let vpc_id = &input.subnet.vpc_id;
+    let in_vpc = |t: &str| {
+        snap.network
+            .vpc_endpoints
+            .values()
+            .filter(|e| &e.vpc_id == vpc_id && e.service_name == service_name)
+            .filter(move |e| e.endpoint_type.eq_ignore_ascii_case(t))
+            .collect::<Vec<_>>()
+    };
+    if dest.service == Service::S3 {
+        let endpoints = in_vpc("Gateway");
+        let table = input.table.map(|t| t.table.id.as_str());
+        let associated = endpoints
+            .iter()
+            .find(|e| table.is_some_and(|t| e.route_table_ids.iter().any(|r| r == t)))
+            .copied();
+        return EndpointUse::Gateway {
+            endpoints,
+            associated,
+        };
+    }
+    let candidates = in_vpc("Interface");
+    let vpc = snap.network.vpcs.get(vpc_id);
+    let assess = |e: &'a VpcEndpoint| {
+        let mut problems = Vec::new();
+        if !e.state.eq_ignore_ascii_case("available") {
+            problems.push(EndpointProblem::NotAvailable(e.state.clone()));
+        }
+        if !e.private_dns_enabled {
+            problems.push(EndpointProblem::PrivateDnsDisabled);
+        } else if let Some(v) = vpc {
+            let support = v.enable_dns_support.unwrap_or(true);
+            let hostnames = v.enable_dns_hostnames.unwrap_or(true);
+            if !support || !hostnames {
+                problems.push(EndpointProblem::VpcDnsAttributesOff { support, hostnames });
+            }
+        }
+        if e.subnet_ids.is_empty() {
+            problems.push(EndpointProblem::NoSubnets);
+        }
+        let other_az_only = !e.subnet_ids.is_empty()
+            && !e.subnet_ids.iter().any(|s| {
+                snap.network
+                    .subnets
+                    .get(s)
+                    .is_some_and(|s| s.availability_zone == input.subnet.availability_zone)
+            });
+        EndpointUse::Interface {
+            endpoint: e,
+            problems,
+            other_az_only,
+        }
+    };
+    let mut assessed: Vec<EndpointUse<'a>> = candidates.into_iter().map(assess).collect();
+    if assessed.is_empty() {
+        return EndpointUse::Missing;
+    }
+    let best = assessed
+        .iter()
+        .position(|a| a.usable_interface().is_some())
+        .unwrap_or(0);
+    assessed.swap_remove(best)
+}
+
+fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'a> {
+    let snap = input.snapshot;
+    let Some(choice) = input.table else {
+        let reason = match snap.call_failure("ec2", "DescribeRouteTables") {
+            Some(c) => c.describe_failure(),
+            None => format!(
+                "no route table is associated with {} and its VPC has no main route table in the snapshot",
+                input.subnet.id
+            ),
+        };
+        return RouteEval {
+            matched: None,
+            hop: Hop::Unknown(reason),
+        };
+    };
+    let mut first: Option<RouteEval<'a>> = None;
+    for net in dest_nets {
+        let ev = match route::lookup(choice.table, net, &snap.network.prefix_lists) {
+            Lookup::None => RouteEval {
+                matched: None,
+                hop: Hop::NoRoute,
+            },
+            Lookup::Unknown(why) => RouteEval {
+                matched: None,
+                hop: Hop::Unknown(why),
+            },
+            Lookup::Route(r, _) => RouteEval {
+                matched: Some(route::describe_route(r)),
+                hop: hop_for(input, r),
+            },
+        };
+        let bad = !matches!(
+            ev.hop,
+            Hop::Igw { attached: true, .. } | Hop::GatewayEndpoint { .. }
+        ) && !matches!(&ev.hop, Hop::Nat { nat: Some(n), upstream: Eval::Ok, .. } if nat_usable(n));
+        if bad {
+            // The first part of the destination that does not get out is the one to report.
+            return ev;
+        }
+        first.get_or_insert(ev);
+    }
+    first.unwrap_or(RouteEval {
+        matched: None,
+        hop: Hop::NoRoute,
+    })
+}
+
+fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
+    let snap = input.snapshot;
+    let desc = route::describe_route(r);
+    if r.state == "blackhole" {
+        return Hop::Blackhole {
+            route: desc,
+            why: "the route's state is blackhole: its target no longer exists".into(),
+        };
+    }
+    let t = r.target.as_str();
+    if t.starts_with("igw-") {
+        let attached = match snap.network.internet_gateways.get(t) {
+            Some(g) => g.attached_vpcs.contains(&input.subnet.vpc_id),
+            None => snap.call_failure("ec2", "DescribeInternetGateways").is_some(),
+        };
+        if !attached && snap.call_failure("ec2", "DescribeInternetGateways").is_none() {
+            return Hop::Blackhole {
+                route: desc,
+                why: format!("internet gateway {t} is not attached to {}", input.subnet.vpc_id),
+            };
+        }
+        return Hop::Igw {
+            id: t.to_string(),
+            attached,
+        };
+    }
+    if t.starts_with("nat-") {
+        let nat = snap.network.nat_gateways.get(t);
+        match nat {
+            Some(n) if n.state == "deleted" || n.state == "deleting" => {
+                return Hop::Blackhole {
+                    route: desc,
+                    why: format!("NAT gateway {t} is {}", n.state),
+                }
+            }
+            None if snap.call_failure("ec2", "DescribeNatGateways").is_none() => {
+                return Hop::Blackhole {
+                    route: desc,
+                    why: format!("NAT gateway {t} does not exist"),
+                }
+            }
+            _ => {}
+        }
+        let upstream = match nat {
+            Some(n) => nat_upstream(input, n),
+            None => Eval::Unknown(
+                snap.call_failure("ec2", "DescribeNatGateways")
+                    .map(|c| c.describe_failure())
+                    .unwrap_or_default(),
+            ),
+        };
+        return Hop::Nat {
+            id: t.to_string(),
+            nat,
+            upstream,
+        };
+    }
+    if t.starts_with("vpce-") {
+        let is_gateway = snap
+            .network
+            .vpc_endpoints
+            .get(t)
+            .is_some_and(|e| e.endpoint_type.eq_ignore_ascii_case("Gateway"));
+        if is_gateway && matches!(r.destination, RouteDestination::PrefixList(_)) {
+            return Hop::GatewayEndpoint { id: t.to_string() };
+        }
+        // A Gateway Load Balancer endpoint (a firewall): opaque.
+        return Hop::Opaque {
+            target: t.to_string(),
+        };
+    }
+    if t == "local" {
+        // Public addresses never match the local route unless the VPC uses public CIDRs.
+        return Hop::Opaque {
+            target: "local".into(),
+        };
+    }
+    Hop::Opaque {
+        target: t.to_string(),
+    }
+}
+
+/// Does the NAT gateway's own subnet route to an attached internet gateway?
+fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<String> {
+    let snap = input.snapshot;
+    let Some(subnet) = snap.network.subnets.get(&nat.subnet_id) else {
+        return Eval::Unknown(format!(
+            "the NAT gateway's subnet {} is not in the snapshot",
+            nat.subnet_id
+        ));
+    };
+    let Some(choice) = route::table_for_subnet(&snap.network, subnet) else {
+        return Eval::Unknown(format!("no route table found for {}", subnet.id));
+    };
+    let any: IpNet = "0.0.0.0/0".parse().expect("static");
+    match route::lookup(choice.table, &any, &snap.network.prefix_lists) {
+        Lookup::Route(r, _) if r.target.starts_with("igw-") && r.state == "active" => {
+            let attached = snap
+                .network
+                .internet_gateways
+                .get(&r.target)
+                .is_some_and(|g| g.attached_vpcs.contains(&subnet.vpc_id));
+            if attached {
+                Eval::Ok
+            } else {
+                Eval::Issue(format!(
+                    "{} ({}) routes 0.0.0.0/0 to {}, which is not attached to {}",
+                    choice.table.id,
+                    choice.how(),
+                    r.target,
+                    subnet.vpc_id
+                ))
+            }
+        }
+        Lookup::Route(r, _) => Eval::Issue(format!(
+            "{} ({}) of NAT subnet {} routes 0.0.0.0/0 to {} instead of an internet gateway",
+            choice.table.id,
+            choice.how(),
+            subnet.id,
+            route::describe_route(r)
+        )),
+        Lookup::None => Eval::Issue(format!(
+            "{} ({}) of NAT subnet {} has no 0.0.0.0/0 route ({})",
+            choice.table.id,
+            choice.how(),
+            subnet.id,
+            route::describe_routes(choice.table)
+        )),
+        Lookup::Unknown(why) => Eval::Unknown(why),
+    }
+}
+
+/// The endpoint's ENIs: (subnet, address as a /32), falling back to the endpoint subnets'
+/// CIDRs when the ENIs could not be read.
+fn endpoint_targets(snap: &Snapshot, ep: &VpcEndpoint) -> Vec<(String, IpNet)> {
+    let mut out = Vec::new();
+    for eni in &ep.network_interface_ids {
+        if let Some(ni) = snap.network.network_interfaces.get(eni) {
+            if let Some(ip) = ni.private_ip.as_deref().and_then(|i| i.parse::<std::net::IpAddr>().ok()) {
+                out.push((ni.subnet_id.clone(), IpNet::from(ip)));
+            }
+        }
+    }
+    if out.is_empty() {
+        for s in &ep.subnet_ids {
+            if let Some(sub) = snap.network.subnets.get(s) {
+                out.push((s.clone(), IpNet::V4(sub.cidr_block)));
+            }
+        }
+    }
+    out
+}
+
+fn sg_unknown(snap: &Snapshot) -> Option<String> {
+    snap.call_failure("ec2", "DescribeSecurityGroups")
+        .map(|c| c.describe_failure())
+}
+
+fn sg_task_egress_to_endpoint(
+    input: &PathInput<'_, '_>,
+    ep: &VpcEndpoint,
+    targets: &[(String, IpNet)],
+) -> Eval<SgIssue> {
+    if let Some(why) = sg_unknown(input.snapshot) {
+        return Eval::Unknown(why);
+    }
+    let peer = Peer {
+        nets: targets.iter().map(|t| t.1).collect(),
+        groups: ep.security_group_ids.clone(),
+        prefix_lists: vec![],
+    };
+    match sg::evaluate(input.task_groups, true, 443, &peer, &input.snapshot.network.prefix_lists) {
+        SgDecision::Allowed(_) => Eval::Ok,
+        SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
+            groups: input.task_group_ids.to_vec(),
+            endpoint: Some(ep.id.clone()),
+            uncovered,
+            wanted: format!(
+                "TCP 443 to the endpoint {} (its security groups {} or its addresses)",
+                ep.id,
+                ep.security_group_ids.join(", ")
+            ),
+        }),
+    }
+}
+
+fn sg_endpoint_ingress(input: &PathInput<'_, '_>, ep: &VpcEndpoint) -> Eval<SgIssue> {
+    let snap = input.snapshot;
+    if let Some(why) = sg_unknown(snap) {
+        return Eval::Unknown(why);
+    }
+    let groups: Vec<&SecurityGroup> = ep
+        .security_group_ids
+        .iter()
+        .filter_map(|g| snap.network.security_groups.get(g))
+        .collect();
+    if groups.len() != ep.security_group_ids.len() {
+        return Eval::Unknown(format!(
+            "a security group of {} ({}) is not in the snapshot",
+            ep.id,
+            ep.security_group_ids.join(", ")
+        ));
+    }
+    let peer = Peer {
+        nets: vec![IpNet::V4(input.subnet.cidr_block)],
+        groups: input.task_group_ids.to_vec(),
+        prefix_lists: vec![],
+    };
+    match sg::evaluate(&groups, false, 443, &peer, &snap.network.prefix_lists) {
+        SgDecision::Allowed(_) => Eval::Ok,
+        SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
+            groups: ep.security_group_ids.clone(),
+            endpoint: Some(ep.id.clone()),
+            uncovered,
+            wanted: format!(
+                "TCP 443 from the task (its security groups {} or subnet {} {})",
+                input.task_group_ids.join(", "),
+                input.subnet.id,
+                input.subnet.cidr_block
+            ),
+        }),
+    }
+}
+
+fn sg_task_egress_public(
+    input: &PathInput<'_, '_>,
+    dest_nets: &[IpNet],
+    s3_prefix_list: Option<String>,
+) -> Eval<SgIssue> {
+    if let Some(why) = sg_unknown(input.snapshot) {
+        return Eval::Unknown(why);
+    }
+    let peer = Peer {
+        nets: dest_nets.to_vec(),
+        groups: vec![],
+        prefix_lists: s3_prefix_list.iter().cloned().collect(),
+    };
+    match sg::evaluate(input.task_groups, true, 443, &peer, &input.snapshot.network.prefix_lists) {
+        SgDecision::Allowed(_) => Eval::Ok,
+        SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
+            groups: input.task_group_ids.to_vec(),
+            endpoint: None,
+            uncovered,
+            wanted: match s3_prefix_list {
+                Some(pl) => format!("TCP 443 to the S3 prefix list {pl} (or 0.0.0.0/0)"),
+                None => "TCP 443 to 0.0.0.0/0 (the service's public addresses)".to_string(),
+            },
+        }),
+    }
+}
+
+fn acl_of<'a>(snap: &'a Snapshot, subnet_id: &str) -> Result<&'a NetworkAcl, String> {
+    if let Some(c) = snap.call_failure("ec2", "DescribeNetworkAcls") {
+        return Err(c.describe_failure());
+    }
+    nacl::acl_for_subnet(snap.network.network_acls.values(), subnet_id)
+        .ok_or_else(|| format!("no network ACL association for {subnet_id} in the snapshot"))
+}
+
+struct NaclLeg {
+    subnet: String,
+    role: &'static str,
+    egress: bool,
+    leg: &'static str,
+    remote: IpNet,
+    ports: (u16, u16),
+}
+
+fn run_legs(snap: &Snapshot, legs: Vec<NaclLeg>) -> Eval<Vec<NaclIssue>> {
+    let mut issues = Vec::new();
+    for leg in legs {
+        let acl = match acl_of(snap, &leg.subnet) {
+            Ok(a) => a,
+            Err(why) => return Eval::Unknown(why),
+        };
+        if let NaclDecision::Denied {
+            rule,
+            remote,
+            ports,
+        } = nacl::evaluate(acl, leg.egress, leg.remote, leg.ports)
+        {
+            let issue = NaclIssue {
+                acl: acl.id.clone(),
+                subnet: leg.subnet.clone(),
+                role: leg.role,
+                egress: leg.egress,
+                leg: leg.leg,
+                rule: rule.as_ref().map(nacl::describe_entry),
+                remote,
+                ports,
+            };
+            if !issues.iter().any(|i: &NaclIssue| {
+                i.acl == issue.acl && i.egress == issue.egress && i.leg == issue.leg && i.rule == issue.rule
+            }) {
+                issues.push(issue);
+            }
+        }
+    }
+    if issues.is_empty() {
+        Eval::Ok
+    } else {
+        Eval::Issue(issues)
+    }
+}
+
+fn nacl_endpoint_path(input: &PathInput<'_, '_>, targets: &[(String, IpNet)]) -> Eval<Vec<NaclIssue>> {
+    let task = &input.subnet;
+    let task_net = IpNet::V4(task.cidr_block);
+    let eph = task_ephemeral_ports(input.windows);
+    let mut legs = Vec::new();
+    for (subnet, addr) in targets {
+        // Traffic that stays inside one subnet does not cross its network ACL.
+        if subnet == &task.id {
+            continue;
+        }
+        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: true, leg: "request", remote: *addr, ports: (443, 443) });
+        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: false, leg: "return", remote: *addr, ports: eph });
+        legs.push(NaclLeg { subnet: subnet.clone(), role: "endpoint subnet", egress: false, leg: "request", remote: task_net, ports: (443, 443) });
+        legs.push(NaclLeg { subnet: subnet.clone(), role: "endpoint subnet", egress: true, leg: "return", remote: task_net, ports: eph });
+    }
+    run_legs(input.snapshot, legs)
+}
+
+fn nacl_routed_path(input: &PathInput<'_, '_>, hop: &Hop<'_>, dest_nets: &[IpNet]) -> Eval<Vec<NaclIssue>> {
+    let task = &input.subnet;
+    let task_net = IpNet::V4(task.cidr_block);
+    let eph = task_ephemeral_ports(input.windows);
+    let mut legs = Vec::new();
+    for net in dest_nets {
+        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: true, leg: "request", remote: *net, ports: (443, 443) });
+        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: false, leg: "return", remote: *net, ports: eph });
+    }
+    if let Hop::Nat { nat: Some(n), .. } = hop {
+        if n.subnet_id != task.id {
+            let s = n.subnet_id.clone();
+            legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: false, leg: "request", remote: task_net, ports: (443, 443) });
+            legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: true, leg: "return", remote: task_net, ports: eph });
+            for net in dest_nets {
+                legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: true, leg: "request", remote: *net, ports: (443, 443) });
+                legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: false, leg: "return", remote: *net, ports: NAT_PORTS });
+            }
+        }
+    }
+    run_legs(input.snapshot, legs)
+}

@@ -1,0 +1,150 @@
+//! What the engine produces: one [`TargetReport`] per target, with findings and the status of
+//! every check. Serialises to the contract's JSON shape (`shared/spec/contract.md` §3).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Fail,
+    Warn,
+    Unknown,
+    Pass,
+    NotApplicable,
+}
+
+impl CheckStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckStatus::Fail => "fail",
+            CheckStatus::Warn => "warn",
+            CheckStatus::Unknown => "unknown",
+            CheckStatus::Pass => "pass",
+            CheckStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Fail,
+    Incomplete,
+    Pass,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Fail => "fail",
+            Verdict::Incomplete => "incomplete",
+            Verdict::Pass => "pass",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The resource the detail is about (`rtb-09`, `sg-01`, `acl-02`).
+    pub resource: String,
+    /// What was read there that proves the finding ("routes: 10.0.0.0/16 -> local").
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: String,
+    pub severity: Severity,
+    pub title: String,
+    pub message: String,
+    /// The resources the finding is about, the exact broken one first.
+    pub resources: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    pub remediation: String,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub status: CheckStatus,
+    /// Why the check is `unknown` or `not_applicable`, or what passed; absent when obvious.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetReport {
+    pub kind: String,
+    pub cluster: String,
+    pub name: String,
+    pub arn: Option<String>,
+    pub platform_version: Option<String>,
+    pub stopped_reason: Option<String>,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub checks: Vec<CheckResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub api_calls: u64,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub targets: Vec<TargetReport>,
+    pub stats: Stats,
+}
+
+/// The JSON report's schema version (contract §3).
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+impl Report {
+    /// Process exit code per the contract: 1 if any error finding, else 3 if any check unknown,
+    /// else 0. (2 is for "could not diagnose" and is decided by the CLI.)
+    pub fn exit_code(&self) -> u8 {
+        let any_error = self
+            .targets
+            .iter()
+            .any(|t| t.findings.iter().any(|f| f.severity == Severity::Error));
+        let any_unknown = self
+            .targets
+            .iter()
+            .any(|t| t.checks.iter().any(|c| c.status == CheckStatus::Unknown));
+        if any_error {
+            1
+        } else if any_unknown {
+            3
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,918 @@
+#!/usr/bin/env python3
+"""Build one fargate-doctor test scenario in a moto server, through the AWS API.
+
+Usage: python seed.py <scenario>        (python seed.py --list shows them)
+
+The endpoint comes from AWS_ENDPOINT_URL (credentials and region from the usual AWS_* variables;
+the region is us-east-1 unless the scenario needs another). On success, ONE JSON object goes to
+stdout with the IDs the Rust test needs (cluster, service, subnets, route tables, security
+groups, endpoints, NAT gateways ...). Anything else goes to stderr.
+
+moto quirks this file works around (see shared/reference/moto-notes.md):
+- every container gets `memory` (moto's RunTask crashes without it);
+- a new custom network ACL has no entries at all: we add the rules a scenario needs plus the
+  explicit rule-32767 deny-alls AWS shows;
+- interface endpoints get explicit security groups (moto leaves Groups empty otherwise);
+- CreateService validates subnets and security groups, so a "missing subnet" service is made by
+  deleting a subnet after the service exists;
+- a route to a deleted NAT gateway stays `active` in moto (AWS says `blackhole`): the tool must
+  read the NAT's `deleted` state.
+"""
+
+import hashlib
+import json
+import os
+import sys
+
+import boto3
+
+ACCOUNT = "123456789012"
+EXEC_ROLE = "ecsTaskExecutionRole"
+EXEC_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+LOG_GROUP = "/ecs/app"
+CLUSTER = "prod"
+SERVICE = "web"
+STOPPED_REASON = (
+    "ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+    "retrieval failed: unable to retrieve ecr registry auth: service call has been retried 3 "
+    "time(s): RequestError: send request failed caused by: Post "
+    '"https://api.ecr.us-east-1.amazonaws.com/": dial tcp 52.46.134.163:443: i/o timeout'
+)
+
+ALL_INTERFACE = ("ecr.api", "ecr.dkr", "logs")
+
+
+def log(msg):
+    print(msg, file=sys.stderr)
+
+
+class World:
+    """One region of the moto account, with small composable builders."""
+
+    def __init__(self, region="us-east-1"):
+        self.region = region
+        endpoint = os.environ["AWS_ENDPOINT_URL"]
+
+        def client(name):
+            return boto3.client(name, region_name=region, endpoint_url=endpoint)
+
+        self.ec2 = client("ec2")
+        self.ecs = client("ecs")
+        self.ecr = client("ecr")
+        self.iam = client("iam")
+        self.logs = client("logs")
+        self.sm = client("secretsmanager")
+        self.ssm = client("ssm")
+        self._igws = {}
+        self._sg_count = 0
+
+    def az(self, letter):
+        return f"{self.region}{letter}"
+
+    # ------------------------------------------------------------------ VPC, subnets, routing
+
+    def vpc(self, cidr="10.0.0.0/16", dns_support=True, dns_hostnames=True):
+        vpc = self.ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+        # AWS needs support on before hostnames can be on, and hostnames off before support off.
+        if dns_support:
+            self.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
+            self.ec2.modify_vpc_attribute(
+                VpcId=vpc, EnableDnsHostnames={"Value": dns_hostnames}
+            )
+        else:
+            self.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": False})
+            self.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": False})
+        return vpc
+
+    def igw(self, vpc):
+        if vpc not in self._igws:
+            igw = self.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            self.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+            self._igws[vpc] = igw
+        return self._igws[vpc]
+
+    def route_table(self, vpc, routes=()):
+        """A new route table; `routes` are create_route kwargs without RouteTableId."""
+        rtb = self.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        for route in routes:
+            self.ec2.create_route(RouteTableId=rtb, **route)
+        return rtb
+
+    def main_route_table(self, vpc):
+        tables = self.ec2.describe_route_tables(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc]},
+                {"Name": "association.main", "Values": ["true"]},
+            ]
+        )["RouteTables"]
+        return tables[0]["RouteTableId"]
+
+    def add_default_route(self, rtb, **target):
+        self.ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", **target)
+
+    def subnet(self, vpc, cidr, az, rtb=None):
+        subnet = self.ec2.create_subnet(
+            VpcId=vpc, CidrBlock=cidr, AvailabilityZone=self.az(az)
+        )["Subnet"]["SubnetId"]
+        if rtb:
+            self.ec2.associate_route_table(RouteTableId=rtb, SubnetId=subnet)
+        return subnet
+
+    def public_route_table(self, vpc):
+        return self.route_table(
+            vpc, [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": self.igw(vpc)}]
+        )
+
+    def nat_gateway(self, subnet, private=False):
+        if private:
+            nat = self.ec2.create_nat_gateway(SubnetId=subnet, ConnectivityType="private")
+        else:
+            eip = self.ec2.allocate_address(Domain="vpc")["AllocationId"]
+            nat = self.ec2.create_nat_gateway(SubnetId=subnet, AllocationId=eip)
+        return nat["NatGateway"]["NatGatewayId"]
+
+    def fill_subnet(self, subnet):
+        """Create ENIs until the subnet has no free IPv4 address (moto counts them down)."""
+        while True:
+            free = self.ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0][
+                "AvailableIpAddressCount"
+            ]
+            if free <= 0:
+                return
+            self.ec2.create_network_interface(SubnetId=subnet, Description="filler")
+
+    def dhcp_options(self, vpc, servers):
+        dopt = self.ec2.create_dhcp_options(
+            DhcpConfigurations=[{"Key": "domain-name-servers", "Values": list(servers)}]
+        )["DhcpOptions"]["DhcpOptionsId"]
+        self.ec2.associate_dhcp_options(DhcpOptionsId=dopt, VpcId=vpc)
+        return dopt
+
+    def nacl(self, vpc, subnets, entries):
+        """A custom network ACL with `entries` (rule, egress, protocol, action, cidr, from, to)
+        plus the explicit deny-alls, associated with `subnets`."""
+        acl = self.ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+        for rule, egress, proto, action, cidr, port_from, port_to in list(entries) + [
+            (32767, False, "-1", "deny", "0.0.0.0/0", None, None),
+            (32767, True, "-1", "deny", "0.0.0.0/0", None, None),
+        ]:
+            kw = dict(
+                NetworkAclId=acl,
+                RuleNumber=rule,
+                Protocol=proto,
+                RuleAction=action,
+                Egress=egress,
+                CidrBlock=cidr,
+            )
+            if port_from is not None:
+                kw["PortRange"] = {"From": port_from, "To": port_to}
+            self.ec2.create_network_acl_entry(**kw)
+        for subnet in subnets:
+            assoc = self.ec2.describe_network_acls(
+                Filters=[{"Name": "association.subnet-id", "Values": [subnet]}]
+            )["NetworkAcls"][0]
+            assoc_id = next(
+                a["NetworkAclAssociationId"]
+                for a in assoc["Associations"]
+                if a["SubnetId"] == subnet
+            )
+            self.ec2.replace_network_acl_association(AssociationId=assoc_id, NetworkAclId=acl)
+        return acl
+
+    # ------------------------------------------------------------------ security groups
+
+    def sg(self, vpc, name=None, egress="all", ingress=()):
+        """A security group. egress="all" keeps the default allow-all egress; a list replaces it
+        with those IpPermissions (an empty list: no egress at all)."""
+        self._sg_count += 1
+        name = name or f"sg-{self._sg_count}"
+        sg = self.ec2.create_security_group(VpcId=vpc, GroupName=name, Description=name)[
+            "GroupId"
+        ]
+        if egress != "all":
+            self.ec2.revoke_security_group_egress(
+                GroupId=sg,
+                IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+            )
+            if egress:
+                self.ec2.authorize_security_group_egress(GroupId=sg, IpPermissions=list(egress))
+        if ingress:
+            self.ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=list(ingress))
+        return sg
+
+    def s3_prefix_list(self):
+        lists = self.ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [f"com.amazonaws.{self.region}.s3"]}]
+        )["PrefixLists"]
+        return lists[0]["PrefixListId"]
+
+    @staticmethod
+    def tcp443(sg=None, cidr=None, prefix_list=None):
+        perm = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}
+        if sg:
+            perm["UserIdGroupPairs"] = [{"GroupId": sg}]
+        if cidr:
+            perm["IpRanges"] = [{"CidrIp": cidr}]
+        if prefix_list:
+            perm["PrefixListIds"] = [{"PrefixListId": prefix_list}]
+        return perm
+
+    # ------------------------------------------------------------------ VPC endpoints
+
+    def interface_endpoints(self, vpc, services, subnets, sgs, private_dns=True):
+        """{short service name: vpce id}; `private_dns` may be a bool or {short name: bool}."""
+        out = {}
+        for svc in services:
+            dns = private_dns.get(svc, True) if isinstance(private_dns, dict) else private_dns
+            out[svc] = self.ec2.create_vpc_endpoint(
+                VpcId=vpc,
+                ServiceName=f"com.amazonaws.{self.region}.{svc}",
+                VpcEndpointType="Interface",
+                SubnetIds=list(subnets),
+                SecurityGroupIds=list(sgs),
+                PrivateDnsEnabled=dns,
+            )["VpcEndpoint"]["VpcEndpointId"]
+        return out
+
+    def s3_gateway(self, vpc, route_tables):
+        return self.ec2.create_vpc_endpoint(
+            VpcId=vpc,
+            ServiceName=f"com.amazonaws.{self.region}.s3",
+            VpcEndpointType="Gateway",
+            RouteTableIds=list(route_tables),
+        )["VpcEndpoint"]["VpcEndpointId"]
+
+    # ------------------------------------------------------------------ IAM, ECR, logs, secrets
+
+    def exec_role(self):
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        arn = self.iam.create_role(RoleName=EXEC_ROLE, AssumeRolePolicyDocument=json.dumps(trust))[
+            "Role"
+        ]["Arn"]
+        self.iam.attach_role_policy(RoleName=EXEC_ROLE, PolicyArn=EXEC_POLICY)
+        secrets_policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["secretsmanager:GetSecretValue", "ssm:GetParameters", "kms:Decrypt"],
+                    "Resource": "*",
+                }
+            ],
+        }
+        self.iam.put_role_policy(
+            RoleName=EXEC_ROLE, PolicyName="secrets", PolicyDocument=json.dumps(secrets_policy)
+        )
+        return arn
+
+    def ecr_image(self, repo="app", tag="1"):
+        """A repository with a multi-arch (amd64 + arm64) manifest list under `tag`."""
+        self.ecr.create_repository(repositoryName=repo)
+        media = "application/vnd.docker.distribution.manifest.list.v2+json"
+        manifest = json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": media,
+                "manifests": [
+                    {
+                        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                        "size": 1000,
+                        "digest": "sha256:" + c * 64,
+                        "platform": {"architecture": arch, "os": "linux"},
+                    }
+                    for c, arch in (("a", "amd64"), ("b", "arm64"))
+                ],
+            }
+        )
+        self.ecr.put_image(
+            repositoryName=repo,
+            imageManifest=manifest,
+            imageManifestMediaType=media,
+            imageTag=tag,
+            imageDigest="sha256:" + hashlib.sha256(manifest.encode()).hexdigest(),
+        )
+        return f"{ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/{repo}:{tag}"
+
+    def log_group(self, name=LOG_GROUP):
+        self.logs.create_log_group(logGroupName=name)
+        return name
+
+    def secret(self, name="db"):
+        return self.sm.create_secret(Name=name, SecretString='{"password":"p"}')["ARN"]
+
+    def parameter(self, name="/app/db-password"):
+        self.ssm.put_parameter(Name=name, Value="p", Type="SecureString")
+        return f"arn:aws:ssm:{self.region}:{ACCOUNT}:parameter{name}"
+
+    # ------------------------------------------------------------------ ECS
+
+    def cluster(self, name=CLUSTER):
+        self.ecs.create_cluster(clusterName=name)
+        return name
+
+    def task_definition(
+        self,
+        family="app",
+        image=None,
+        cpu="256",
+        memory="512",
+        arch=None,
+        logs=True,
+        secrets=(),
+        role=True,
+    ):
+        container = {
+            "name": "app",
+            "image": image or f"{ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/app:1",
+            "essential": True,
+            "memory": min(512, int(memory)),
+        }
+        if logs:
+            container["logConfiguration"] = {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": LOG_GROUP,
+                    "awslogs-region": self.region,
+                    "awslogs-stream-prefix": "app",
+                },
+            }
+        if secrets:
+            container["secrets"] = [
+                {"name": f"SECRET_{i}", "valueFrom": v} for i, v in enumerate(secrets)
+            ]
+        kw = dict(
+            family=family,
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu=cpu,
+            memory=memory,
+            containerDefinitions=[container],
+        )
+        if role:
+            kw["executionRoleArn"] = f"arn:aws:iam::{ACCOUNT}:role/{EXEC_ROLE}"
+        if arch:
+            kw["runtimePlatform"] = {"cpuArchitecture": arch, "operatingSystemFamily": "LINUX"}
+        return self.ecs.register_task_definition(**kw)["taskDefinition"]["taskDefinitionArn"]
+
+    @staticmethod
+    def awsvpc(subnets, sgs, public_ip):
+        return {
+            "awsvpcConfiguration": {
+                "subnets": list(subnets),
+                "securityGroups": list(sgs),
+                "assignPublicIp": "ENABLED" if public_ip else "DISABLED",
+            }
+        }
+
+    def service(self, td, subnets, sgs, public_ip=False, pv="1.4.0", name=SERVICE, desired=2):
+        return self.ecs.create_service(
+            cluster=CLUSTER,
+            serviceName=name,
+            taskDefinition=td,
+            desiredCount=desired,
+            launchType="FARGATE",
+            platformVersion=pv,
+            networkConfiguration=self.awsvpc(subnets, sgs, public_ip),
+        )["service"]["serviceArn"]
+
+    def app(self, **td_kwargs):
+        """The usual dependencies of the `app` task (execution role, ECR image, log group,
+        cluster) and its task definition. Returns the task definition ARN."""
+        self.exec_role()
+        self.ecr_image()
+        self.log_group()
+        self.cluster()
+        return self.task_definition(**td_kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Network templates. Each returns a dict of IDs that goes into the scenario's output.
+# ---------------------------------------------------------------------------------------------
+
+
+def public_net(w, azs=("a", "b"), task_egress="all", **vpc_kw):
+    """IGW, one public route table, one public subnet per AZ, a task SG."""
+    vpc = w.vpc(**vpc_kw)
+    rtb = w.public_route_table(vpc)
+    subnets = [w.subnet(vpc, f"10.0.{i + 1}.0/24", az, rtb) for i, az in enumerate(azs)]
+    task_sg = w.sg(vpc, "task", egress=task_egress)
+    return {
+        "vpc": vpc,
+        "igw": w.igw(vpc),
+        "route_table": rtb,
+        "subnets": subnets,
+        "task_sg": task_sg,
+    }
+
+
+def nat_net(w, azs=("a", "b"), nat_private=False, nat_subnet_public=True):
+    """A public subnet with a NAT gateway, and private task subnets routing 0.0.0.0/0 to it."""
+    vpc = w.vpc()
+    if nat_subnet_public:
+        nat_rtb = w.public_route_table(vpc)
+    else:
+        w.igw(vpc)  # attached, but the NAT subnet does not route to it
+        nat_rtb = w.route_table(vpc)
+    nat_subnet = w.subnet(vpc, "10.0.0.0/24", "a", nat_rtb)
+    nat = w.nat_gateway(nat_subnet, private=nat_private)
+    rtb = w.route_table(vpc, [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat}])
+    subnets = [w.subnet(vpc, f"10.0.{i + 1}.0/24", az, rtb) for i, az in enumerate(azs)]
+    return {
+        "vpc": vpc,
+        "igw": w.igw(vpc),
+        "nat": nat,
+        "nat_subnet": nat_subnet,
+        "nat_route_table": nat_rtb,
+        "route_table": rtb,
+        "subnets": subnets,
+        "task_sg": w.sg(vpc, "task"),
+    }
+
+
+def endpoint_net(
+    w,
+    services=ALL_INTERFACE,
+    s3=True,
+    azs=("a", "b"),
+    endpoint_azs=None,
+    dns_hostnames=True,
+    private_dns=True,
+    task_egress_s3=True,
+    endpoint_ingress=True,
+    s3_on_main=False,
+):
+    """Private subnets with no default route; interface endpoints in the task subnets with an
+    endpoint SG; an S3 gateway endpoint on the task route table; a task SG that allows only
+    443 to the endpoint SG and to the S3 prefix list."""
+    vpc = w.vpc(dns_hostnames=True)
+    rtb = w.route_table(vpc)
+    subnets = [w.subnet(vpc, f"10.0.{i + 1}.0/24", az, rtb) for i, az in enumerate(azs)]
+    pl = w.s3_prefix_list()
+    endpoint_sg = w.sg(vpc, "endpoints")
+    egress = [w.tcp443(sg=endpoint_sg)]
+    if task_egress_s3:
+        egress.append(w.tcp443(prefix_list=pl))
+    task_sg = w.sg(vpc, "task", egress=egress)
+    if endpoint_ingress:
+        w.ec2.authorize_security_group_ingress(
+            GroupId=endpoint_sg, IpPermissions=[w.tcp443(sg=task_sg)]
+        )
+    ep_subnets = [s for s, az in zip(subnets, azs) if endpoint_azs is None or az in endpoint_azs]
+    endpoints = w.interface_endpoints(vpc, services, ep_subnets, [endpoint_sg], private_dns)
+    out = {
+        "vpc": vpc,
+        "route_table": rtb,
+        "main_route_table": w.main_route_table(vpc),
+        "subnets": subnets,
+        "task_sg": task_sg,
+        "endpoint_sg": endpoint_sg,
+        "endpoints": endpoints,
+        "s3_prefix_list": pl,
+    }
+    if s3:
+        out["s3_endpoint"] = w.s3_gateway(vpc, [out["main_route_table"] if s3_on_main else rtb])
+    if not dns_hostnames:
+        # After the endpoints exist, as someone who turns the attribute off later would.
+        w.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": False})
+    return out
+
+
+def with_service(w, net, td, public_ip=False, pv="1.4.0", sgs=None, subnets=None):
+    net["cluster"] = CLUSTER
+    net["service"] = SERVICE
+    net["task_definition"] = td
+    net["service_arn"] = w.service(
+        td,
+        subnets if subnets is not None else net["subnets"],
+        sgs if sgs is not None else [net["task_sg"]],
+        public_ip=public_ip,
+        pv=pv,
+    )
+    return net
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------------------------
+
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__.replace("_", "-")] = fn
+    return fn
+
+
+@scenario
+def healthy_public(w):
+    """IGW + assignPublicIp ENABLED, two AZs. Also registers `hub` (Docker Hub image) for the
+    preflight tests."""
+    td = w.app()
+    net = with_service(w, public_net(w), td, public_ip=True)
+    net["hub_task_definition"] = w.task_definition(family="hub", image="nginx:latest")
+    return net
+
+
+@scenario
+def healthy_nat(w):
+    """Private subnets -> NAT in a public subnet; the task subnets have a custom NACL that allows
+    exactly what is needed; the VPC has explicit AmazonProvidedDNS DHCP options."""
+    td = w.app()
+    net = nat_net(w)
+    net["dhcp_options"] = w.dhcp_options(net["vpc"], ["AmazonProvidedDNS"])
+    net["nacl"] = w.nacl(
+        net["vpc"],
+        net["subnets"],
+        [
+            (100, True, "6", "allow", "0.0.0.0/0", 443, 443),
+            (100, False, "6", "allow", "0.0.0.0/0", 1024, 65535),
+        ],
+    )
+    return with_service(w, net, td)
+
+
+@scenario
+def healthy_endpoints(w):
+    """No internet path; ecr.api, ecr.dkr, logs interface endpoints + S3 gateway; PV LATEST."""
+    td = w.app()
+    return with_service(w, endpoint_net(w), td, pv="LATEST")
+
+
+@scenario
+def pv13_arm64(w):
+    td = w.app(arch="ARM64")
+    return with_service(w, public_net(w), td, public_ip=True, pv="1.3.0")
+
+
+@scenario
+def pv13_json_key_secret(w):
+    secret = w.secret()
+    td = w.app(secrets=[f"{secret}:password::"])
+    net = with_service(w, public_net(w), td, public_ip=True, pv="1.3.0")
+    net["secret"] = secret
+    return net
+
+
+@scenario
+def task_size_invalid(w):
+    td = w.app(cpu="256", memory="4096")
+    return with_service(w, public_net(w), td, public_ip=True)
+
+
+@scenario
+def single_az(w):
+    td = w.app()
+    return with_service(w, public_net(w, azs=("a", "a")), td, public_ip=True)
+
+
+@scenario
+def az_unsupported(w):
+    """ca-central-1: moto's ca-central-1d is cac1-az4, where Fargate (Linux) does not run;
+    ca-central-1a is cac1-az1 (supported)."""
+    assert w.region == "ca-central-1"
+    td = w.app()
+    net = with_service(w, public_net(w, azs=("a", "d")), td, public_ip=True)
+    net["supported_subnet"], net["unsupported_subnet"] = net["subnets"]
+    zones = {
+        z["ZoneName"]: z["ZoneId"]
+        for z in w.ec2.describe_availability_zones()["AvailabilityZones"]
+    }
+    net["zone_ids"] = [zones[w.az("a")], zones[w.az("d")]]
+    return net
+
+
+@scenario
+def no_free_ip(w):
+    """Subnet 1 is a /28 full of ENIs (AvailableIpAddressCount 0); subnet 2 is fine."""
+    td = w.app()
+    vpc = w.vpc()
+    rtb = w.public_route_table(vpc)
+    full = w.subnet(vpc, "10.0.1.0/28", "a", rtb)
+    ok = w.subnet(vpc, "10.0.2.0/24", "b", rtb)
+    w.fill_subnet(full)
+    net = {
+        "vpc": vpc,
+        "route_table": rtb,
+        "subnets": [full, ok],
+        "full_subnet": full,
+        "ok_subnet": ok,
+        "task_sg": w.sg(vpc, "task"),
+    }
+    return with_service(w, net, td, public_ip=True)
+
+
+@scenario
+def foreign_sg(w):
+    """The service's second security group belongs to another VPC."""
+    td = w.app()
+    net = public_net(w)
+    other_vpc = w.vpc(cidr="10.1.0.0/16")
+    net["other_vpc"] = other_vpc
+    net["foreign_sg"] = w.sg(other_vpc, "foreign")
+    return with_service(w, net, td, public_ip=True, sgs=[net["task_sg"], net["foreign_sg"]])
+
+
+@scenario
+def deleted_subnet(w):
+    """A service whose second subnet was deleted after the service was created."""
+    td = w.app()
+    net = with_service(w, public_net(w), td, public_ip=True)
+    net["deleted_subnet"] = net["subnets"][1]
+    net["remaining_subnet"] = net["subnets"][0]
+    w.ec2.delete_subnet(SubnetId=net["deleted_subnet"])
+    return net
+
+
+@scenario
+def no_default_route(w):
+    """Private subnets, no NAT, no endpoints."""
+    td = w.app()
+    vpc = w.vpc()
+    rtb = w.route_table(vpc)
+    subnets = [w.subnet(vpc, f"10.0.{i + 1}.0/24", az, rtb) for i, az in enumerate("ab")]
+    net = {"vpc": vpc, "route_table": rtb, "subnets": subnets, "task_sg": w.sg(vpc, "task")}
+    return with_service(w, net, td)
+
+
+@scenario
+def mixed_subnets(w):
+    """Subnet `nat_ok` routes to a NAT gateway; subnet `no_route` has only the local route."""
+    td = w.app()
+    net = nat_net(w, azs=("a",))
+    good = net["subnets"][0]
+    bad_rtb = w.route_table(net["vpc"])
+    bad = w.subnet(net["vpc"], "10.0.9.0/24", "b", bad_rtb)
+    net.update(
+        {
+            "subnets": [good, bad],
+            "nat_ok_subnet": good,
+            "no_route_subnet": bad,
+            "no_route_route_table": bad_rtb,
+        }
+    )
+    return with_service(w, net, td)
+
+
+@scenario
+def public_no_public_ip(w):
+    td = w.app()
+    return with_service(w, public_net(w), td, public_ip=False)
+
+
+@scenario
+def public_ip_via_nat(w):
+    """assignPublicIp ENABLED, but the subnets route 0.0.0.0/0 to a NAT gateway (works)."""
+    td = w.app()
+    return with_service(w, nat_net(w), td, public_ip=True)
+
+
+@scenario
+def blackhole_deleted_nat(w):
+    td = w.app()
+    net = nat_net(w)
+    w.ec2.delete_nat_gateway(NatGatewayId=net["nat"])
+    return with_service(w, net, td)
+
+
+@scenario
+def nat_in_private_subnet(w):
+    td = w.app()
+    return with_service(w, nat_net(w, nat_subnet_public=False), td)
+
+
+@scenario
+def private_nat(w):
+    """A private NAT gateway (ConnectivityType=private) as the default route."""
+    td = w.app()
+    return with_service(w, nat_net(w, nat_private=True), td)
+
+
+@scenario
+def opaque_tgw(w):
+    """0.0.0.0/0 -> transit gateway."""
+    td = w.app()
+    vpc = w.vpc()
+    tgw = w.ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    rtb = w.route_table(vpc)
+    subnets = [w.subnet(vpc, f"10.0.{i + 1}.0/24", az, rtb) for i, az in enumerate("ab")]
+    w.ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=subnets)
+    w.add_default_route(rtb, TransitGatewayId=tgw)
+    net = {
+        "vpc": vpc,
+        "tgw": tgw,
+        "route_table": rtb,
+        "subnets": subnets,
+        "task_sg": w.sg(vpc, "task"),
+    }
+    return with_service(w, net, td)
+
+
+@scenario
+def dns_support_disabled(w):
+    td = w.app()
+    return with_service(w, public_net(w, dns_support=False), td, public_ip=True)
+
+
+@scenario
+def private_dns_no_hostnames(w):
+    td = w.app()
+    return with_service(w, endpoint_net(w, dns_hostnames=False), td)
+
+
+@scenario
+def custom_dhcp(w):
+    td = w.app()
+    net = public_net(w)
+    net["dhcp_options"] = w.dhcp_options(net["vpc"], ["10.0.0.53", "10.0.0.54"])
+    return with_service(w, net, td, public_ip=True)
+
+
+@scenario
+def sg_no_egress(w):
+    td = w.app()
+    return with_service(w, public_net(w, task_egress=[]), td, public_ip=True)
+
+
+@scenario
+def sg_no_s3_prefix_list(w):
+    """Endpoints setup, but the task SG allows 443 only to the endpoint SG (no S3 prefix list)."""
+    td = w.app()
+    return with_service(w, endpoint_net(w, task_egress_s3=False), td)
+
+
+@scenario
+def endpoint_sg_no_ingress(w):
+    td = w.app()
+    return with_service(w, endpoint_net(w, endpoint_ingress=False), td)
+
+
+@scenario
+def nacl_no_return(w):
+    """Public subnets whose NACL allows egress 443 and ingress 443 only: the return traffic to
+    the ephemeral ports is denied."""
+    td = w.app()
+    net = public_net(w)
+    net["nacl"] = w.nacl(
+        net["vpc"],
+        net["subnets"],
+        [
+            (100, True, "6", "allow", "0.0.0.0/0", 443, 443),
+            (100, False, "6", "allow", "0.0.0.0/0", 443, 443),
+        ],
+    )
+    return with_service(w, net, td, public_ip=True)
+
+
+@scenario
+def vpce_ecr_dkr_missing(w):
+    td = w.app()
+    return with_service(w, endpoint_net(w, services=("ecr.api", "logs")), td)
+
+
+@scenario
+def vpce_ecr_api_missing(w):
+    td = w.app()
+    return with_service(w, endpoint_net(w, services=("ecr.dkr", "logs")), td, pv="1.4.0")
+
+
+@scenario
+def vpce_ecr_api_pv13(w):
+    """Same endpoints as vpce-ecr-api-missing, but on PV 1.3.0, where ecr.api is not needed."""
+    td = w.app()
+    return with_service(w, endpoint_net(w, services=("ecr.dkr", "logs")), td, pv="1.3.0")
+
+
+@scenario
+def vpce_s3_missing(w):
+    td = w.app()
+    return with_service(w, endpoint_net(w, s3=False), td)
+
+
+@scenario
+def vpce_s3_not_associated(w):
+    """The S3 gateway endpoint is on the VPC's main route table; the task subnets use their own
+    explicitly associated table."""
+    td = w.app()
+    return with_service(w, endpoint_net(w, s3_on_main=True), td)
+
+
+@scenario
+def vpce_logs_missing(w):
+    td = w.app()
+    return with_service(w, endpoint_net(w, services=("ecr.api", "ecr.dkr")), td)
+
+
+@scenario
+def vpce_secretsmanager_missing(w):
+    """Secrets Manager secret (plain ARN), PV 1.4.0, no secretsmanager endpoint."""
+    secret = w.secret()
+    td = w.app(secrets=[secret])
+    net = with_service(w, endpoint_net(w), td)
+    net["secret"] = secret
+    return net
+
+
+@scenario
+def vpce_ssm_missing(w):
+    """SSM parameter secret, no awslogs, endpoints ecr.api + ecr.dkr + S3 only."""
+    param = w.parameter()
+    td = w.app(secrets=[param], logs=False)
+    net = with_service(w, endpoint_net(w, services=("ecr.api", "ecr.dkr")), td)
+    net["parameter"] = param
+    return net
+
+
+@scenario
+def vpce_private_dns_disabled(w):
+    td = w.app()
+    return with_service(w, endpoint_net(w, private_dns={"ecr.dkr": False}), td)
+
+
+@scenario
+def vpce_other_az(w):
+    """Task subnets in a and b; every interface endpoint only in the subnet of AZ a."""
+    td = w.app()
+    return with_service(w, endpoint_net(w, endpoint_azs=("a",)), td)
+
+
+@scenario
+def vpce_deleted(w):
+    """The ecr.dkr endpoint was deleted: moto keeps listing it with State=deleted."""
+    td = w.app()
+    net = with_service(w, endpoint_net(w), td)
+    w.ec2.delete_vpc_endpoints(VpcEndpointIds=[net["endpoints"]["ecr.dkr"]])
+    return net
+
+
+@scenario
+def dockerhub_private(w):
+    """A Docker Hub image in private subnets that have only VPC endpoints."""
+    td = w.app(image="nginx:latest")
+    return with_service(w, endpoint_net(w), td)
+
+
+@scenario
+def stopped_task(w):
+    """A task in the no-default-route network, run and then stopped with an ECR-auth timeout."""
+    td = w.app()
+    vpc = w.vpc()
+    rtb = w.route_table(vpc)
+    subnet = w.subnet(vpc, "10.0.1.0/24", "a", rtb)
+    task_sg = w.sg(vpc, "task")
+    task = w.ecs.run_task(
+        cluster=CLUSTER,
+        taskDefinition=td,
+        launchType="FARGATE",
+        platformVersion="1.4.0",
+        count=1,
+        networkConfiguration=w.awsvpc([subnet], [task_sg], False),
+    )["tasks"][0]["taskArn"]
+    w.ecs.stop_task(cluster=CLUSTER, task=task, reason=STOPPED_REASON)
+    return {
+        "cluster": CLUSTER,
+        "task_definition": td,
+        "vpc": vpc,
+        "route_table": rtb,
+        "subnets": [subnet],
+        "task_sg": task_sg,
+        "task_arn": task,
+        "task_id": task.rsplit("/", 1)[-1],
+        "stopped_reason": STOPPED_REASON,
+    }
+
+
+REGIONS = {"az-unsupported": "ca-central-1"}
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if argv[1] == "--list":
+        for name, fn in SCENARIOS.items():
+            print(f"{name}: {(fn.__doc__ or '').strip().splitlines()[0] if fn.__doc__ else ''}")
+        return 0
+    name = argv[1]
+    if name not in SCENARIOS:
+        log(f"unknown scenario {name!r}; known: {', '.join(sorted(SCENARIOS))}")
+        return 2
+    region = REGIONS.get(name, "us-east-1")
+    w = World(region)
+    out = SCENARIOS[name](w)
+    out["region"] = region
+    out["scenario"] = name
+    print(json.dumps(out, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
