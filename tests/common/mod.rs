@@ -191,7 +191,7 @@ impl Moto {
             "/moto-api/state-manager/set-transition",
             body,
         ) {
-            Ok((200, _)) => {}
+            Ok((status, _)) if (200..300).contains(&status) => {}
             other => panic!("moto set-transition failed: {other:?}"),
         }
     }
@@ -370,8 +370,7 @@ pub fn findings_with<'a>(json: &'a Value, id: &str) -> Vec<&'a Value> {
 
 /// The finding with this ID, or a panic that shows the whole report.
 pub fn expect_finding<'a>(json: &'a Value, id: &str) -> &'a Value {
-    finding(json, id)
-        .unwrap_or_else(|| panic!("no {id} finding in the report:\n{}", summary(json)))
+    finding(json, id).unwrap_or_else(|| panic!("no {id} finding in the report:\n{}", summary(json)))
 }
 
 pub fn check_status<'a>(json: &'a Value, id: &str) -> &'a str {
@@ -451,7 +450,12 @@ pub fn assert_exit(got: (i32, &Value, &str), want: i32) {
 
 pub fn assert_status(json: &Value, id: &str, want: &str) {
     let got = check_status(json, id);
-    assert_eq!(got, want, "check {id} is {got}, wanted {want}\n{}", summary(json));
+    assert_eq!(
+        got,
+        want,
+        "check {id} is {got}, wanted {want}\n{}",
+        summary(json)
+    );
 }
 
 /// The check does not fail: `pass` or `not_applicable` (where either reading is defensible).
@@ -471,7 +475,8 @@ pub fn assert_fails<'a>(json: &'a Value, id: &str, severity: &str, first: &str) 
     assert_status(json, id, want_status);
     let f = expect_finding(json, id);
     assert_eq!(
-        f["severity"], severity,
+        f["severity"],
+        severity,
         "{id} has severity {}, wanted {severity}\n{}",
         f["severity"],
         summary(json)

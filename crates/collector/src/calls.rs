@@ -13,7 +13,6 @@ use std::sync::Mutex;
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use fd_snapshot::{ApiCall, CallOutcome};
 
@@ -152,7 +151,7 @@ pub(crate) fn classify_sdk_error<E>(err: &SdkError<E, HttpResponse>) -> CallFail
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
-    let full = DisplayErrorContext(err).to_string();
+    let full = error_chain(err);
     match err {
         SdkError::ServiceError(_) => {
             let code = err.code().map(str::to_string);
@@ -185,6 +184,22 @@ where
             transport: None,
         },
     }
+}
+
+/// The error and its sources as one line: `dispatch failure: io error: … Connection refused`.
+/// (The SDK's own `DisplayErrorContext` appends the whole `Debug` form, too long for a user.)
+fn error_chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(err);
+    while let Some(e) = current {
+        let text = e.to_string();
+        // Wrappers often repeat their source's text; keep each text once.
+        if !text.is_empty() && !parts.iter().any(|p| p == &text) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
 }
 
 fn transport_failure(kind: TransportFailure, message: String) -> CallFailure {
@@ -235,8 +250,7 @@ pub(crate) fn classify_code(code: Option<&str>, message: Option<&str>) -> CallOu
         CallOutcome::Denied
     } else if THROTTLED_CODES.contains(&code) {
         CallOutcome::Throttled
-    } else if code.ends_with(".NotFound")
-        || code.ends_with("NotFound")
+    } else if code.ends_with("NotFound")
         || code.ends_with("NotFoundException")
         || code == "NoSuchEntity"
         || (code == "ClientException"

@@ -36,7 +36,7 @@ pub(crate) struct NetworkInputs {
 }
 
 /// Reads the network around `inputs`: first the subnets and task security groups, then, for
-/// their VPCs and concurrently, everything that decides whether a task in those subnets can
+/// their VPCs and concurrently, all their subnets and security groups and everything that decides whether a task in those subnets can
 /// reach ECR, S3, CloudWatch Logs, Secrets Manager …; last, the prefix list entries and the
 /// ENIs of endpoints and NAT gateways that the previous step pointed at.
 pub(crate) async fn collect_network(
@@ -51,7 +51,7 @@ pub(crate) async fn collect_network(
     };
 
     let (subnets, task_sgs) = futures::join!(
-        describe_subnets(client, rec, &inputs.subnet_ids),
+        describe_subnets(client, rec, "subnet-id", &inputs.subnet_ids),
         describe_security_groups(client, rec, "group-id", &inputs.security_group_ids),
     );
     net.subnets = subnets;
@@ -75,6 +75,7 @@ pub(crate) async fn collect_network(
         (nat_gateways, nat_enis),
         vpc_endpoints,
         vpc_sgs,
+        vpc_subnets,
         network_acls,
         managed_prefix_lists,
     ) = futures::join!(
@@ -85,6 +86,7 @@ pub(crate) async fn collect_network(
         describe_nat_gateways(client, rec, &vpc_ids),
         describe_vpc_endpoints(client, rec, &vpc_ids),
         describe_security_groups(client, rec, "vpc-id", &vpc_ids),
+        describe_subnets(client, rec, "vpc-id", &vpc_ids),
         describe_network_acls(client, rec, &vpc_ids),
         describe_managed_prefix_lists(client, rec),
     );
@@ -96,6 +98,7 @@ pub(crate) async fn collect_network(
     net.nat_gateways = nat_gateways;
     net.vpc_endpoints = vpc_endpoints;
     net.security_groups.extend(vpc_sgs);
+    net.subnets.extend(vpc_subnets);
     net.network_acls = network_acls;
 
     // Prefix lists whose CIDRs matter: those a route or a security group rule points at, and
@@ -138,16 +141,19 @@ fn chunks(ids: &BTreeSet<String>) -> Vec<Vec<String>> {
     all.chunks(IDS_PER_FILTER).map(<[String]>::to_vec).collect()
 }
 
+/// `filter_name` is `subnet-id` (the targets' subnets) or `vpc-id` (every subnet of the VPCs:
+/// where the NAT gateways and endpoint ENIs live, and their zones).
 async fn describe_subnets(
     client: &Client,
     rec: &Recorder,
+    filter_name: &str,
     ids: &BTreeSet<String>,
 ) -> BTreeMap<String, m::Subnet> {
     let mut out = BTreeMap::new();
     for chunk in chunks(ids) {
         let stream = client
             .describe_subnets()
-            .filters(filter("subnet-id", &chunk))
+            .filters(filter(filter_name, &chunk))
             .into_paginator()
             .send();
         let (pages, _) = rec

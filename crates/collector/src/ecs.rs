@@ -56,11 +56,15 @@ impl Resolved {
 
 /// What to do when a call about the target itself failed: transport failures and "not found"
 /// end the run; everything else is recorded and the target stays unread.
-fn target_call_failed(failure: &CallFailure, what: String) -> Result<(), CollectError> {
+fn target_call_failed(
+    failure: &CallFailure,
+    operation: &str,
+    what: String,
+) -> Result<(), CollectError> {
     match failure.transport {
         Some(TransportFailure::Unreachable) => {
             return Err(CollectError::Unreachable {
-                message: failure.detail(),
+                message: format!("{SVC}:{operation}: {}", failure.detail()),
             })
         }
         Some(TransportFailure::Credentials) => {
@@ -141,7 +145,7 @@ pub(crate) async fn resolve_task(
     {
         Ok(out) => out,
         Err(failure) => {
-            target_call_failed(&failure, what)?;
+            target_call_failed(&failure, "DescribeTasks", what)?;
             return Ok(Resolved::bare(unread));
         }
     };
@@ -316,7 +320,7 @@ pub(crate) async fn resolve_service(
     {
         Ok(out) => out,
         Err(failure) => {
-            target_call_failed(&failure, what)?;
+            target_call_failed(&failure, "DescribeServices", what)?;
             return Ok(Resolved::bare(unread));
         }
     };
@@ -505,7 +509,11 @@ pub(crate) async fn resolve_preflight(
     let td = match describe_task_definition(c, task_definition).await {
         Ok(td) => Some(td),
         Err(failure) => {
-            target_call_failed(&failure, format!("task definition {task_definition}"))?;
+            target_call_failed(
+                &failure,
+                "DescribeTaskDefinition",
+                format!("task definition {task_definition}"),
+            )?;
             None
         }
     };
@@ -887,12 +895,14 @@ mod tests {
         };
         let err = target_call_failed(
             &f(m::CallOutcome::NotFound, "ClusterNotFoundException"),
+            "DescribeServices",
             "service web in cluster prod".into(),
         )
         .expect_err("fatal");
         assert_eq!(err.to_string(), "cluster prod not found");
         assert!(target_call_failed(
             &f(m::CallOutcome::Denied, "AccessDeniedException"),
+            "DescribeServices",
             "service web in cluster prod".into(),
         )
         .is_ok());
@@ -903,7 +913,7 @@ mod tests {
             transport: Some(TransportFailure::Unreachable),
         };
         assert!(matches!(
-            target_call_failed(&unreachable, "x".into()),
+            target_call_failed(&unreachable, "DescribeTasks", "x".into()),
             Err(CollectError::Unreachable { .. })
         ));
     }

@@ -26,7 +26,7 @@ use std::time::SystemTime;
 use aws_config::{BehaviorVersion, Region};
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use fd_snapshot::{AwsVpcConfiguration, Snapshot, TaskDefinition};
+use fd_snapshot::{AwsVpcConfiguration, Snapshot, TargetKind, TaskDefinition};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::Recorder;
@@ -112,9 +112,14 @@ pub async fn collect(
     let resolved = resolved.into_iter().collect::<Result<Vec<_>, _>>()?;
 
     let mut task_definitions: BTreeMap<String, TaskDefinition> = BTreeMap::new();
+    // A preflight's task definition was already read (or tried) while resolving it.
+    let mut td_attempted: BTreeSet<String> = BTreeSet::new();
     let mut inputs = ec2::NetworkInputs::default();
     let mut targets = Vec::with_capacity(resolved.len());
     for r in resolved {
+        if r.target.kind == TargetKind::Preflight {
+            td_attempted.extend(r.target.task_definition.clone());
+        }
         if let (Some(key), Some(td)) = (&r.target.task_definition, r.task_definition) {
             task_definitions.insert(key.clone(), td);
         }
@@ -138,7 +143,7 @@ pub async fn collect(
     let wanted: BTreeSet<String> = targets
         .iter()
         .filter_map(|t| t.task_definition.clone())
-        .filter(|k| !task_definitions.contains_key(k))
+        .filter(|k| !task_definitions.contains_key(k) && !td_attempted.contains(k))
         .collect();
     let tds_fut = stream::iter(wanted)
         .map(|key| {

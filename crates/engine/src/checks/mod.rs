@@ -190,3 +190,58 @@ pub fn run_all(target: &Target, cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
     findings.sort_by_key(|(i, f)| (f.severity, *i));
     (findings.into_iter().map(|(_, f)| f).collect(), results)
 }
+
+/// `docs/checks.md`: every check's explanation, generated from the checks themselves.
+pub fn docs_markdown() -> String {
+    let mut out = String::from(
+        "# fargate-doctor checks\n\n<!-- Generated from crates/engine/src/checks by \
+         `UPDATE_DOCS=1 cargo test --test docs`; do not edit by hand. -->\n\n\
+         | ID | severity | title |\n|---|---|---|\n",
+    );
+    for c in ALL {
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} |\n",
+            c.id,
+            c.id.to_ascii_lowercase(),
+            c.severity.as_str(),
+            c.title
+        ));
+    }
+    for c in ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}** — severity `{}`, {}.\n\n### What it checks\n{}\n\n### Why it stops a task\n{}\n\n### How to fix it\n{}\n",
+            c.id,
+            c.title,
+            c.severity.as_str(),
+            c.group,
+            squash(c.what),
+            squash(c.why),
+            fix_markdown(c.fix),
+        ));
+        if !c.docs.is_empty() {
+            out.push_str("\n### References\n");
+            for d in c.docs {
+                out.push_str(&format!("- <{d}>\n"));
+            }
+        }
+    }
+    out
+}
+
+/// Joins the continuation lines of a `\`-wrapped string literal into one paragraph.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Fix text: prose lines as text, indented command lines as a code block.
+fn fix_markdown(s: &str) -> String {
+    let mut out = Vec::new();
+    for line in s.lines() {
+        if line.starts_with("  ") {
+            out.push(format!("```sh\n{}\n```", line.trim()));
+        } else {
+            out.push(squash(line));
+        }
+    }
+    out.join("\n")
+}

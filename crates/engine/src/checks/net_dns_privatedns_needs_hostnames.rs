@@ -36,7 +36,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut relied = false;
     for sp in &cx.paths {
         for p in &sp.paths {
-            if p.route.hop.is_internet_egress() {
+            if p.route.hop.aims_at_internet() {
                 continue;
             }
             if let EndpointUse::Interface { endpoint, problems, .. } = &p.endpoint {

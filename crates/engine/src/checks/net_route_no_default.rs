@@ -1,5 +1,5 @@
 use super::{dest_list, endpoints_evidence, gate_paths, reasons, table_evidence, table_id, Check, Outcome};
-use crate::context::Cx;
+use crate::context::{Cx, SubnetPaths};
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;
 
@@ -37,37 +37,53 @@ fn run(cx: &Cx) -> Outcome {
     if cx.dests.is_empty() {
         return Outcome::na("the task definition needs no network destination");
     }
-    let mut findings = Vec::new();
+    // Subnets sharing a route table and the same unreachable destinations share one finding.
+    let mut groups: Vec<(&SubnetPaths, Vec<&PathEval>, Vec<String>)> = Vec::new();
     let mut unknown = None;
     for sp in &cx.paths {
-        let broken: Vec<&PathEval> = sp
-            .paths
-            .iter()
-            .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::NoRoute))
-            .collect();
         for p in sp.paths.iter().filter(|p| !p.via_interface) {
             if let Hop::Unknown(why) = &p.route.hop {
                 unknown = Some(why.clone());
             }
         }
+        let broken: Vec<&PathEval> = sp
+            .paths
+            .iter()
+            .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::NoRoute))
+            .collect();
         if broken.is_empty() {
             continue;
         }
-        let rtb = table_id(sp);
-        let how = sp.table.map(|t| t.how()).unwrap_or("no table");
-        findings.push(CHECK.finding(
-            format!(
-                "{} uses route table {rtb} ({how}), which has no route for 0.0.0.0/0 (no internet or NAT gateway) and the VPC has no usable endpoint for: {}. Needed by {}.",
-                sp.subnet.id,
-                dest_list(&broken),
-                reasons(&broken)
-            ),
-            vec![sp.subnet.id.clone(), rtb.clone()],
-            vec![table_evidence(sp), endpoints_evidence(cx, &sp.subnet.vpc_id)],
-            format!(
-                "Add a route 0.0.0.0/0 -> a NAT gateway in a public subnet (aws ec2 create-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-…), or create the missing VPC endpoints."
-            ),
-        ));
+        match groups
+            .iter_mut()
+            .find(|(g, b, _)| table_id(g) == table_id(sp) && dest_list(b) == dest_list(&broken))
+        {
+            Some((_, _, subnets)) => subnets.push(sp.subnet.id.clone()),
+            None => groups.push((sp, broken, vec![sp.subnet.id.clone()])),
+        }
     }
+    let findings = groups
+        .into_iter()
+        .map(|(sp, broken, subnets)| {
+            let rtb = table_id(sp);
+            let how = sp.table.map(|t| t.how()).unwrap_or("no table");
+            let verb = if subnets.len() == 1 { "uses" } else { "use" };
+            let mut resources = subnets.clone();
+            resources.push(rtb.clone());
+            CHECK.finding(
+                format!(
+                    "{} {verb} route table {rtb} ({how}), which has no route for 0.0.0.0/0 (no internet or NAT gateway), and the VPC has no usable endpoint for: {}. Needed by {}.",
+                    subnets.join(", "),
+                    dest_list(&broken),
+                    reasons(&broken)
+                ),
+                resources,
+                vec![table_evidence(sp), endpoints_evidence(cx, &sp.subnet.vpc_id)],
+                format!(
+                    "Add a route 0.0.0.0/0 -> a NAT gateway in a public subnet (aws ec2 create-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-…), or create the missing VPC endpoints."
+                ),
+            )
+        })
+        .collect();
     Outcome::from_findings(findings, unknown)
 }

@@ -38,7 +38,7 @@ fn run(cx: &Cx) -> Outcome {
         for p in sp.paths.iter().filter(|p| p.dest.service == Service::Internet) {
             match &p.route.hop {
                 Hop::Unknown(why) => unknown = Some(why.clone()),
-                h if h.is_internet_egress() => {}
+                h if h.aims_at_internet() => {}
                 _ => {
                     let rtb = table_id(sp);
                     findings.push(CHECK.finding(

@@ -123,7 +123,7 @@ pub fn missing_interface_endpoint(
         for p in sp.paths.iter().filter(|p| p.dest.service == service) {
             match &p.route.hop {
                 Hop::Unknown(why) if !p.via_interface => unknown = Some(why.clone()),
-                h if h.is_internet_egress() => continue,
+                h if h.aims_at_internet() => continue,
                 _ => {}
             }
             needed_here = true;

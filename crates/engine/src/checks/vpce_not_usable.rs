@@ -30,7 +30,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut seen: Vec<(String, String)> = Vec::new();
     for sp in &cx.paths {
         for p in &sp.paths {
-            if p.route.hop.is_internet_egress() {
+            if p.route.hop.aims_at_internet() {
                 continue;
             }
             let EndpointUse::Interface { endpoint, problems, other_az_only } = &p.endpoint else { continue };

@@ -26,7 +26,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     for sp in &cx.paths {
         for p in &sp.paths {
-            if p.route.hop.is_internet_egress() {
+            if p.route.hop.aims_at_internet() {
                 continue;
             }
             let EndpointUse::Interface { endpoint, problems, .. } = &p.endpoint else { continue };

@@ -39,7 +39,7 @@ fn run(cx: &Cx) -> Outcome {
         for p in sp.paths.iter().filter(|p| p.dest.service == Service::S3) {
             match &p.route.hop {
                 Hop::Unknown(why) => unknown = Some(why.clone()),
-                h if h.is_internet_egress() => continue,
+                h if h.aims_at_internet() => continue,
                 _ => {}
             }
             needed = true;

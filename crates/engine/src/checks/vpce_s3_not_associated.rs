@@ -31,7 +31,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     for sp in &cx.paths {
         for p in sp.paths.iter().filter(|p| p.dest.service == Service::S3) {
-            if p.route.hop.is_internet_egress() || matches!(p.route.hop, Hop::GatewayEndpoint { .. }) {
+            if p.route.hop.aims_at_internet() || matches!(p.route.hop, Hop::GatewayEndpoint { .. }) {
                 continue;
             }
             let EndpointUse::Gateway { endpoints, associated } = &p.endpoint else { continue };

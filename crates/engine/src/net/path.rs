@@ -101,10 +101,16 @@ pub enum Hop<'a> {
 }
 
 impl Hop<'_> {
-    /// True when the route sends the traffic towards an internet egress (IGW, NAT, or an
+    /// True when the route aims the traffic at an internet egress (IGW, NAT, or an
     /// opaque hop that may lead to one): the VPC-endpoint requirements do not apply then.
-    pub fn is_internet_egress(&self) -> bool {
-        matches!(self, Hop::Igw { .. } | Hop::Nat { .. } | Hop::Opaque { .. })
+    ///
+    /// A blackhole route counts too: it shows the subnet was meant to use a gateway, and
+    /// NET-ROUTE-BLACKHOLE names the fix; asking for endpoints as well would only add noise.
+    pub fn aims_at_internet(&self) -> bool {
+        matches!(
+            self,
+            Hop::Igw { .. } | Hop::Nat { .. } | Hop::Opaque { .. } | Hop::Blackhole { .. }
+        )
     }
 }
 

@@ -1,0 +1,56 @@
+//! `docs/checks.md` is generated from the checks' own metadata and must stay in step with it.
+//! Regenerate with `UPDATE_DOCS=1 cargo test --test docs`.
+
+use std::collections::BTreeSet;
+
+#[test]
+fn checks_doc_is_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md");
+    let generated = fd_engine::checks::docs_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "docs/checks.md is stale: run `UPDATE_DOCS=1 cargo test --test docs`"
+    );
+}
+
+#[test]
+fn every_check_is_documented_and_uniquely_named() {
+    let mut seen = BTreeSet::new();
+    for c in fd_engine::checks::ALL {
+        assert!(seen.insert(c.id), "duplicate check ID {}", c.id);
+        assert!(
+            c.id.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '-'),
+            "{}: IDs are UPPER-KEBAB",
+            c.id
+        );
+        for (field, text) in [("title", c.title), ("what", c.what), ("why", c.why), ("fix", c.fix)] {
+            assert!(text.trim().len() > 20, "{}: {field} is too short", c.id);
+        }
+        assert!(!c.docs.is_empty(), "{}: no documentation link", c.id);
+        assert!(c.docs.iter().all(|d| d.starts_with("https://")), "{}", c.id);
+    }
+}
+
+/// The IDs this build implements are public names from shared/spec/checks.md (part 1 set).
+#[test]
+fn implemented_ids_are_the_spec_ids() {
+    let spec = [
+        "PLAT-PV-INCOMPATIBLE", "PLAT-TASKSIZE-INVALID", "CAP-AZ-UNSUPPORTED", "CAP-SINGLE-AZ",
+        "ENI-SUBNET-NO-FREE-IP", "ENI-CONFIG-INVALID", "NET-ROUTE-NO-DEFAULT", "NET-PUBLIC-NO-PUBLICIP",
+        "NET-PUBLICIP-NO-IGW-ROUTE", "NET-ROUTE-BLACKHOLE", "NET-NAT-IN-PRIVATE-SUBNET",
+        "NET-NAT-NOT-AVAILABLE", "NET-ROUTE-OPAQUE", "NET-DNS-VPC-RESOLUTION-DISABLED",
+        "NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES", "NET-DNS-CUSTOM-DHCP", "NET-SG-TASK-EGRESS",
+        "NET-SG-TASK-EGRESS-S3-PREFIXLIST", "NET-SG-ENDPOINT-INGRESS", "NET-NACL-PATH",
+        "VPCE-ECR-DKR-MISSING", "VPCE-ECR-API-MISSING", "VPCE-S3-GATEWAY-MISSING",
+        "VPCE-S3-NOT-ASSOCIATED", "VPCE-LOGS-MISSING", "VPCE-SECRETSMANAGER-MISSING",
+        "VPCE-SSM-MISSING", "VPCE-PRIVATE-DNS-DISABLED", "VPCE-NOT-USABLE", "REG-INTERNET-REQUIRED",
+    ];
+    let ours: BTreeSet<&str> = fd_engine::checks::ALL.iter().map(|c| c.id).collect();
+    let spec: BTreeSet<&str> = spec.into_iter().collect();
+    assert_eq!(ours, spec);
+}
