@@ -48,7 +48,12 @@ fn by_group() -> Vec<&'static Check> {
         "Image and registry",
     ];
     let mut v: Vec<&'static Check> = ALL.to_vec();
-    v.sort_by_key(|c| ORDER.iter().position(|g| *g == c.group).unwrap_or(ORDER.len()));
+    v.sort_by_key(|c| {
+        ORDER
+            .iter()
+            .position(|g| *g == c.group)
+            .unwrap_or(ORDER.len())
+    });
     v
 }
 

@@ -2,7 +2,9 @@
 //! version, subnets and security groups, the destinations it must reach, and the evaluated
 //! network path from every subnet to every destination.
 
-use fd_snapshot::{AwsVpcConfiguration, SecurityGroup, Snapshot, Subnet, Target, TaskDefinition, Vpc};
+use fd_snapshot::{
+    AwsVpcConfiguration, SecurityGroup, Snapshot, Subnet, Target, TaskDefinition, Vpc,
+};
 
 use crate::net::dest::{self, Destination};
 use crate::net::path::{self, PathEval, PathInput};
@@ -54,7 +56,9 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        let vpc = subnets.first().and_then(|s| snap.network.vpcs.get(&s.vpc_id));
+        let vpc = subnets
+            .first()
+            .and_then(|s| snap.network.vpcs.get(&s.vpc_id));
         let dests = td
             .map(|t| dest::destinations(t, &pv, &snap.region))
             .unwrap_or_default();
@@ -110,11 +114,16 @@ impl<'a> Cx<'a> {
         if self.td.is_some() {
             return None;
         }
-        Some(match (&self.target.task_definition, self.unreadable("ecs", "DescribeTaskDefinition")) {
-            (_, Some(why)) => why,
-            (Some(k), None) => format!("task definition {k} is not in the snapshot"),
-            (None, None) => "the target's task definition is not known".into(),
-        })
+        Some(
+            match (
+                &self.target.task_definition,
+                self.unreadable("ecs", "DescribeTaskDefinition"),
+            ) {
+                (_, Some(why)) => why,
+                (Some(k), None) => format!("task definition {k} is not in the snapshot"),
+                (None, None) => "the target's task definition is not known".into(),
+            },
+        )
     }
 
     /// Why the network checks cannot run, if they cannot (no awsvpc configuration, subnets

@@ -119,9 +119,15 @@ mod tests {
                     },
                     Some((a, r, repo, tag)),
                 ) => {
-                    assert_eq!((&*account, &*region, &*repository, &*reference), (a, r, repo, tag), "{image}")
+                    assert_eq!(
+                        (&*account, &*region, &*repository, &*reference),
+                        (a, r, repo, tag),
+                        "{image}"
+                    )
                 }
-                (ImageSource::Other { registry: got }, None) => assert_eq!(got, registry, "{image}"),
+                (ImageSource::Other { registry: got }, None) => {
+                    assert_eq!(got, registry, "{image}")
+                }
                 (got, _) => panic!("{image}: {got:?}"),
             }
         }

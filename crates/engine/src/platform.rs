@@ -72,13 +72,69 @@ pub struct SizeRow {
 
 /// "Task CPU and memory" table of the ECS Developer Guide (Fargate), as of 2023.
 pub static TASK_SIZES: &[SizeRow] = &[
-    SizeRow { cpu: 256, memory: &[512, 1024, 2048], min: 0, max: 0, step: 0, windows: false, needs_1_4: false },
-    SizeRow { cpu: 512, memory: &[], min: 1024, max: 4096, step: 1024, windows: false, needs_1_4: false },
-    SizeRow { cpu: 1024, memory: &[], min: 2048, max: 8192, step: 1024, windows: true, needs_1_4: false },
-    SizeRow { cpu: 2048, memory: &[], min: 4096, max: 16384, step: 1024, windows: true, needs_1_4: false },
-    SizeRow { cpu: 4096, memory: &[], min: 8192, max: 30720, step: 1024, windows: true, needs_1_4: false },
-    SizeRow { cpu: 8192, memory: &[], min: 16384, max: 61440, step: 4096, windows: false, needs_1_4: true },
-    SizeRow { cpu: 16384, memory: &[], min: 32768, max: 122880, step: 8192, windows: false, needs_1_4: true },
+    SizeRow {
+        cpu: 256,
+        memory: &[512, 1024, 2048],
+        min: 0,
+        max: 0,
+        step: 0,
+        windows: false,
+        needs_1_4: false,
+    },
+    SizeRow {
+        cpu: 512,
+        memory: &[],
+        min: 1024,
+        max: 4096,
+        step: 1024,
+        windows: false,
+        needs_1_4: false,
+    },
+    SizeRow {
+        cpu: 1024,
+        memory: &[],
+        min: 2048,
+        max: 8192,
+        step: 1024,
+        windows: true,
+        needs_1_4: false,
+    },
+    SizeRow {
+        cpu: 2048,
+        memory: &[],
+        min: 4096,
+        max: 16384,
+        step: 1024,
+        windows: true,
+        needs_1_4: false,
+    },
+    SizeRow {
+        cpu: 4096,
+        memory: &[],
+        min: 8192,
+        max: 30720,
+        step: 1024,
+        windows: true,
+        needs_1_4: false,
+    },
+    SizeRow {
+        cpu: 8192,
+        memory: &[],
+        min: 16384,
+        max: 61440,
+        step: 4096,
+        windows: false,
+        needs_1_4: true,
+    },
+    SizeRow {
+        cpu: 16384,
+        memory: &[],
+        min: 32768,
+        max: 122880,
+        step: 8192,
+        windows: false,
+        needs_1_4: true,
+    },
 ];
 
 impl SizeRow {
@@ -86,7 +142,7 @@ impl SizeRow {
         if !self.memory.is_empty() {
             return self.memory.contains(&mib);
         }
-        mib >= self.min && mib <= self.max && (mib - self.min) % self.step == 0
+        mib >= self.min && mib <= self.max && (mib - self.min).is_multiple_of(self.step)
     }
 
     pub fn describe(&self) -> String {

@@ -167,9 +167,10 @@ fn build_table(specs: &[RouteSpec]) -> RouteTable {
             let (destination, origin) = match s {
                 RouteSpec::Static(c) => (RouteDestination::Cidr(c.net()), "CreateRoute"),
                 RouteSpec::Propagated(c) => (RouteDestination::Cidr(c.net()), PROPAGATED),
-                RouteSpec::PrefixList(p) => {
-                    (RouteDestination::PrefixList(PL_IDS[*p].into()), "CreateRoute")
-                }
+                RouteSpec::PrefixList(p) => (
+                    RouteDestination::PrefixList(PL_IDS[*p].into()),
+                    "CreateRoute",
+                ),
             };
             Route {
                 destination,
@@ -436,6 +437,16 @@ fn oracle_nacl_allows(acl: &NetworkAcl, egress: bool, addr: u32, port: u16) -> b
     oracle_nacl_rule(acl, egress, addr, port).is_some_and(|e| e.action == "allow")
 }
 
+/// The same ACL and query with every port moved up by `65535 - NACL_MAX_PORT`.
+fn shift_ports(mut acl: NetworkAcl, ports: (u16, u16)) -> (NetworkAcl, (u16, u16)) {
+    const UP: u16 = u16::MAX - NACL_MAX_PORT;
+    for e in &mut acl.entries {
+        e.port_from = e.port_from.map(|p| p + i32::from(UP));
+        e.port_to = e.port_to.map(|p| p + i32::from(UP));
+    }
+    (acl, (ports.0 + UP, ports.1 + UP))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -447,7 +458,11 @@ proptest! {
         egress in any::<bool>(),
         remote in net_inside(TEN, 24, 24, 32),
         ports in port_range(NACL_MAX_PORT),
+        top in any::<bool>(),
     ) {
+        // Half the cases move every port to the top of the range (65471..=65535), where the
+        // range splitting meets the u16 limit.
+        let (acl, ports) = if top { shift_ports(acl, ports) } else { (acl, ports) };
         let got = nacl::evaluate(&acl, egress, remote.net(), ports);
         let packets = || remote.addrs().flat_map(|a| (ports.0..=ports.1).map(move |p| (a, p)));
         let all_allowed = packets().all(|(a, p)| oracle_nacl_allows(&acl, egress, a, p));
@@ -606,11 +621,11 @@ fn oracle_sg_rule_applies(rule: &SgRule, port: u16) -> bool {
     }
 }
 
-fn oracle_sg_rules<'a>(
-    groups: &'a [SecurityGroup],
+fn oracle_sg_rules(
+    groups: &[SecurityGroup],
     egress: bool,
     port: u16,
-) -> impl Iterator<Item = &'a SgRule> {
+) -> impl Iterator<Item = &SgRule> {
     groups
         .iter()
         .flat_map(move |g| if egress { &g.egress } else { &g.ingress })
@@ -636,7 +651,12 @@ fn oracle_sg_allows_addr(
     })
 }
 
-fn oracle_sg_allows_identity(groups: &[SecurityGroup], egress: bool, port: u16, peer: &Peer) -> bool {
+fn oracle_sg_allows_identity(
+    groups: &[SecurityGroup],
+    egress: bool,
+    port: u16,
+    peer: &Peer,
+) -> bool {
     oracle_sg_rules(groups, egress, port).any(|r| match &r.peer {
         SgPeer::SecurityGroup(id) => peer.groups.contains(id),
         SgPeer::PrefixList(id) => peer.prefix_lists.contains(id),

@@ -139,7 +139,8 @@ mod tests {
     #[test]
     fn round_trip() {
         let mut s = Snapshot::new("eu-west-1");
-        s.calls.push(crate::ApiCall::ok("ec2", "DescribeSubnets", None));
+        s.calls
+            .push(crate::ApiCall::ok("ec2", "DescribeSubnets", None));
         let text = serde_json::to_string_pretty(&s).unwrap();
         assert_eq!(load_str(&text, Path::new("x")).unwrap(), s);
     }

@@ -35,19 +35,34 @@ fn run(cx: &Cx) -> Outcome {
     let mut unknown = None;
     for s in &cx.subnets {
         let az = cx.snap.network.availability_zones.get(&s.availability_zone);
-        let zone_id = s.availability_zone_id.clone().or_else(|| az.map(|a| a.zone_id.clone()));
-        if let Some(t) = az.and_then(|a| a.zone_type.as_deref()).filter(|t| *t != "availability-zone") {
+        let zone_id = s
+            .availability_zone_id
+            .clone()
+            .or_else(|| az.map(|a| a.zone_id.clone()));
+        if let Some(t) = az
+            .and_then(|a| a.zone_type.as_deref())
+            .filter(|t| *t != "availability-zone")
+        {
             findings.push(CHECK.finding(
-                format!("{} is in {} ({t}); Fargate runs only in standard Availability Zones.", s.id, s.availability_zone),
+                format!(
+                    "{} is in {} ({t}); Fargate runs only in standard Availability Zones.",
+                    s.id, s.availability_zone
+                ),
                 vec![s.id.clone()],
-                vec![ev(&s.id, format!("AvailabilityZone {} ZoneType {t}", s.availability_zone))],
+                vec![ev(
+                    &s.id,
+                    format!("AvailabilityZone {} ZoneType {t}", s.availability_zone),
+                )],
                 format!("Remove {} from the service's subnets.", s.id),
             ));
             continue;
         }
         let Some(table) = table else { continue };
         let Some(zone_id) = zone_id else {
-            unknown = Some(format!("the zone ID of {} ({}) is unknown", s.id, s.availability_zone));
+            unknown = Some(format!(
+                "the zone ID of {} ({}) is unknown",
+                s.id, s.availability_zone
+            ));
             continue;
         };
         if !table.contains(&zone_id.as_str()) {
@@ -66,7 +81,10 @@ fn run(cx: &Cx) -> Outcome {
         }
     }
     if findings.is_empty() && unknown.is_none() && table.is_none() {
-        return Outcome::pass_because(format!("Fargate runs in every standard zone of {}", cx.snap.region));
+        return Outcome::pass_because(format!(
+            "Fargate runs in every standard zone of {}",
+            cx.snap.region
+        ));
     }
     Outcome::from_findings(findings, unknown)
 }

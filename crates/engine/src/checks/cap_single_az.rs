@@ -28,9 +28,16 @@ fn run(cx: &Cx) -> Outcome {
     if cx.subnets.is_empty() {
         return Outcome::na(cx.network_missing().unwrap_or_else(|| "no subnet".into()));
     }
-    let zones: BTreeSet<&str> = cx.subnets.iter().map(|s| s.availability_zone.as_str()).collect();
+    let zones: BTreeSet<&str> = cx
+        .subnets
+        .iter()
+        .map(|s| s.availability_zone.as_str())
+        .collect();
     if zones.len() > 1 {
-        return Outcome::pass_because(format!("subnets span {}", zones.into_iter().collect::<Vec<_>>().join(", ")));
+        return Outcome::pass_because(format!(
+            "subnets span {}",
+            zones.into_iter().collect::<Vec<_>>().join(", ")
+        ));
     }
     let zone = zones.into_iter().next().unwrap_or_default();
     Outcome::from_findings(

@@ -57,15 +57,20 @@ fn run(cx: &Cx) -> Outcome {
     }
     let vpcs: BTreeSet<&str> = cx.subnets.iter().map(|s| s.vpc_id.as_str()).collect();
     if vpcs.len() > 1 {
-        findings.push(CHECK.finding(
-            format!(
+        findings.push(
+            CHECK.finding(
+                format!(
                 "The subnets are in different VPCs ({}); all subnets of a task must be in one VPC.",
                 vpcs.iter().copied().collect::<Vec<_>>().join(", ")
             ),
-            cx.subnets.iter().map(|s| s.id.clone()).collect(),
-            cx.subnets.iter().map(|s| ev(&s.id, format!("VpcId {}", s.vpc_id))).collect(),
-            "Use subnets of a single VPC.".into(),
-        ));
+                cx.subnets.iter().map(|s| s.id.clone()).collect(),
+                cx.subnets
+                    .iter()
+                    .map(|s| ev(&s.id, format!("VpcId {}", s.vpc_id)))
+                    .collect(),
+                "Use subnets of a single VPC.".into(),
+            ),
+        );
     }
     let sg_unknown = cx.unreadable("ec2", "DescribeSecurityGroups");
     if sg_unknown.is_none() && !cx.missing_groups.is_empty() {
@@ -82,15 +87,28 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(vpc) = vpcs.iter().next().filter(|_| vpcs.len() == 1) {
         let foreign: Vec<_> = cx.task_groups.iter().filter(|g| g.vpc_id != *vpc).collect();
         if !foreign.is_empty() {
-            findings.push(CHECK.finding(
-                format!(
-                    "Security group(s) {} belong to another VPC than the subnets ({vpc}).",
-                    foreign.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
+            findings.push(
+                CHECK.finding(
+                    format!(
+                        "Security group(s) {} belong to another VPC than the subnets ({vpc}).",
+                        foreign
+                            .iter()
+                            .map(|g| g.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    foreign
+                        .iter()
+                        .map(|g| g.id.clone())
+                        .chain(std::iter::once(vpc.to_string()))
+                        .collect(),
+                    foreign
+                        .iter()
+                        .map(|g| ev(&g.id, format!("VpcId {}", g.vpc_id)))
+                        .collect(),
+                    format!("Use security groups of {vpc}."),
                 ),
-                foreign.iter().map(|g| g.id.clone()).chain(std::iter::once(vpc.to_string())).collect(),
-                foreign.iter().map(|g| ev(&g.id, format!("VpcId {}", g.vpc_id))).collect(),
-                format!("Use security groups of {vpc}."),
-            ));
+            );
         }
     }
     if net.security_groups.len() > 5 {

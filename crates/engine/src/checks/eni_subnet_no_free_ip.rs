@@ -31,7 +31,10 @@ fn run(cx: &Cx) -> Outcome {
             unknown = Some(format!("AvailableIpAddressCount of {} is unknown", s.id));
             continue;
         };
-        let evidence = vec![ev(&s.id, format!("AvailableIpAddressCount {free}, CidrBlock {}", s.cidr_block))];
+        let evidence = vec![ev(
+            &s.id,
+            format!("AvailableIpAddressCount {free}, CidrBlock {}", s.cidr_block),
+        )];
         if free == 0 {
             findings.push(CHECK.finding(
                 format!("{} ({}) has no free IPv4 address: a task placed there cannot get its network interface.", s.id, s.cidr_block),
@@ -42,7 +45,10 @@ fn run(cx: &Cx) -> Outcome {
         } else if free < wanted {
             findings.push(CHECK.finding_at(
                 Severity::Warning,
-                format!("{} has only {free} free IPv4 address(es) for {wanted} task(s) about to start.", s.id),
+                format!(
+                    "{} has only {free} free IPv4 address(es) for {wanted} task(s) about to start.",
+                    s.id
+                ),
                 vec![s.id.clone()],
                 evidence,
                 "Add subnets or use larger ones before scaling or deploying.".into(),

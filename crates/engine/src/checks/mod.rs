@@ -37,12 +37,12 @@ mod reg_internet_required;
 mod vpce_ecr_api_missing;
 mod vpce_ecr_dkr_missing;
 mod vpce_logs_missing;
-mod vpce_secretsmanager_missing;
-mod vpce_ssm_missing;
 mod vpce_not_usable;
 mod vpce_private_dns_disabled;
 mod vpce_s3_gateway_missing;
 mod vpce_s3_not_associated;
+mod vpce_secretsmanager_missing;
+mod vpce_ssm_missing;
 
 /// Every check, in root-cause order.
 pub static ALL: &[&Check] = &[
@@ -106,16 +106,32 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn pass() -> Self {
-        Outcome { status: CheckStatus::Pass, detail: None, findings: vec![] }
+        Outcome {
+            status: CheckStatus::Pass,
+            detail: None,
+            findings: vec![],
+        }
     }
     pub fn pass_because(detail: impl Into<String>) -> Self {
-        Outcome { status: CheckStatus::Pass, detail: Some(detail.into()), findings: vec![] }
+        Outcome {
+            status: CheckStatus::Pass,
+            detail: Some(detail.into()),
+            findings: vec![],
+        }
     }
     pub fn na(detail: impl Into<String>) -> Self {
-        Outcome { status: CheckStatus::NotApplicable, detail: Some(detail.into()), findings: vec![] }
+        Outcome {
+            status: CheckStatus::NotApplicable,
+            detail: Some(detail.into()),
+            findings: vec![],
+        }
     }
     pub fn unknown(detail: impl Into<String>) -> Self {
-        Outcome { status: CheckStatus::Unknown, detail: Some(detail.into()), findings: vec![] }
+        Outcome {
+            status: CheckStatus::Unknown,
+            detail: Some(detail.into()),
+            findings: vec![],
+        }
     }
     /// From findings: `fail` if any is an error, `warn` if only warnings; with no findings,
     /// `unknown` if some part could not be decided, else `pass`.
@@ -129,7 +145,11 @@ impl Outcome {
         } else {
             CheckStatus::Pass
         };
-        Outcome { status, detail: unknown, findings }
+        Outcome {
+            status,
+            detail: unknown,
+            findings,
+        }
     }
 }
 
@@ -184,7 +204,11 @@ pub fn run_all(target: &Target, cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
     let mut results = Vec::new();
     for (i, check) in ALL.iter().enumerate() {
         let out = (check.run)(cx);
-        results.push(CheckResult { id: check.id.to_string(), status: out.status, detail: out.detail });
+        results.push(CheckResult {
+            id: check.id.to_string(),
+            status: out.status,
+            detail: out.detail,
+        });
         findings.extend(out.findings.into_iter().map(|f| (i, f)));
     }
     findings.sort_by_key(|(i, f)| (f.severity, *i));

@@ -25,10 +25,16 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     let Some(vpc) = cx.vpc else {
-        return Outcome::na(cx.network_missing().unwrap_or_else(|| "the task's VPC is not known".into()));
+        return Outcome::na(
+            cx.network_missing()
+                .unwrap_or_else(|| "the task's VPC is not known".into()),
+        );
     };
     let Some(id) = &vpc.dhcp_options_id else {
-        return Outcome::pass_because(format!("{} has no DHCP options set: AmazonProvidedDNS", vpc.id));
+        return Outcome::pass_because(format!(
+            "{} has no DHCP options set: AmazonProvidedDNS",
+            vpc.id
+        ));
     };
     let Some(opts) = cx.snap.network.dhcp_options.get(id) else {
         return Outcome::unknown(
@@ -37,7 +43,10 @@ fn run(cx: &Cx) -> Outcome {
         );
     };
     if opts.domain_name_servers.is_empty()
-        || opts.domain_name_servers.iter().any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"))
+        || opts
+            .domain_name_servers
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"))
     {
         return Outcome::pass_because(format!("{id} uses AmazonProvidedDNS"));
     }

@@ -39,7 +39,10 @@ fn run(cx: &Cx) -> Outcome {
             if p.route.hop.aims_at_internet() {
                 continue;
             }
-            if let EndpointUse::Interface { endpoint, problems, .. } = &p.endpoint {
+            if let EndpointUse::Interface {
+                endpoint, problems, ..
+            } = &p.endpoint
+            {
                 if endpoint.private_dns_enabled {
                     relied = true;
                 }
@@ -66,10 +69,13 @@ fn run(cx: &Cx) -> Outcome {
         }
         return Outcome::pass();
     };
-    let off: Vec<&str> = [(!support).then_some("enableDnsSupport"), (!hostnames).then_some("enableDnsHostnames")]
-        .into_iter()
-        .flatten()
-        .collect();
+    let off: Vec<&str> = [
+        (!support).then_some("enableDnsSupport"),
+        (!hostnames).then_some("enableDnsHostnames"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut resources = vec![vpc.id.clone()];
     resources.extend(endpoints.iter().cloned());
     Outcome::from_findings(

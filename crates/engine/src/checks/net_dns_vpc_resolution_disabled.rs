@@ -21,7 +21,10 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     let Some(vpc) = cx.vpc else {
-        return Outcome::na(cx.network_missing().unwrap_or_else(|| "the task's VPC is not known".into()));
+        return Outcome::na(
+            cx.network_missing()
+                .unwrap_or_else(|| "the task's VPC is not known".into()),
+        );
     };
     match vpc.enable_dns_support {
         Some(true) => Outcome::pass(),

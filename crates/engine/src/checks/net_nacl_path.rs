@@ -1,6 +1,6 @@
 use super::{ev, gate_paths, Check, Outcome};
 use crate::context::Cx;
-use crate::net::path::Eval;
+use crate::net::path::{Eval, NaclIssue};
 use crate::report::{Finding, Severity};
 
 pub static CHECK: Check = Check {
@@ -30,7 +30,9 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
     }
-    let mut findings: Vec<Finding> = Vec::new();
+    // One finding per blocking rule and direction, naming every destination and task subnet
+    // it cuts off.
+    let mut groups: Vec<(&NaclIssue, Vec<String>, Vec<String>)> = Vec::new();
     let mut unknown = None;
     for sp in &cx.paths {
         for p in &sp.paths {
@@ -39,37 +41,61 @@ fn run(cx: &Cx) -> Outcome {
                 Eval::Unknown(why) => unknown = Some(why.clone()),
                 Eval::Issue(issues) => {
                     for i in issues {
-                        let dir = if i.egress { "outbound" } else { "inbound" };
-                        let blocked_by = i.rule.clone().unwrap_or_else(|| "the implicit deny (*): no rule allows it".into());
-                        let ports = if i.ports.0 == i.ports.1 { format!("port {}", i.ports.0) } else { format!("ports {}-{}", i.ports.0, i.ports.1) };
-                        let msg = format!(
-                            "{} of {} ({}) blocks the {} {dir} TCP {ports} {} {} for {} from {}: {blocked_by}.",
-                            i.acl,
-                            i.subnet,
-                            i.role,
-                            i.leg,
-                            if i.egress { "to" } else { "from" },
-                            i.remote,
-                            p.dest.describe(),
-                            sp.subnet.id
-                        );
-                        if findings.iter().any(|f| f.resources[0] == i.acl && f.message.contains(&format!("{} {dir}", i.leg))) {
-                            continue;
+                        let same = |g: &NaclIssue| {
+                            g.acl == i.acl
+                                && g.egress == i.egress
+                                && g.leg == i.leg
+                                && g.rule == i.rule
+                                && g.remote_label == i.remote_label
+                        };
+                        let idx = match groups.iter().position(|(g, _, _)| same(g)) {
+                            Some(idx) => idx,
+                            None => {
+                                groups.push((i, Vec::new(), Vec::new()));
+                                groups.len() - 1
+                            }
+                        };
+                        let (_, dests, subnets) = &mut groups[idx];
+                        let d = p.dest.describe();
+                        if !dests.contains(&d) {
+                            dests.push(d);
                         }
-                        let flag = if i.egress { "--egress" } else { "--ingress" };
-                        findings.push(CHECK.finding(
-                            msg,
-                            vec![i.acl.clone(), i.subnet.clone(), sp.subnet.id.clone()],
-                            vec![ev(&i.acl, format!("{blocked_by}; {} leg {dir} {ports} {} {}", i.leg, if i.egress { "to" } else { "from" }, i.remote))],
-                            format!(
-                                "aws ec2 create-network-acl-entry --network-acl-id {} {flag} --rule-number <lower than the blocking rule> --protocol tcp --port-range From={},To={} --cidr-block {} --rule-action allow",
-                                i.acl, i.ports.0, i.ports.1, i.remote
-                            ),
-                        ));
+                        if !subnets.contains(&sp.subnet.id) {
+                            subnets.push(sp.subnet.id.clone());
+                        }
                     }
                 }
             }
         }
     }
+    let findings: Vec<Finding> = groups
+        .into_iter()
+        .map(|(i, dests, subnets)| {
+            let dir = if i.egress { "outbound" } else { "inbound" };
+            let towards = if i.egress { "to" } else { "from" };
+            let blocked_by = i.rule.clone().unwrap_or_else(|| "the implicit deny (*): no rule allows it".into());
+            let ports = if i.ports.0 == i.ports.1 { format!("port {}", i.ports.0) } else { format!("ports {}-{}", i.ports.0, i.ports.1) };
+            let mut resources = vec![i.acl.clone(), i.subnet.clone()];
+            resources.extend(subnets.iter().filter(|s| **s != i.subnet).cloned());
+            let flag = if i.egress { "--egress" } else { "--ingress" };
+            CHECK.finding(
+                format!(
+                    "{} (the network ACL of {}) blocks the {} traffic ({dir} TCP {ports} {towards} {}) of {} for {}: {blocked_by}.",
+                    i.acl,
+                    if i.role == "task subnet" { format!("task subnet {}", subnets.join(", ")) } else { format!("{} {}", i.role, i.subnet) },
+                    i.leg,
+                    i.remote_label,
+                    subnets.join(", "),
+                    dests.join(", ")
+                ),
+                resources,
+                vec![ev(&i.acl, format!("{blocked_by}; blocked example: {dir} {ports} {towards} {}", i.remote))],
+                format!(
+                    "aws ec2 create-network-acl-entry --network-acl-id {} {flag} --rule-number <lower than any matching deny> --protocol tcp --port-range From={},To={} --cidr-block <{}> --rule-action allow",
+                    i.acl, i.ports.0, i.ports.1, i.remote_label
+                ),
+            )
+        })
+        .collect();
     Outcome::from_findings(findings, unknown)
 }

@@ -1,4 +1,4 @@
-use super::{dest_list, ev, gate_paths, Check, Outcome};
+use super::{dest_list, ev, gate_paths, group_by, subjects, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::{Eval, Hop, PathEval};
 use crate::report::Severity;
@@ -28,7 +28,7 @@ fn run(cx: &Cx) -> Outcome {
         return o;
     }
     let mut any = false;
-    let mut findings = Vec::new();
+    let mut seen = Vec::new();
     let mut unknown = None;
     for sp in &cx.paths {
         let via: Vec<&PathEval> = sp
@@ -36,27 +36,43 @@ fn run(cx: &Cx) -> Outcome {
             .iter()
             .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Nat { nat: Some(_), .. }))
             .collect();
-        let Some(Hop::Nat { id, nat: Some(nat), upstream }) = via.first().map(|p| &p.route.hop) else { continue };
+        let Some(Hop::Nat {
+            id,
+            nat: Some(nat),
+            upstream,
+        }) = via.first().map(|p| &p.route.hop)
+        else {
+            continue;
+        };
         any = true;
         match upstream {
             Eval::Ok => {}
             Eval::Unknown(why) => unknown = Some(why.clone()),
-            Eval::Issue(detail) => {
-                let nat_rtb = detail.split(' ').next().unwrap_or_default().to_string();
-                findings.push(CHECK.finding(
-                    format!(
-                        "{} sends {} to NAT gateway {id}, but the NAT gateway's subnet {} does not route to an internet gateway: {detail}.",
-                        sp.subnet.id,
-                        dest_list(&via),
-                        nat.subnet_id
-                    ),
-                    vec![id.clone(), nat.subnet_id.clone(), nat_rtb.clone(), sp.subnet.id.clone()],
-                    vec![ev(id, format!("SubnetId {}", nat.subnet_id)), ev(&nat_rtb, detail.clone())],
-                    format!("Add 0.0.0.0/0 -> an internet gateway to {nat_rtb}, or re-create {id} in a public subnet."),
-                ));
-            }
+            Eval::Issue(detail) => seen.push((
+                id.clone(),
+                sp.subnet.id.clone(),
+                (*nat, detail.clone(), dest_list(&via)),
+            )),
         }
     }
+    let findings = group_by(seen)
+        .into_iter()
+        .map(|(id, subnets, (nat, detail, dests))| {
+            let nat_rtb = detail.split(' ').next().unwrap_or_default().to_string();
+            let mut resources = vec![id.clone(), nat.subnet_id.clone(), nat_rtb.clone()];
+            resources.extend(subnets.iter().cloned());
+            CHECK.finding(
+                format!(
+                    "{} {dests} to NAT gateway {id}, but the NAT gateway's subnet {} does not route to an internet gateway: {detail}.",
+                    subjects(&subnets, "sends", "send"),
+                    nat.subnet_id
+                ),
+                resources,
+                vec![ev(&id, format!("SubnetId {}", nat.subnet_id)), ev(&nat_rtb, detail.clone())],
+                format!("Add 0.0.0.0/0 -> an internet gateway to {nat_rtb} (aws ec2 create-route --route-table-id {nat_rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id igw-…), or re-create {id} in a public subnet."),
+            )
+        })
+        .collect();
     if !any {
         return Outcome::na("no task subnet routes a needed destination to a NAT gateway");
     }

@@ -1,4 +1,6 @@
-use super::{dest_list, ev, gate_paths, table_evidence, table_id, Check, Outcome};
+use super::{
+    dest_list, ev, gate_paths, group_by, subjects, table_evidence, table_id, Check, Outcome,
+};
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;
@@ -25,32 +27,71 @@ fn run(cx: &Cx) -> Outcome {
         return o;
     }
     let mut any = false;
-    let mut findings = Vec::new();
+    let mut seen = Vec::new();
     for sp in &cx.paths {
         let via: Vec<&PathEval> = sp
             .paths
             .iter()
             .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Nat { .. }))
             .collect();
-        let Some(Hop::Nat { id, nat: Some(nat), .. }) = via.first().map(|p| &p.route.hop) else { continue };
+        let Some(Hop::Nat {
+            id, nat: Some(nat), ..
+        }) = via.first().map(|p| &p.route.hop)
+        else {
+            continue;
+        };
         any = true;
         let problem = if nat.state != "available" {
-            format!("is in state {}{}", nat.state, nat.failure_message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())
+            format!(
+                "is in state {}{}",
+                nat.state,
+                nat.failure_message
+                    .as_deref()
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default()
+            )
         } else if nat.connectivity_type.as_deref() == Some("private") {
             "is a private NAT gateway (ConnectivityType private), which cannot reach the internet or public AWS endpoints".to_string()
         } else {
             continue;
         };
-        findings.push(CHECK.finding(
-            format!("{} routes {} to NAT gateway {id}, which {problem}.", sp.subnet.id, dest_list(&via)),
-            vec![id.clone(), table_id(sp), sp.subnet.id.clone()],
-            vec![
-                ev(id, format!("State {}, ConnectivityType {}", nat.state, nat.connectivity_type.as_deref().unwrap_or("public (default)"))),
-                table_evidence(sp),
-            ],
-            format!("Route {} through an available public NAT gateway in a public subnet.", table_id(sp)),
+        seen.push((
+            id.clone(),
+            sp.subnet.id.clone(),
+            (sp, *nat, problem, dest_list(&via)),
         ));
     }
+    let findings = group_by(seen)
+        .into_iter()
+        .map(|(id, subnets, (sp, nat, problem, dests))| {
+            let mut resources = vec![id.clone(), table_id(sp)];
+            resources.extend(subnets.iter().cloned());
+            CHECK.finding(
+                format!(
+                    "{} {dests} to NAT gateway {id}, which {problem}.",
+                    subjects(&subnets, "routes", "route")
+                ),
+                resources,
+                vec![
+                    ev(
+                        &id,
+                        format!(
+                            "State {}, ConnectivityType {}",
+                            nat.state,
+                            nat.connectivity_type
+                                .as_deref()
+                                .unwrap_or("public (default)")
+                        ),
+                    ),
+                    table_evidence(sp),
+                ],
+                format!(
+                    "Route {} through an available public NAT gateway in a public subnet.",
+                    table_id(sp)
+                ),
+            )
+        })
+        .collect();
     if !any {
         return Outcome::na("no task subnet routes a needed destination to a NAT gateway");
     }

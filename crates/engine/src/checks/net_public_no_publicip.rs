@@ -1,4 +1,6 @@
-use super::{dest_list, ev, gate_paths, table_evidence, table_id, Check, Outcome};
+use super::{
+    dest_list, ev, gate_paths, group_by, subjects, table_evidence, table_id, Check, Outcome,
+};
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;
@@ -30,41 +32,50 @@ fn run(cx: &Cx) -> Outcome {
         return o;
     }
     let mut any_igw = false;
-    let mut findings = Vec::new();
+    let mut seen = Vec::new();
     for sp in &cx.paths {
         let via_igw: Vec<&PathEval> = sp
             .paths
             .iter()
             .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Igw { attached: true, .. }))
             .collect();
-        if via_igw.is_empty() {
+        let Some(Hop::Igw { id: igw, .. }) = via_igw.first().map(|p| &p.route.hop) else {
             continue;
-        }
-        any_igw = true;
-        if cx.assign_public_ip() {
-            continue;
-        }
-        let igw = match &via_igw[0].route.hop {
-            Hop::Igw { id, .. } => id.clone(),
-            _ => String::new(),
         };
-        let subject = cx.target.arn.clone().unwrap_or_else(|| cx.target.name.clone());
-        findings.push(CHECK.finding(
-            format!(
-                "{} routes {} to internet gateway {igw} (route table {}), but the task is launched with assignPublicIp DISABLED, so it has no public address and cannot reach them.",
-                sp.subnet.id,
-                dest_list(&via_igw),
-                table_id(sp)
-            ),
-            vec![sp.subnet.id.clone(), table_id(sp), igw.clone(), subject.clone()],
-            vec![
-                table_evidence(sp),
-                ev(&subject, "awsvpcConfiguration.assignPublicIp: DISABLED"),
-                ev(&sp.subnet.id, format!("MapPublicIpOnLaunch: {} (not used by Fargate)", sp.subnet.map_public_ip_on_launch)),
-            ],
-            "Set assignPublicIp=ENABLED in the service's or task's network configuration, or use private subnets with a NAT gateway route.".into(),
-        ));
+        any_igw = true;
+        if !cx.assign_public_ip() {
+            seen.push((
+                (table_id(sp), igw.clone()),
+                sp.subnet.id.clone(),
+                (sp, dest_list(&via_igw)),
+            ));
+        }
     }
+    let subject = cx
+        .target
+        .arn
+        .clone()
+        .unwrap_or_else(|| cx.target.name.clone());
+    let findings = group_by(seen)
+        .into_iter()
+        .map(|((rtb, igw), subnets, (sp, dests))| {
+            let mut resources = subnets.clone();
+            resources.extend([rtb.clone(), igw.clone(), subject.clone()]);
+            CHECK.finding(
+                format!(
+                    "{} {dests} to internet gateway {igw} (route table {rtb}), but the task is launched with assignPublicIp DISABLED, so it has no public address and cannot reach them.",
+                    subjects(&subnets, "routes", "route")
+                ),
+                resources,
+                vec![
+                    table_evidence(sp),
+                    ev(&subject, "awsvpcConfiguration.assignPublicIp: DISABLED"),
+                    ev(&sp.subnet.id, format!("MapPublicIpOnLaunch: {} (not used by Fargate)", sp.subnet.map_public_ip_on_launch)),
+                ],
+                "Set assignPublicIp=ENABLED in the service's or task's network configuration, or use private subnets with a NAT gateway route.".into(),
+            )
+        })
+        .collect();
     if !any_igw {
         return Outcome::na("no task subnet routes a needed destination to an internet gateway");
     }

@@ -1,4 +1,4 @@
-use super::{dest_list, gate_paths, table_evidence, table_id, Check, Outcome};
+use super::{dest_list, gate_paths, group_by, table_evidence, table_id, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;
@@ -24,7 +24,7 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
     }
-    let mut findings = Vec::new();
+    let mut seen = Vec::new();
     for sp in &cx.paths {
         let dead: Vec<&PathEval> = sp
             .paths
@@ -32,19 +32,31 @@ fn run(cx: &Cx) -> Outcome {
             .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Blackhole { .. }))
             .collect();
         let Some(first) = dead.first() else { continue };
-        let Hop::Blackhole { route, why } = &first.route.hop else { continue };
-        let target = route.split(" -> ").nth(1).unwrap_or("").split(' ').next().unwrap_or("").to_string();
-        findings.push(CHECK.finding(
-            format!(
-                "Route {route} in {} (used by {}) leads nowhere: {why}. Traffic to {} is dropped.",
-                table_id(sp),
-                sp.subnet.id,
-                dest_list(&dead)
-            ),
-            vec![table_id(sp), target, sp.subnet.id.clone()],
-            vec![table_evidence(sp)],
-            format!("Point the route in {} at a working NAT gateway or internet gateway (aws ec2 replace-route), or delete it.", table_id(sp)),
+        let Hop::Blackhole { route, why } = &first.route.hop else {
+            continue;
+        };
+        seen.push((
+            (table_id(sp), route.clone()),
+            sp.subnet.id.clone(),
+            (sp, why.clone(), dest_list(&dead)),
         ));
     }
+    let findings = group_by(seen)
+        .into_iter()
+        .map(|((rtb, route), subnets, (sp, why, dests))| {
+            let target = route.split(" -> ").nth(1).unwrap_or("").split(' ').next().unwrap_or("").to_string();
+            let mut resources = vec![rtb.clone(), target];
+            resources.extend(subnets.iter().cloned());
+            CHECK.finding(
+                format!(
+                    "Route {route} in {rtb} (used by {}) leads nowhere: {why}. Traffic to {dests} is dropped.",
+                    subnets.join(", ")
+                ),
+                resources,
+                vec![table_evidence(sp)],
+                format!("Point the route in {rtb} at a working NAT gateway or internet gateway (aws ec2 replace-route --route-table-id {rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-…), or delete it."),
+            )
+        })
+        .collect();
     Outcome::from_findings(findings, None)
 }

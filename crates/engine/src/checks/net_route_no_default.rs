@@ -1,4 +1,6 @@
-use super::{dest_list, endpoints_evidence, gate_paths, reasons, table_evidence, table_id, Check, Outcome};
+use super::{
+    dest_list, endpoints_evidence, gate_paths, reasons, table_evidence, table_id, Check, Outcome,
+};
 use crate::context::{Cx, SubnetPaths};
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;

@@ -1,4 +1,4 @@
-use super::{dest_list, gate_paths, table_evidence, table_id, Check, Outcome};
+use super::{dest_list, gate_paths, group_by, subjects, table_evidence, table_id, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;
@@ -26,34 +26,48 @@ fn run(cx: &Cx) -> Outcome {
         return o;
     }
     let mut any = false;
-    let mut findings = Vec::new();
+    let mut seen = Vec::new();
     for sp in &cx.paths {
         let via: Vec<&PathEval> = sp
             .paths
             .iter()
             .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Opaque { .. }))
             .collect();
-        let Some(Hop::Opaque { target }) = via.first().map(|p| &p.route.hop) else { continue };
-        any = true;
-        let extra = if target.starts_with("pcx-") {
-            " VPC peering is not transitive: the peer VPC's NAT or internet gateway cannot be used through it."
-        } else if target.starts_with("tgw-") {
-            " The transit gateway's route table must send this traffic to an egress VPC with a NAT gateway, and route the return traffic back."
-        } else {
-            ""
+        let Some(Hop::Opaque { target }) = via.first().map(|p| &p.route.hop) else {
+            continue;
         };
-        findings.push(CHECK.finding(
-            format!(
-                "{} sends {} to {target} ({}); what happens beyond it cannot be verified from this VPC.{extra}",
-                sp.subnet.id,
-                dest_list(&via),
-                via[0].route.matched.clone().unwrap_or_default()
-            ),
-            vec![sp.subnet.id.clone(), table_id(sp), target.clone()],
-            vec![table_evidence(sp)],
-            format!("Verify that {target} forwards TCP 443 to the AWS endpoints and back, or add VPC endpoints in this VPC."),
+        any = true;
+        let matched = via[0].route.matched.clone().unwrap_or_default();
+        seen.push((
+            (table_id(sp), target.clone()),
+            sp.subnet.id.clone(),
+            (sp, matched, dest_list(&via)),
         ));
     }
+    let findings = group_by(seen)
+        .into_iter()
+        .map(|((rtb, target), subnets, (sp, matched, dests))| {
+            let extra = if target.starts_with("pcx-") {
+                " VPC peering is not transitive: the peer VPC's NAT or internet gateway cannot be used through it."
+            } else if target.starts_with("tgw-") {
+                " The transit gateway's route table must send this traffic to an egress VPC with a NAT gateway, and route the return traffic back."
+            } else {
+                ""
+            };
+            let mut resources = subnets.clone();
+            resources.push(rtb.clone());
+            resources.push(target.clone());
+            CHECK.finding(
+                format!(
+                    "{} {dests} to {target} ({matched} in {rtb}); what happens beyond it cannot be verified from this VPC.{extra}",
+                    subjects(&subnets, "sends", "send")
+                ),
+                resources,
+                vec![table_evidence(sp)],
+                format!("Verify that {target} forwards TCP 443 to the AWS endpoints and back, or add VPC endpoints in this VPC."),
+            )
+        })
+        .collect();
     if !any {
         return Outcome::na("no needed destination is routed through an opaque hop");
     }

@@ -27,7 +27,12 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
     }
-    if !cx.paths.iter().flat_map(|sp| &sp.paths).any(|p| p.via_interface) {
+    if !cx
+        .paths
+        .iter()
+        .flat_map(|sp| &sp.paths)
+        .any(|p| p.via_interface)
+    {
         return Outcome::na("the task uses no interface endpoint");
     }
     sg_findings(&CHECK, cx, |p| p.via_interface, false)

@@ -32,8 +32,15 @@ fn run(cx: &Cx) -> Outcome {
     if cx.task_groups.is_empty() {
         return match cx.unreadable("ec2", "DescribeSecurityGroups") {
             Some(why) => Outcome::unknown(why),
-            None => Outcome::na("no security group of the task could be found (see ENI-CONFIG-INVALID)"),
+            None => {
+                Outcome::na("no security group of the task could be found (see ENI-CONFIG-INVALID)")
+            }
         };
     }
-    sg_findings(&CHECK, cx, |p| !matches!(p.route.hop, Hop::GatewayEndpoint { .. }), true)
+    sg_findings(
+        &CHECK,
+        cx,
+        |p| !matches!(p.route.hop, Hop::GatewayEndpoint { .. }),
+        true,
+    )
 }

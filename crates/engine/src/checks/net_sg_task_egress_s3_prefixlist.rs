@@ -35,5 +35,10 @@ fn run(cx: &Cx) -> Outcome {
     if !via_gateway {
         return Outcome::na("no destination goes through an S3 gateway endpoint");
     }
-    sg_findings(&CHECK, cx, |p| matches!(p.route.hop, Hop::GatewayEndpoint { .. }), true)
+    sg_findings(
+        &CHECK,
+        cx,
+        |p| matches!(p.route.hop, Hop::GatewayEndpoint { .. }),
+        true,
+    )
 }

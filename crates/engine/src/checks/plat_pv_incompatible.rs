@@ -32,7 +32,10 @@ fn selects_key_or_version(value_from: &str) -> bool {
 
 fn run(cx: &Cx) -> Outcome {
     if !cx.pv.legacy {
-        return Outcome::na(format!("platform version {} supports every task definition feature checked here", cx.pv.label));
+        return Outcome::na(format!(
+            "platform version {} supports every task definition feature checked here",
+            cx.pv.label
+        ));
     }
     let Some(td) = cx.td else {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
@@ -51,15 +54,27 @@ fn run(cx: &Cx) -> Outcome {
     for c in &td.containers {
         for s in &c.secrets {
             if selects_key_or_version(&s.value_from) {
-                features.push(ev(&name, format!("container {} secret {} = {} (JSON key or version)", c.name, s.name, s.value_from)));
+                features.push(ev(
+                    &name,
+                    format!(
+                        "container {} secret {} = {} (JSON key or version)",
+                        c.name, s.name, s.value_from
+                    ),
+                ));
             }
         }
         for f in &c.environment_files {
-            features.push(ev(&name, format!("container {} environmentFiles {f}", c.name)));
+            features.push(ev(
+                &name,
+                format!("container {} environmentFiles {f}", c.name),
+            ));
         }
     }
     if features.is_empty() {
-        return Outcome::pass_because(format!("platform {} and no 1.4.0-only feature in use", cx.pv.label));
+        return Outcome::pass_because(format!(
+            "platform {} and no 1.4.0-only feature in use",
+            cx.pv.label
+        ));
     }
     let list: Vec<&str> = features.iter().map(|e| e.detail.as_str()).collect();
     Outcome::from_findings(
@@ -81,9 +96,17 @@ fn run(cx: &Cx) -> Outcome {
 mod tests {
     #[test]
     fn json_key_detection() {
-        assert!(super::selects_key_or_version("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::"));
-        assert!(!super::selects_key_or_version("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"));
-        assert!(!super::selects_key_or_version("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:::"));
-        assert!(!super::selects_key_or_version("arn:aws:ssm:us-east-1:123456789012:parameter/a:b:c"));
+        assert!(super::selects_key_or_version(
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::"
+        ));
+        assert!(!super::selects_key_or_version(
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
+        ));
+        assert!(!super::selects_key_or_version(
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:::"
+        ));
+        assert!(!super::selects_key_or_version(
+            "arn:aws:ssm:us-east-1:123456789012:parameter/a:b:c"
+        ));
     }
 }

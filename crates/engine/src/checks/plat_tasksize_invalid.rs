@@ -53,22 +53,36 @@ fn run(cx: &Cx) -> Outcome {
     let Some(row) = TASK_SIZES.iter().find(|r| r.cpu == cpu) else {
         let v: Vec<String> = TASK_SIZES.iter().map(|r| r.cpu.to_string()).collect();
         return finding(
-            format!("{cpu} CPU units is not a Fargate task size (valid: {}).", v.join(", ")),
+            format!(
+                "{cpu} CPU units is not a Fargate task size (valid: {}).",
+                v.join(", ")
+            ),
             shown,
         );
     };
     if !row.allows(mem) {
         return finding(
-            format!("{cpu} CPU units cannot have {mem} MiB of memory: valid values are {}.", row.describe()),
+            format!(
+                "{cpu} CPU units cannot have {mem} MiB of memory: valid values are {}.",
+                row.describe()
+            ),
             shown,
         );
     }
     if cx.pv.windows && !row.windows {
-        return finding(format!("Windows tasks on Fargate cannot use {cpu} CPU units (1024, 2048 and 4096 only)."), shown);
+        return finding(
+            format!(
+                "Windows tasks on Fargate cannot use {cpu} CPU units (1024, 2048 and 4096 only)."
+            ),
+            shown,
+        );
     }
     if row.needs_1_4 && cx.pv.legacy {
         return finding(
-            format!("{cpu} CPU units needs platform version 1.4.0 or later; the task uses {}.", cx.pv.label),
+            format!(
+                "{cpu} CPU units needs platform version 1.4.0 or later; the task uses {}.",
+                cx.pv.label
+            ),
             shown,
         );
     }

@@ -35,7 +35,11 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     let mut unknown = None;
     for sp in &cx.paths {
-        for p in sp.paths.iter().filter(|p| p.dest.service == Service::Internet) {
+        for p in sp
+            .paths
+            .iter()
+            .filter(|p| p.dest.service == Service::Internet)
+        {
             match &p.route.hop {
                 Hop::Unknown(why) => unknown = Some(why.clone()),
                 h if h.aims_at_internet() => {}

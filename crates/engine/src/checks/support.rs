@@ -80,7 +80,12 @@ pub fn endpoints_evidence(cx: &Cx, vpc_id: &str) -> Evidence {
         .vpc_endpoints
         .values()
         .filter(|e| e.vpc_id == vpc_id)
-        .map(|e| format!("{} ({}, {}, {})", e.id, e.service_name, e.endpoint_type, e.state))
+        .map(|e| {
+            format!(
+                "{} ({}, {}, {})",
+                e.id, e.service_name, e.endpoint_type, e.state
+            )
+        })
         .collect();
     ev(
         vpc_id.to_string(),
@@ -104,16 +109,26 @@ pub fn missing_interface_endpoint(
         return o;
     }
     if !cx.dests.iter().any(|d| d.service == service) {
-        return Outcome::na(if service == crate::net::dest::Service::EcrApi && cx.pv.legacy {
-            format!(
+        return Outcome::na(
+            if service == crate::net::dest::Service::EcrApi && cx.pv.legacy {
+                format!(
                 "platform {} fetches the ECR auth token over a Fargate-owned interface, not the task's",
                 cx.pv.label
             )
-        } else if cx.pv.legacy && matches!(service, crate::net::dest::Service::SecretsManager | crate::net::dest::Service::Ssm) {
-            format!("platform {} fetches secrets over a Fargate-owned interface, not the task's", cx.pv.label)
-        } else {
-            format!("the task definition does not use {}", service.label())
-        });
+            } else if cx.pv.legacy
+                && matches!(
+                    service,
+                    crate::net::dest::Service::SecretsManager | crate::net::dest::Service::Ssm
+                )
+            {
+                format!(
+                    "platform {} fetches secrets over a Fargate-owned interface, not the task's",
+                    cx.pv.label
+                )
+            } else {
+                format!("the task definition does not use {}", service.label())
+            },
+        );
     }
     let mut subnets: Vec<String> = Vec::new();
     let mut first: Option<&PathEval> = None;
@@ -144,7 +159,11 @@ pub fn missing_interface_endpoint(
         }
         return Outcome::from_findings(vec![], unknown);
     };
-    let vpc = cx.subnets.first().map(|s| s.vpc_id.clone()).unwrap_or_default();
+    let vpc = cx
+        .subnets
+        .first()
+        .map(|s| s.vpc_id.clone())
+        .unwrap_or_default();
     let name = p.dest.endpoint_service_name().unwrap_or_default();
     let mut resources = vec![vpc.clone()];
     resources.extend(subnets.iter().cloned());
@@ -178,63 +197,125 @@ pub fn sg_findings(
     applies: impl Fn(&PathEval) -> bool,
     egress: bool,
 ) -> Outcome {
-    use crate::net::path::Eval;
-    let mut findings: Vec<crate::report::Finding> = Vec::new();
-    // One finding per distinct issue; `keys[i]` identifies `findings[i]`.
-    let mut keys: Vec<String> = Vec::new();
+    use crate::net::path::{Eval, SgIssue};
+    // One finding per distinct (groups, wanted flow), naming every endpoint, destination and
+    // subnet it cuts off.
+    struct Group<'i> {
+        issue: &'i SgIssue,
+        endpoints: Vec<String>,
+        dests: Vec<String>,
+        subnets: Vec<String>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
     let mut unknown = None;
     for sp in &cx.paths {
         for p in sp.paths.iter().filter(|p| applies(p)) {
-            let e = if egress { &p.task_egress } else { &p.endpoint_ingress };
+            let e = if egress {
+                &p.task_egress
+            } else {
+                &p.endpoint_ingress
+            };
             match e {
                 Eval::Ok => {}
                 Eval::Unknown(why) => unknown = Some(why.clone()),
                 Eval::Issue(issue) => {
-                    let key = issue.groups.join(",") + &issue.wanted;
-                    if let Some(i) = keys.iter().position(|k| k == &key) {
-                        let f = &mut findings[i];
-                        if !f.resources.contains(&sp.subnet.id) {
-                            f.resources.push(sp.subnet.id.clone());
+                    let same = |g: &Group| {
+                        g.issue.groups == issue.groups && g.issue.wanted == issue.wanted
+                    };
+                    let g = match groups.iter().position(same) {
+                        Some(i) => &mut groups[i],
+                        None => {
+                            groups.push(Group {
+                                issue,
+                                endpoints: vec![],
+                                dests: vec![],
+                                subnets: vec![],
+                            });
+                            groups.last_mut().expect("just pushed")
                         }
-                        continue;
+                    };
+                    for (list, item) in [
+                        (&mut g.endpoints, issue.endpoint.clone()),
+                        (&mut g.dests, Some(p.dest.describe())),
+                        (&mut g.subnets, Some(sp.subnet.id.clone())),
+                    ] {
+                        if let Some(item) = item {
+                            if !list.contains(&item) {
+                                list.push(item);
+                            }
+                        }
                     }
-                    let groups: Vec<&fd_snapshot::SecurityGroup> = issue
-                        .groups
-                        .iter()
-                        .filter_map(|g| cx.snap.network.security_groups.get(g))
-                        .collect();
-                    let mut evidence: Vec<crate::report::Evidence> = groups
-                        .iter()
-                        .map(|g| ev(&g.id, crate::net::sg::describe_rules(g, egress)))
-                        .collect();
-                    if let Some(u) = issue.uncovered {
-                        evidence.push(ev(
-                            issue.groups.join(", "),
-                            format!("no rule covers {u} on TCP 443"),
-                        ));
-                    }
-                    let who = if egress { "The task's security groups" } else { "The endpoint's security groups" };
-                    let mut resources = issue.groups.clone();
-                    if let Some(ep) = &issue.endpoint {
-                        resources.push(ep.clone());
-                    }
-                    resources.push(sp.subnet.id.clone());
-                    findings.push(check.finding(
-                        format!(
-                            "{who} ({}) do not allow {} for {} from {}.",
-                            issue.groups.join(", "),
-                            issue.wanted,
-                            p.dest.describe(),
-                            sp.subnet.id
-                        ),
-                        resources,
-                        evidence,
-                        format!("Add a rule to {} that allows {}.", issue.groups.join(" or "), issue.wanted),
-                    ));
-                    keys.push(key);
                 }
             }
         }
     }
+    let findings = groups
+        .into_iter()
+        .map(|g| {
+            let issue = g.issue;
+            let mut evidence: Vec<crate::report::Evidence> = issue
+                .groups
+                .iter()
+                .filter_map(|id| cx.snap.network.security_groups.get(id))
+                .map(|sg| ev(&sg.id, crate::net::sg::describe_rules(sg, egress)))
+                .collect();
+            if let Some(u) = issue.uncovered {
+                evidence.push(ev(
+                    issue.groups.join(", "),
+                    format!("no rule covers {u} on TCP 443"),
+                ));
+            }
+            let who = if egress {
+                "The task's security groups"
+            } else {
+                "The endpoint's security groups"
+            };
+            let mut resources = issue.groups.clone();
+            resources.extend(g.endpoints.iter().cloned());
+            resources.extend(g.subnets.iter().cloned());
+            check.finding(
+                format!(
+                    "{who} ({}) do not allow {}: {} cannot be reached from {}.",
+                    issue.groups.join(", "),
+                    issue.wanted,
+                    g.dests.join(", "),
+                    g.subnets.join(", ")
+                ),
+                resources,
+                evidence,
+                format!(
+                    "Add a rule to {} that allows {}.",
+                    issue.groups.join(" or "),
+                    issue.wanted
+                ),
+            )
+        })
+        .collect();
     Outcome::from_findings(findings, unknown)
+}
+
+/// Groups per-subnet observations that share a key (the same route table, NAT gateway, rule …)
+/// so that one finding names every affected subnet, in the order they were seen; the first
+/// observation of each key is kept as its representative.
+pub fn group_by<K: PartialEq, T>(
+    items: impl IntoIterator<Item = (K, String, T)>,
+) -> Vec<(K, Vec<String>, T)> {
+    let mut out: Vec<(K, Vec<String>, T)> = Vec::new();
+    for (key, subnet, item) in items {
+        match out.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, subnets, _)) => {
+                if !subnets.contains(&subnet) {
+                    subnets.push(subnet);
+                }
+            }
+            None => out.push((key, vec![subnet], item)),
+        }
+    }
+    out
+}
+
+/// "subnet-a uses" / "subnet-a, subnet-b use".
+pub fn subjects(subnets: &[String], singular: &str, plural: &str) -> String {
+    let verb = if subnets.len() == 1 { singular } else { plural };
+    format!("{} {verb}", subnets.join(", "))
 }

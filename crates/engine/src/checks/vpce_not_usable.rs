@@ -33,7 +33,14 @@ fn run(cx: &Cx) -> Outcome {
             if p.route.hop.aims_at_internet() {
                 continue;
             }
-            let EndpointUse::Interface { endpoint, problems, other_az_only } = &p.endpoint else { continue };
+            let EndpointUse::Interface {
+                endpoint,
+                problems,
+                other_az_only,
+            } = &p.endpoint
+            else {
+                continue;
+            };
             any = true;
             let key = (endpoint.id.clone(), sp.subnet.id.clone());
             if seen.contains(&key) {
@@ -42,8 +49,12 @@ fn run(cx: &Cx) -> Outcome {
             seen.push(key);
             for pr in problems {
                 let msg = match pr {
-                    EndpointProblem::NotAvailable(state) => format!("is in state {state}, not available"),
-                    EndpointProblem::NoSubnets => "has no subnet, so it has no network interface".into(),
+                    EndpointProblem::NotAvailable(state) => {
+                        format!("is in state {state}, not available")
+                    }
+                    EndpointProblem::NoSubnets => {
+                        "has no subnet, so it has no network interface".into()
+                    }
                     _ => continue,
                 };
                 findings.push(CHECK.finding(

@@ -29,12 +29,20 @@ fn run(cx: &Cx) -> Outcome {
             if p.route.hop.aims_at_internet() {
                 continue;
             }
-            let EndpointUse::Interface { endpoint, problems, .. } = &p.endpoint else { continue };
+            let EndpointUse::Interface {
+                endpoint, problems, ..
+            } = &p.endpoint
+            else {
+                continue;
+            };
             any = true;
             if !problems.contains(&EndpointProblem::PrivateDnsDisabled) {
                 continue;
             }
-            if findings.iter().any(|f: &crate::report::Finding| f.resources[0] == endpoint.id) {
+            if findings
+                .iter()
+                .any(|f: &crate::report::Finding| f.resources[0] == endpoint.id)
+            {
                 continue;
             }
             findings.push(CHECK.finding(

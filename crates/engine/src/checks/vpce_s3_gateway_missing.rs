@@ -57,7 +57,9 @@ fn run(cx: &Cx) -> Outcome {
     }
     if subnets.is_empty() {
         if !needed && unknown.is_none() {
-            return Outcome::na("S3 is reached through a NAT or internet gateway from every task subnet");
+            return Outcome::na(
+                "S3 is reached through a NAT or internet gateway from every task subnet",
+            );
         }
         return Outcome::from_findings(vec![], unknown);
     }

@@ -31,11 +31,20 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     for sp in &cx.paths {
         for p in sp.paths.iter().filter(|p| p.dest.service == Service::S3) {
-            if p.route.hop.aims_at_internet() || matches!(p.route.hop, Hop::GatewayEndpoint { .. }) {
+            if p.route.hop.aims_at_internet() || matches!(p.route.hop, Hop::GatewayEndpoint { .. })
+            {
                 continue;
             }
-            let EndpointUse::Gateway { endpoints, associated } = &p.endpoint else { continue };
-            let Some(ep) = endpoints.first() else { continue };
+            let EndpointUse::Gateway {
+                endpoints,
+                associated,
+            } = &p.endpoint
+            else {
+                continue;
+            };
+            let Some(ep) = endpoints.first() else {
+                continue;
+            };
             any = true;
             if associated.is_some() {
                 continue;
@@ -55,7 +64,9 @@ fn run(cx: &Cx) -> Outcome {
         }
     }
     if !any {
-        return Outcome::na("no task subnet depends on an S3 gateway endpoint it is not associated with");
+        return Outcome::na(
+            "no task subnet depends on an S3 gateway endpoint it is not associated with",
+        );
     }
     Outcome::from_findings(findings, None)
 }

@@ -107,10 +107,17 @@ pub fn destinations(td: &TaskDefinition, pv: &PlatformVersion, region: &str) -> 
     };
     for c in &td.containers {
         match image::parse(&c.image) {
-            ImageSource::PrivateEcr { region: r, host, .. } => {
+            ImageSource::PrivateEcr {
+                region: r, host, ..
+            } => {
                 let why = format!("image {} of container {}", c.image, c.name);
                 if !pv.legacy {
-                    add(Service::EcrApi, &r, format!("api.ecr.{r}.amazonaws.com"), why.clone());
+                    add(
+                        Service::EcrApi,
+                        &r,
+                        format!("api.ecr.{r}.amazonaws.com"),
+                        why.clone(),
+                    );
                 }
                 add(Service::EcrDkr, &r, host, why.clone());
                 add(
@@ -157,16 +164,29 @@ pub fn destinations(td: &TaskDefinition, pv: &PlatformVersion, region: &str) -> 
         let secret_refs = c
             .secrets
             .iter()
-            .map(|s| (s.value_from.as_str(), format!("secret {} of container {}", s.name, c.name)))
+            .map(|s| {
+                (
+                    s.value_from.as_str(),
+                    format!("secret {} of container {}", s.name, c.name),
+                )
+            })
             .chain(c.log_configuration.iter().flat_map(|lc| {
                 lc.secret_options.iter().map(|s| {
-                    (s.value_from.as_str(), format!("log secretOption {} of container {}", s.name, c.name))
+                    (
+                        s.value_from.as_str(),
+                        format!("log secretOption {} of container {}", s.name, c.name),
+                    )
                 })
             }));
         for (value, why) in secret_refs {
             let r = arn_region(value).unwrap_or(region).to_string();
             if arn_service(value) == Some("secretsmanager") {
-                add(Service::SecretsManager, &r, format!("secretsmanager.{r}.amazonaws.com"), why);
+                add(
+                    Service::SecretsManager,
+                    &r,
+                    format!("secretsmanager.{r}.amazonaws.com"),
+                    why,
+                );
             } else {
                 add(Service::Ssm, &r, format!("ssm.{r}.amazonaws.com"), why);
             }

@@ -32,6 +32,22 @@ pub fn first_uncovered(net: &IpNet, blocks: &[IpNet]) -> Option<IpNet> {
     first_uncovered(&a, blocks).or_else(|| first_uncovered(&b, blocks))
 }
 
+/// `net` cut into pieces none of which is partly inside a block of `boundaries`: each piece is
+/// either inside a block or disjoint from it.
+pub fn split_at(net: &IpNet, boundaries: &[IpNet]) -> Vec<IpNet> {
+    if !boundaries.iter().any(|b| net.contains(b) && b != net) {
+        return vec![*net];
+    }
+    match halves(net) {
+        Some((a, b)) => {
+            let mut out = split_at(&a, boundaries);
+            out.extend(split_at(&b, boundaries));
+            out
+        }
+        None => vec![*net],
+    }
+}
+
 /// `net` minus `excluded`, as a list of CIDR blocks.
 pub fn subtract(net: &IpNet, excluded: &[IpNet]) -> Vec<IpNet> {
     if excluded.iter().any(|e| e.contains(net)) {
@@ -95,12 +111,28 @@ mod tests {
 
     #[test]
     fn coverage_by_pieces() {
-        assert!(covered(&n("0.0.0.0/0"), &[n("0.0.0.0/1"), n("128.0.0.0/1")]));
-        assert!(!covered(&n("0.0.0.0/0"), &[n("0.0.0.0/1"), n("128.0.0.0/2")]));
+        assert!(covered(
+            &n("0.0.0.0/0"),
+            &[n("0.0.0.0/1"), n("128.0.0.0/1")]
+        ));
+        assert!(!covered(
+            &n("0.0.0.0/0"),
+            &[n("0.0.0.0/1"), n("128.0.0.0/2")]
+        ));
         assert_eq!(
             first_uncovered(&n("10.0.0.0/24"), &[n("10.0.0.0/25")]),
             Some(n("10.0.0.128/25"))
         );
+    }
+
+    #[test]
+    fn split_at_route_boundaries() {
+        let pieces = split_at(&n("32.0.0.0/3"), &[n("52.0.0.0/8"), n("0.0.0.0/0")]);
+        assert!(pieces.contains(&n("52.0.0.0/8")));
+        assert!(pieces
+            .iter()
+            .all(|p| !overlaps(p, &n("52.0.0.0/8")) || n("52.0.0.0/8").contains(p)));
+        assert!(covered(&n("32.0.0.0/3"), &pieces));
     }
 
     #[test]

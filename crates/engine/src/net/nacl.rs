@@ -133,7 +133,14 @@ pub fn describe_entry(e: &NaclEntry) -> String {
 mod tests {
     use super::*;
 
-    pub(crate) fn entry(n: i32, egress: bool, proto: &str, action: &str, cidr: &str, ports: Option<(i32, i32)>) -> NaclEntry {
+    pub(crate) fn entry(
+        n: i32,
+        egress: bool,
+        proto: &str,
+        action: &str,
+        cidr: &str,
+        ports: Option<(i32, i32)>,
+    ) -> NaclEntry {
         NaclEntry {
             rule_number: n,
             egress,
@@ -162,7 +169,11 @@ mod tests {
             entry(50, false, "6", "deny", "0.0.0.0/0", Some((40000, 40010))),
         ]);
         match evaluate(&a, false, "0.0.0.0/0".parse().unwrap(), (32768, 60999)) {
-            NaclDecision::Denied { rule: Some(r), ports, .. } => {
+            NaclDecision::Denied {
+                rule: Some(r),
+                ports,
+                ..
+            } => {
                 assert_eq!(r.rule_number, 50);
                 assert_eq!(ports, (40000, 40010));
             }
@@ -172,8 +183,18 @@ mod tests {
 
     #[test]
     fn implicit_deny_when_no_rule_matches() {
-        let a = acl(vec![entry(100, true, "6", "allow", "0.0.0.0/0", Some((443, 443)))]);
-        assert_eq!(evaluate(&a, true, "1.0.0.0/8".parse().unwrap(), (443, 443)), NaclDecision::Allowed);
+        let a = acl(vec![entry(
+            100,
+            true,
+            "6",
+            "allow",
+            "0.0.0.0/0",
+            Some((443, 443)),
+        )]);
+        assert_eq!(
+            evaluate(&a, true, "1.0.0.0/8".parse().unwrap(), (443, 443)),
+            NaclDecision::Allowed
+        );
         assert!(matches!(
             evaluate(&a, false, "1.0.0.0/8".parse().unwrap(), (32768, 60999)),
             NaclDecision::Denied { rule: None, .. }

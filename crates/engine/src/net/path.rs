@@ -18,10 +18,10 @@ use fd_snapshot::{
 use ipnet::IpNet;
 
 use super::dest::{Destination, Service};
+use super::ipset;
 use super::nacl::{self, NaclDecision};
 use super::route::{self, Lookup, TableChoice};
 use super::sg::{self, Peer, SgDecision};
-use super::ipset;
 
 /// A three-way answer: fine, a problem, or not decidable from what could be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +37,10 @@ pub enum EndpointProblem {
     NotAvailable(String),
     PrivateDnsDisabled,
     /// Private DNS is on, but the VPC's `enableDnsSupport`/`enableDnsHostnames` is off.
-    VpcDnsAttributesOff { support: bool, hostnames: bool },
+    VpcDnsAttributesOff {
+        support: bool,
+        hostnames: bool,
+    },
     NoSubnets,
 }
 
@@ -133,6 +136,8 @@ pub struct SgIssue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NaclIssue {
     pub acl: String,
+    /// What the remote side is ("public addresses", "S3 (pl-…)", "vpce-… 10.0.1.5").
+    pub remote_label: String,
     pub subnet: String,
     /// "task subnet", "endpoint subnet", "NAT gateway subnet".
     pub role: &'static str,
@@ -219,20 +224,25 @@ pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'
         )
     } else {
         match &route.hop {
-            Hop::NoRoute | Hop::Unknown(_) | Hop::Blackhole { .. } => (
-                Eval::Ok,
-                Eval::Ok,
-                Eval::Ok,
-            ),
+            Hop::NoRoute | Hop::Unknown(_) | Hop::Blackhole { .. } => {
+                (Eval::Ok, Eval::Ok, Eval::Ok)
+            }
             hop => {
                 let s3_pl = match hop {
-                    Hop::GatewayEndpoint { .. } => s3_prefix_list(snap, &dest.region).map(|p| p.id.clone()),
+                    Hop::GatewayEndpoint { .. } => {
+                        s3_prefix_list(snap, &dest.region).map(|p| p.id.clone())
+                    }
                     _ => None,
                 };
                 (
                     sg_task_egress_public(input, &dest_nets, s3_pl),
                     Eval::Ok,
-                    nacl_routed_path(input, hop, &dest_nets),
+                    nacl_routed_path(
+                        input,
+                        hop,
+                        &dest_nets,
+                        &dest_label(input.snapshot, dest, hop),
+                    ),
                 )
             }
         }
@@ -253,12 +263,26 @@ pub fn s3_prefix_list<'a>(snap: &'a Snapshot, region: &str) -> Option<&'a fd_sna
     snap.network.prefix_lists.values().find(|p| p.name == name)
 }
 
+/// How the remote side of a routed path is described in findings.
+fn dest_label(snap: &Snapshot, dest: &Destination, hop: &Hop<'_>) -> String {
+    match (dest.service, s3_prefix_list(snap, &dest.region)) {
+        (Service::S3, Some(pl)) if pl.cidrs.is_some() => {
+            format!("S3's address ranges (prefix list {})", pl.id)
+        }
+        _ if matches!(hop, Hop::GatewayEndpoint { .. }) => "S3's address ranges".into(),
+        _ => "public addresses (0.0.0.0/0 outside the private ranges)".into(),
+    }
+}
+
 /// The addresses the destination's name resolves to when no interface endpoint is used: S3's
 /// ranges (from its managed prefix list) for image layers, the public internet otherwise.
 fn destination_nets(snap: &Snapshot, dest: &Destination) -> Vec<IpNet> {
     if dest.service == Service::S3 {
         if let Some(cidrs) = s3_prefix_list(snap, &dest.region).and_then(|p| p.cidrs.clone()) {
-            let v4: Vec<IpNet> = cidrs.into_iter().filter(|c| matches!(c, IpNet::V4(_))).collect();
+            let v4: Vec<IpNet> = cidrs
+                .into_iter()
+                .filter(|c| matches!(c, IpNet::V4(_)))
+                .collect();
             if !v4.is_empty() {
                 return v4;
             }
@@ -355,8 +379,31 @@ fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'
             hop: Hop::Unknown(reason),
         };
     };
+    // A route more specific than a destination block (52.0.0.0/8 -> pcx-… inside the public
+    // space) carries part of it: split the blocks at route boundaries so that every piece has
+    // one route, and judge each piece.
+    let mut boundaries: Vec<IpNet> = Vec::new();
+    for r in &choice.table.routes {
+        match &r.destination {
+            RouteDestination::Cidr(c) => boundaries.push(*c),
+            RouteDestination::PrefixList(id) => {
+                if let Some(cidrs) = snap
+                    .network
+                    .prefix_lists
+                    .get(id)
+                    .and_then(|p| p.cidrs.as_ref())
+                {
+                    boundaries.extend(cidrs.iter().copied());
+                }
+            }
+        }
+    }
+    let pieces: Vec<IpNet> = dest_nets
+        .iter()
+        .flat_map(|n| ipset::split_at(n, &boundaries))
+        .collect();
     let mut first: Option<RouteEval<'a>> = None;
-    for net in dest_nets {
+    for net in &pieces {
         let ev = match route::lookup(choice.table, net, &snap.network.prefix_lists) {
             Lookup::None => RouteEval {
                 matched: None,
@@ -400,12 +447,21 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
     if t.starts_with("igw-") {
         let attached = match snap.network.internet_gateways.get(t) {
             Some(g) => g.attached_vpcs.contains(&input.subnet.vpc_id),
-            None => snap.call_failure("ec2", "DescribeInternetGateways").is_some(),
+            None => snap
+                .call_failure("ec2", "DescribeInternetGateways")
+                .is_some(),
         };
-        if !attached && snap.call_failure("ec2", "DescribeInternetGateways").is_none() {
+        if !attached
+            && snap
+                .call_failure("ec2", "DescribeInternetGateways")
+                .is_none()
+        {
             return Hop::Blackhole {
                 route: desc,
-                why: format!("internet gateway {t} is not attached to {}", input.subnet.vpc_id),
+                why: format!(
+                    "internet gateway {t} is not attached to {}",
+                    input.subnet.vpc_id
+                ),
             };
         }
         return Hop::Igw {
@@ -525,7 +581,11 @@ fn endpoint_targets(snap: &Snapshot, ep: &VpcEndpoint) -> Vec<(String, IpNet)> {
     let mut out = Vec::new();
     for eni in &ep.network_interface_ids {
         if let Some(ni) = snap.network.network_interfaces.get(eni) {
-            if let Some(ip) = ni.private_ip.as_deref().and_then(|i| i.parse::<std::net::IpAddr>().ok()) {
+            if let Some(ip) = ni
+                .private_ip
+                .as_deref()
+                .and_then(|i| i.parse::<std::net::IpAddr>().ok())
+            {
                 out.push((ni.subnet_id.clone(), IpNet::from(ip)));
             }
         }
@@ -558,7 +618,13 @@ fn sg_task_egress_to_endpoint(
         groups: ep.security_group_ids.clone(),
         prefix_lists: vec![],
     };
-    match sg::evaluate(input.task_groups, true, 443, &peer, &input.snapshot.network.prefix_lists) {
+    match sg::evaluate(
+        input.task_groups,
+        true,
+        443,
+        &peer,
+        &input.snapshot.network.prefix_lists,
+    ) {
         SgDecision::Allowed(_) => Eval::Ok,
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
             groups: input.task_group_ids.to_vec(),
@@ -602,10 +668,8 @@ fn sg_endpoint_ingress(input: &PathInput<'_, '_>, ep: &VpcEndpoint) -> Eval<SgIs
             endpoint: Some(ep.id.clone()),
             uncovered,
             wanted: format!(
-                "TCP 443 from the task (its security groups {} or subnet {} {})",
-                input.task_group_ids.join(", "),
-                input.subnet.id,
-                input.subnet.cidr_block
+                "TCP 443 from the task (its security groups {}, or its subnets' CIDRs)",
+                input.task_group_ids.join(", ")
             ),
         }),
     }
@@ -624,7 +688,13 @@ fn sg_task_egress_public(
         groups: vec![],
         prefix_lists: s3_prefix_list.iter().cloned().collect(),
     };
-    match sg::evaluate(input.task_groups, true, 443, &peer, &input.snapshot.network.prefix_lists) {
+    match sg::evaluate(
+        input.task_groups,
+        true,
+        443,
+        &peer,
+        &input.snapshot.network.prefix_lists,
+    ) {
         SgDecision::Allowed(_) => Eval::Ok,
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
             groups: input.task_group_ids.to_vec(),
@@ -647,6 +717,7 @@ fn acl_of<'a>(snap: &'a Snapshot, subnet_id: &str) -> Result<&'a NetworkAcl, Str
 }
 
 struct NaclLeg {
+    label: String,
     subnet: String,
     role: &'static str,
     egress: bool,
@@ -670,6 +741,7 @@ fn run_legs(snap: &Snapshot, legs: Vec<NaclLeg>) -> Eval<Vec<NaclIssue>> {
         {
             let issue = NaclIssue {
                 acl: acl.id.clone(),
+                remote_label: leg.label.clone(),
                 subnet: leg.subnet.clone(),
                 role: leg.role,
                 egress: leg.egress,
@@ -679,7 +751,10 @@ fn run_legs(snap: &Snapshot, legs: Vec<NaclLeg>) -> Eval<Vec<NaclIssue>> {
                 ports,
             };
             if !issues.iter().any(|i: &NaclIssue| {
-                i.acl == issue.acl && i.egress == issue.egress && i.leg == issue.leg && i.rule == issue.rule
+                i.acl == issue.acl
+                    && i.egress == issue.egress
+                    && i.leg == issue.leg
+                    && i.rule == issue.rule
             }) {
                 issues.push(issue);
             }
@@ -692,9 +767,34 @@ fn run_legs(snap: &Snapshot, legs: Vec<NaclLeg>) -> Eval<Vec<NaclIssue>> {
     }
 }
 
-fn nacl_endpoint_path(input: &PathInput<'_, '_>, targets: &[(String, IpNet)]) -> Eval<Vec<NaclIssue>> {
+#[allow(clippy::too_many_arguments)]
+fn leg(
+    label: &str,
+    subnet: &str,
+    role: &'static str,
+    egress: bool,
+    leg: &'static str,
+    remote: IpNet,
+    ports: (u16, u16),
+) -> NaclLeg {
+    NaclLeg {
+        label: label.to_string(),
+        subnet: subnet.to_string(),
+        role,
+        egress,
+        leg,
+        remote,
+        ports,
+    }
+}
+
+fn nacl_endpoint_path(
+    input: &PathInput<'_, '_>,
+    targets: &[(String, IpNet)],
+) -> Eval<Vec<NaclIssue>> {
     let task = &input.subnet;
     let task_net = IpNet::V4(task.cidr_block);
+    let task_label = format!("the task subnet {} ({})", task.id, task.cidr_block);
     let eph = task_ephemeral_ports(input.windows);
     let mut legs = Vec::new();
     for (subnet, addr) in targets {
@@ -702,31 +802,120 @@ fn nacl_endpoint_path(input: &PathInput<'_, '_>, targets: &[(String, IpNet)]) ->
         if subnet == &task.id {
             continue;
         }
-        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: true, leg: "request", remote: *addr, ports: (443, 443) });
-        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: false, leg: "return", remote: *addr, ports: eph });
-        legs.push(NaclLeg { subnet: subnet.clone(), role: "endpoint subnet", egress: false, leg: "request", remote: task_net, ports: (443, 443) });
-        legs.push(NaclLeg { subnet: subnet.clone(), role: "endpoint subnet", egress: true, leg: "return", remote: task_net, ports: eph });
+        let ep_label = format!("the endpoint's interface {addr} in {subnet}");
+        legs.extend([
+            leg(
+                &ep_label,
+                &task.id,
+                "task subnet",
+                true,
+                "request",
+                *addr,
+                (443, 443),
+            ),
+            leg(
+                &ep_label,
+                &task.id,
+                "task subnet",
+                false,
+                "return",
+                *addr,
+                eph,
+            ),
+            leg(
+                &task_label,
+                subnet,
+                "endpoint subnet",
+                false,
+                "request",
+                task_net,
+                (443, 443),
+            ),
+            leg(
+                &task_label,
+                subnet,
+                "endpoint subnet",
+                true,
+                "return",
+                task_net,
+                eph,
+            ),
+        ]);
     }
     run_legs(input.snapshot, legs)
 }
 
-fn nacl_routed_path(input: &PathInput<'_, '_>, hop: &Hop<'_>, dest_nets: &[IpNet]) -> Eval<Vec<NaclIssue>> {
+fn nacl_routed_path(
+    input: &PathInput<'_, '_>,
+    hop: &Hop<'_>,
+    dest_nets: &[IpNet],
+    dest_label: &str,
+) -> Eval<Vec<NaclIssue>> {
     let task = &input.subnet;
     let task_net = IpNet::V4(task.cidr_block);
+    let task_label = format!("the task subnet {} ({})", task.id, task.cidr_block);
     let eph = task_ephemeral_ports(input.windows);
     let mut legs = Vec::new();
     for net in dest_nets {
-        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: true, leg: "request", remote: *net, ports: (443, 443) });
-        legs.push(NaclLeg { subnet: task.id.clone(), role: "task subnet", egress: false, leg: "return", remote: *net, ports: eph });
+        legs.push(leg(
+            dest_label,
+            &task.id,
+            "task subnet",
+            true,
+            "request",
+            *net,
+            (443, 443),
+        ));
+        legs.push(leg(
+            dest_label,
+            &task.id,
+            "task subnet",
+            false,
+            "return",
+            *net,
+            eph,
+        ));
     }
     if let Hop::Nat { nat: Some(n), .. } = hop {
         if n.subnet_id != task.id {
-            let s = n.subnet_id.clone();
-            legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: false, leg: "request", remote: task_net, ports: (443, 443) });
-            legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: true, leg: "return", remote: task_net, ports: eph });
+            let s = n.subnet_id.as_str();
+            legs.push(leg(
+                &task_label,
+                s,
+                "NAT gateway subnet",
+                false,
+                "request",
+                task_net,
+                (443, 443),
+            ));
+            legs.push(leg(
+                &task_label,
+                s,
+                "NAT gateway subnet",
+                true,
+                "return",
+                task_net,
+                eph,
+            ));
             for net in dest_nets {
-                legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: true, leg: "request", remote: *net, ports: (443, 443) });
-                legs.push(NaclLeg { subnet: s.clone(), role: "NAT gateway subnet", egress: false, leg: "return", remote: *net, ports: NAT_PORTS });
+                legs.push(leg(
+                    dest_label,
+                    s,
+                    "NAT gateway subnet",
+                    true,
+                    "request",
+                    *net,
+                    (443, 443),
+                ));
+                legs.push(leg(
+                    dest_label,
+                    s,
+                    "NAT gateway subnet",
+                    false,
+                    "return",
+                    *net,
+                    NAT_PORTS,
+                ));
             }
         }
     }

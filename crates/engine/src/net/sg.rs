@@ -62,7 +62,9 @@ pub fn evaluate(
                 }
                 SgPeer::PrefixList(id) => {
                     if let Some(c) = prefix_lists.get(id).and_then(|p| p.cidrs.as_ref()) {
-                        if c.iter().any(|c| peer.nets.iter().any(|n| ipset::overlaps(c, n))) {
+                        if c.iter()
+                            .any(|c| peer.nets.iter().any(|n| ipset::overlaps(c, n)))
+                        {
                             allowing.push(format!("{}: {}", g.id, describe_rule(rule, egress)));
                         }
                         cidrs.extend(c.iter().copied());
@@ -81,11 +83,14 @@ pub fn evaluate(
     // A reference to the peer's group or prefix list covers the peer entirely.
     let by_identity = groups.iter().any(|g| {
         let rules = if egress { &g.egress } else { &g.ingress };
-        rules.iter().filter(|r| proto_port_match(r, port)).any(|r| match &r.peer {
-            SgPeer::SecurityGroup(id) => peer.groups.contains(id),
-            SgPeer::PrefixList(id) => peer.prefix_lists.contains(id),
-            SgPeer::Cidr(_) => false,
-        })
+        rules
+            .iter()
+            .filter(|r| proto_port_match(r, port))
+            .any(|r| match &r.peer {
+                SgPeer::SecurityGroup(id) => peer.groups.contains(id),
+                SgPeer::PrefixList(id) => peer.prefix_lists.contains(id),
+                SgPeer::Cidr(_) => false,
+            })
     });
     if by_identity {
         return SgDecision::Allowed(allowing);
@@ -120,7 +125,11 @@ pub fn describe_rule(rule: &SgRule, egress: bool) -> String {
 
 /// "egress: tcp 443 to sg-1, all traffic to 0.0.0.0/0" (or "egress: none").
 pub fn describe_rules(group: &SecurityGroup, egress: bool) -> String {
-    let rules = if egress { &group.egress } else { &group.ingress };
+    let rules = if egress {
+        &group.egress
+    } else {
+        &group.ingress
+    };
     let dir = if egress { "egress" } else { "ingress" };
     if rules.is_empty() {
         return format!("{dir}: no rules");

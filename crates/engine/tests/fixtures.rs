@@ -1,0 +1,206 @@
+//! Engine tests on snapshot fixtures. Each fixture was collected by `--save-snapshot` from a
+//! scenario built in moto (`tests/moto/seed.py <name>`), so it has the shape real collection
+//! produces. Assertions are on what a user relies on (which check fails, which resource is named
+//! first, what is not applicable), plus an insta snapshot of the whole diagnosis so that any
+//! change in wording or order is reviewed.
+
+use std::path::Path;
+
+use fd_engine::{CheckStatus, Severity, TargetReport, Verdict};
+use fd_snapshot::{ApiCall, CallOutcome, Snapshot};
+
+fn load(name: &str) -> Snapshot {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.json"));
+    fd_snapshot::load_file(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn diagnose(snap: &Snapshot) -> TargetReport {
+    let mut reports = fd_engine::diagnose(snap);
+    assert_eq!(reports.len(), 1);
+    reports.remove(0)
+}
+
+fn status(r: &TargetReport, id: &str) -> CheckStatus {
+    r.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+        .status
+}
+
+fn ids(r: &TargetReport) -> Vec<&str> {
+    r.findings.iter().map(|f| f.id.as_str()).collect()
+}
+
+/// A compact, reviewable view of a diagnosis for insta.
+fn summary(r: &TargetReport) -> serde_json::Value {
+    serde_json::json!({
+        "verdict": r.verdict,
+        "findings": r.findings.iter().map(|f| serde_json::json!({
+            "id": f.id, "severity": f.severity, "resources": f.resources, "message": f.message,
+        })).collect::<Vec<_>>(),
+        "not_pass": r.checks.iter().filter(|c| c.status != CheckStatus::Pass && c.status != CheckStatus::NotApplicable)
+            .map(|c| format!("{} {}", c.id, c.status.as_str())).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn healthy_setups_have_no_error() {
+    for name in ["healthy-nat", "healthy-endpoints", "vpce-ecr-api-pv13"] {
+        let r = diagnose(&load(name));
+        assert!(
+            r.findings.iter().all(|f| f.severity != Severity::Error),
+            "{name}: {:?}",
+            ids(&r)
+        );
+        assert_eq!(r.verdict, Verdict::Pass, "{name}");
+        assert!(
+            r.checks.iter().all(|c| c.status != CheckStatus::Unknown),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn healthy_endpoints_pass_the_endpoint_checks() {
+    let r = diagnose(&load("healthy-endpoints"));
+    for id in [
+        "VPCE-ECR-API-MISSING",
+        "VPCE-ECR-DKR-MISSING",
+        "VPCE-S3-GATEWAY-MISSING",
+        "VPCE-LOGS-MISSING",
+        "NET-SG-ENDPOINT-INGRESS",
+        "NET-SG-TASK-EGRESS-S3-PREFIXLIST",
+        "NET-NACL-PATH",
+    ] {
+        assert_eq!(status(&r, id), CheckStatus::Pass, "{id}");
+    }
+    insta::assert_json_snapshot!("healthy-endpoints", summary(&r));
+}
+
+#[test]
+fn platform_1_3_does_not_need_ecr_api() {
+    let r = diagnose(&load("vpce-ecr-api-pv13"));
+    assert_eq!(
+        status(&r, "VPCE-ECR-API-MISSING"),
+        CheckStatus::NotApplicable
+    );
+    assert_eq!(status(&r, "VPCE-ECR-DKR-MISSING"), CheckStatus::Pass);
+}
+
+#[test]
+fn only_the_broken_subnet_is_named() {
+    let snap = load("mixed-subnets");
+    let r = diagnose(&snap);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "NET-ROUTE-NO-DEFAULT")
+        .expect("NET-ROUTE-NO-DEFAULT");
+    let subnets = &snap.targets[0]
+        .network_configuration
+        .as_ref()
+        .unwrap()
+        .subnets;
+    let named: Vec<&String> = subnets.iter().filter(|s| f.resources.contains(s)).collect();
+    assert_eq!(named.len(), 1, "{:?}", f.resources);
+    // The named subnet is the one without a default route; the other routes to a NAT gateway.
+    let broken = named[0];
+    assert_eq!(&f.resources[0], broken);
+    for f in &r.findings {
+        let other = subnets.iter().find(|s| *s != broken).unwrap();
+        assert!(!f.resources.contains(other), "{} names {other}", f.id);
+    }
+    insta::assert_json_snapshot!("mixed-subnets", summary(&r));
+}
+
+#[test]
+fn deleted_nat_is_a_blackhole_not_missing_endpoints() {
+    let r = diagnose(&load("blackhole-deleted-nat"));
+    assert_eq!(r.findings[0].id, "NET-ROUTE-BLACKHOLE");
+    assert!(r.findings[0].resources[0].starts_with("rtb-"));
+    assert!(r.findings[0].resources[1].starts_with("nat-"));
+    assert_eq!(
+        status(&r, "VPCE-ECR-DKR-MISSING"),
+        CheckStatus::NotApplicable
+    );
+    insta::assert_json_snapshot!("blackhole-deleted-nat", summary(&r));
+}
+
+#[test]
+fn nat_in_private_subnet_names_the_nat_first() {
+    let r = diagnose(&load("nat-in-private-subnet"));
+    assert_eq!(r.findings[0].id, "NET-NAT-IN-PRIVATE-SUBNET");
+    assert!(r.findings[0].resources[0].starts_with("nat-"));
+    insta::assert_json_snapshot!("nat-in-private-subnet", summary(&r));
+}
+
+#[test]
+fn stateless_nacl_return_traffic_is_checked() {
+    let r = diagnose(&load("nacl-no-return"));
+    let f = &r.findings[0];
+    assert_eq!(f.id, "NET-NACL-PATH");
+    assert!(f.resources[0].starts_with("acl-"));
+    assert!(
+        f.message
+            .contains("return traffic (inbound TCP ports 32768-60999"),
+        "{}",
+        f.message
+    );
+    insta::assert_json_snapshot!("nacl-no-return", summary(&r));
+}
+
+#[test]
+fn s3_prefix_list_egress_and_endpoint_ingress() {
+    let r = diagnose(&load("sg-no-s3-prefix-list"));
+    assert_eq!(ids(&r), ["NET-SG-TASK-EGRESS-S3-PREFIXLIST"]);
+    assert!(r.findings[0].resources[0].starts_with("sg-"));
+    assert_eq!(status(&r, "NET-SG-TASK-EGRESS"), CheckStatus::Pass);
+
+    let r = diagnose(&load("endpoint-sg-no-ingress"));
+    assert!(
+        ids(&r).iter().all(|i| *i == "NET-SG-ENDPOINT-INGRESS"),
+        "{:?}",
+        ids(&r)
+    );
+    let f = &r.findings[0];
+    assert!(f.resources[0].starts_with("sg-") && f.resources[1].starts_with("vpce-"));
+    insta::assert_json_snapshot!("endpoint-sg-no-ingress", summary(&r));
+}
+
+/// The tool's core promise: data it could not read is `unknown`, never `pass`.
+#[test]
+fn denied_reads_are_unknown_not_pass() {
+    let mut snap = load("healthy-nat");
+    snap.network.network_acls.clear();
+    snap.network.security_groups.clear();
+    for op in ["DescribeNetworkAcls", "DescribeSecurityGroups"] {
+        snap.calls.push(ApiCall {
+            outcome: CallOutcome::Denied,
+            error_code: Some("UnauthorizedOperation".into()),
+            message: Some("You are not authorized to perform this operation.".into()),
+            ..ApiCall::ok("ec2", op, None)
+        });
+    }
+    let r = diagnose(&snap);
+    for id in ["NET-NACL-PATH", "NET-SG-TASK-EGRESS"] {
+        let c = r.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(c.status, CheckStatus::Unknown, "{id}");
+        assert!(
+            c.detail.as_deref().unwrap_or("").contains("was denied"),
+            "{id}: {:?}",
+            c.detail
+        );
+    }
+    assert_eq!(r.verdict, Verdict::Incomplete);
+    let report = fd_engine::report(&snap, 0);
+    assert_eq!(report.exit_code(), 3);
+}
+
+#[test]
+fn diagnosis_is_deterministic() {
+    let snap = load("mixed-subnets");
+    assert_eq!(fd_engine::diagnose(&snap), fd_engine::diagnose(&snap));
+}
