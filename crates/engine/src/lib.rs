@@ -7,7 +7,7 @@
 
 pub mod checks;
 pub mod context;
-pub mod image;
+pub use fd_snapshot::image;
 pub mod net;
 pub mod platform;
 pub mod report;

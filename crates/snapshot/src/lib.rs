@@ -14,6 +14,8 @@
 //!   line, column and field instead of being silently ignored; `schema_version` guards changes.
 
 mod load;
+pub mod image;
+pub mod refs;
 mod model;
 
 pub use load::{load_file, load_str, LoadError};

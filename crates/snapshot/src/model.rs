@@ -23,6 +23,15 @@ pub struct Snapshot {
     pub ecs: EcsData,
     #[serde(default)]
     pub network: NetworkData,
+    /// Execution roles and their policies.
+    #[serde(default)]
+    pub iam: IamData,
+    /// ECR repositories and images the task definitions refer to.
+    #[serde(default)]
+    pub ecr: EcrData,
+    /// Secrets Manager secrets, SSM parameters, log groups and KMS keys the tasks refer to.
+    #[serde(default)]
+    pub resources: ResourceData,
     /// The outcome of every API call the collector made (successes included).
     #[serde(default)]
     pub calls: Vec<ApiCall>,
@@ -514,6 +523,198 @@ pub struct PrefixList {
 }
 
 // ---------------------------------------------------------------------------------------------
+// IAM
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamData {
+    /// Keyed by the role ARN exactly as the task definition (or override) gives it. A role that
+    /// does not exist is absent, with a `GetRole` call of outcome `not_found` scoped to the ARN.
+    #[serde(default)]
+    pub roles: BTreeMap<String, Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub arn: String,
+    pub name: String,
+    /// The trust (assume-role) policy, URL-decoded JSON text.
+    #[serde(default)]
+    pub trust_policy: Option<String>,
+    /// Managed policies attached to the role; `None` when ListAttachedRolePolicies failed.
+    #[serde(default)]
+    pub attached_policies: Option<Vec<ManagedPolicy>>,
+    /// Inline policies; `None` when ListRolePolicies failed.
+    #[serde(default)]
+    pub inline_policies: Option<Vec<InlinePolicy>>,
+    /// The permissions boundary, if the role has one.
+    #[serde(default)]
+    pub permissions_boundary: Option<ManagedPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The default version's document, URL-decoded JSON text; `None` when it could not be read.
+    #[serde(default)]
+    pub document: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InlinePolicy {
+    pub name: String,
+    /// URL-decoded JSON text; `None` when GetRolePolicy failed.
+    #[serde(default)]
+    pub document: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// ECR
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EcrData {
+    /// Keyed by repository ARN (`arn:aws:ecr:<region>:<account>:repository/<name>`). A missing
+    /// repository is absent, with a `DescribeRepositories` call of outcome `not_found` scoped
+    /// to the ARN.
+    #[serde(default)]
+    pub repositories: BTreeMap<String, Repository>,
+    /// Keyed by the image reference exactly as the container definition gives it. A missing tag
+    /// or digest is absent, with a `DescribeImages` call of outcome `not_found` scoped to it.
+    #[serde(default)]
+    pub images: BTreeMap<String, Image>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repository {
+    pub arn: String,
+    pub name: String,
+    pub registry_id: String,
+    pub region: String,
+    #[serde(default)]
+    pub uri: Option<String>,
+    /// The repository policy JSON; `None` when the repository has none (or it could not be
+    /// read: see `calls`).
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// `AES256` or `KMS`.
+    #[serde(default)]
+    pub encryption_type: Option<String>,
+    #[serde(default)]
+    pub kms_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    pub repository_arn: String,
+    /// The tag or `sha256:` digest the container definition asks for.
+    pub reference: String,
+    #[serde(default)]
+    pub digest: Option<String>,
+    #[serde(default)]
+    pub manifest_media_type: Option<String>,
+    /// Platforms the image offers: from a manifest list / OCI index, or from the config blob of
+    /// a single-platform image. `None` when they could not be determined.
+    #[serde(default)]
+    pub platforms: Option<Vec<ImagePlatform>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagePlatform {
+    /// `linux`, `windows`.
+    pub os: String,
+    /// `amd64`, `arm64`, …
+    pub architecture: String,
+    #[serde(default)]
+    pub variant: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets, parameters, log groups, KMS keys
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceData {
+    /// Keyed by the secret ID the task refers to ([`crate::refs::secret_id`] of the
+    /// `valueFrom` or `credentialsParameter`). Missing: absent + `DescribeSecret` `not_found`.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, Secret>,
+    /// Keyed by the `valueFrom` exactly as given (a name or an ARN). Missing: absent +
+    /// `DescribeParameters` `not_found` scoped to it.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Parameter>,
+    /// Keyed by `<region>:<log group name>`. Missing: absent + `DescribeLogGroups`
+    /// `not_found` scoped to the key.
+    #[serde(default)]
+    pub log_groups: BTreeMap<String, LogGroup>,
+    /// Keyed by the key ID, alias or ARN as referenced.
+    #[serde(default)]
+    pub kms_keys: BTreeMap<String, KmsKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secret {
+    pub arn: String,
+    pub name: String,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+    /// Scheduled for deletion (DeletedDate set): unusable.
+    #[serde(default)]
+    pub deleted: bool,
+    #[serde(default)]
+    pub resource_policy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    pub name: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// `String`, `StringList`, `SecureString`.
+    #[serde(default)]
+    pub parameter_type: Option<String>,
+    #[serde(default)]
+    pub key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogGroup {
+    pub name: String,
+    pub region: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    #[serde(default)]
+    pub kms_key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmsKey {
+    pub arn: String,
+    /// `AWS` or `CUSTOMER`.
+    #[serde(default)]
+    pub key_manager: Option<String>,
+    #[serde(default)]
+    pub key_state: Option<String>,
+    #[serde(default)]
+    pub policy: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
 // API call outcomes
 // ---------------------------------------------------------------------------------------------
 
@@ -596,6 +797,16 @@ impl Snapshot {
                     CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
                 )
         })
+    }
+
+    /// The recorded outcome of `service:operation` for `scope` (the last one, if several).
+    /// Lookups of named resources (a role, a repository, a secret) record their scope, so that
+    /// "not found" can be told from "could not be read".
+    pub fn call_for(&self, service: &str, operation: &str, scope: &str) -> Option<&ApiCall> {
+        self.calls
+            .iter()
+            .rev()
+            .find(|c| c.service == service && c.operation == operation && c.scope.as_deref() == Some(scope))
     }
 
     /// A new, empty snapshot for `region`.

@@ -1,4 +1,4 @@
-//! Image references: which registry an image comes from, and for a private Amazon ECR image,
+//! Image references (shared by the collector and the engine): which registry an image comes from, and for a private Amazon ECR image,
 //! its account, Region and repository. Hand-written: `oci-spec`'s `Reference` splits registry and
 //! path, but no crate knows ECR's hostname forms, and for this question the split is one line.
 
