@@ -144,6 +144,89 @@ impl Recorder {
         }
         (pages, None)
     }
+
+    /// Like [`Recorder::call`], for requests that report a failure inside a successful
+    /// response (ECR `BatchGetImage`'s `failures[]`): `judge` turns such a response into a
+    /// failure, which is recorded (and returned) instead of `ok`.
+    pub async fn call_judged<T, E>(
+        &self,
+        service: &str,
+        operation: &str,
+        scope: Option<String>,
+        request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        judge: impl FnOnce(&T) -> Option<CallFailure>,
+    ) -> Result<T, CallFailure>
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        let out = request.await.map_err(|err| {
+            let failure = classify_sdk_error(&err);
+            self.record_failure(service, operation, &scope, &failure);
+            failure
+        })?;
+        match judge(&out) {
+            None => {
+                self.record_ok(service, operation, &scope);
+                Ok(out)
+            }
+            Some(failure) => {
+                self.record_failure(service, operation, &scope, &failure);
+                Err(failure)
+            }
+        }
+    }
+
+    /// Pages through a listing that says "not found" with silence (SSM `DescribeParameters`
+    /// with a name filter, CloudWatch Logs `DescribeLogGroups` with a prefix), until `find`
+    /// finds the item in a page. Every page read is recorded: `ok`, except the last one when
+    /// nothing was found, which is recorded `not_found` with `missing` as its message, so that
+    /// [`fd_snapshot::Snapshot::call_for`] tells a missing item from one that could not be read.
+    pub async fn find_in_pages<T, E, R>(
+        &self,
+        service: &str,
+        operation: &str,
+        scope: Option<String>,
+        mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+        mut find: impl FnMut(&T) -> Option<R>,
+        missing: &str,
+    ) -> Result<Option<R>, CallFailure>
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        // A page without the item is recorded when the next one arrives: only then is it
+        // known whether it was the last.
+        let mut unrecorded_page = false;
+        loop {
+            let page = stream.next().await;
+            if unrecorded_page && page.is_some() {
+                self.record_ok(service, operation, &scope);
+            }
+            match page {
+                None => {
+                    if unrecorded_page {
+                        self.push(ApiCall {
+                            outcome: CallOutcome::NotFound,
+                            message: Some(missing.to_string()),
+                            ..ApiCall::ok(service, operation, scope)
+                        });
+                    }
+                    return Ok(None);
+                }
+                Some(Ok(out)) => {
+                    if let Some(found) = find(&out) {
+                        self.record_ok(service, operation, &scope);
+                        return Ok(Some(found));
+                    }
+                    unrecorded_page = true;
+                }
+                Some(Err(err)) => {
+                    let failure = classify_sdk_error(&err);
+                    self.record_failure(service, operation, &scope, &failure);
+                    return Err(failure);
+                }
+            }
+        }
+    }
 }
 
 /// Classifies any SDK error: service errors by their AWS error code, transport errors by kind.
@@ -346,6 +429,80 @@ mod tests {
             transport: None,
         };
         assert_eq!(f.detail(), "AccessDenied: no");
+    }
+
+    type Page = Vec<&'static str>;
+    type PageError = SdkError<
+        aws_sdk_ssm::operation::describe_parameters::DescribeParametersError,
+        HttpResponse,
+    >;
+
+    fn stream_of(pages: Vec<Page>) -> PaginationStream<Result<Page, PageError>> {
+        use aws_smithy_async::future::pagination_stream::fn_stream::FnStream;
+        PaginationStream::new(FnStream::new(move |tx| {
+            Box::pin(async move {
+                for page in pages {
+                    if tx.send(Ok(page)).await.is_err() {
+                        return;
+                    }
+                }
+            })
+        }))
+    }
+
+    async fn find(rec: &Recorder, pages: Vec<Page>) -> Option<&'static str> {
+        rec.find_in_pages(
+            "ssm",
+            "DescribeParameters",
+            Some("/p".into()),
+            stream_of(pages),
+            |page| page.iter().find(|n| **n == "/p").copied(),
+            "no parameter named /p",
+        )
+        .await
+        .expect("no error")
+    }
+
+    #[tokio::test]
+    async fn find_in_pages_stops_at_the_item() {
+        let rec = Recorder::new();
+        let found = find(&rec, vec![vec![], vec!["/q", "/p"], vec!["/r"]]).await;
+        assert_eq!(found, Some("/p"));
+        let calls = rec.into_calls();
+        // The third page is never requested.
+        assert_eq!(calls.len(), 2);
+        assert!(calls.iter().all(|c| c.outcome == CallOutcome::Ok));
+    }
+
+    #[tokio::test]
+    async fn find_in_pages_records_not_found_on_the_last_page() {
+        let rec = Recorder::new();
+        assert_eq!(find(&rec, vec![vec!["/q"], vec![]]).await, None);
+        let calls = rec.into_calls();
+        let outcomes: Vec<CallOutcome> = calls.iter().map(|c| c.outcome).collect();
+        assert_eq!(outcomes, vec![CallOutcome::Ok, CallOutcome::NotFound]);
+        assert_eq!(calls[1].scope.as_deref(), Some("/p"));
+        assert_eq!(calls[1].message.as_deref(), Some("no parameter named /p"));
+    }
+
+    #[tokio::test]
+    async fn call_judged_records_the_judgement() {
+        let rec = Recorder::new();
+        let ok: Result<Page, PageError> = Ok(vec![]);
+        let out = rec
+            .call_judged("ecr", "BatchGetImage", None, async { ok }, |page| {
+                page.is_empty().then(|| CallFailure {
+                    outcome: CallOutcome::NotFound,
+                    code: Some("ImageNotFound".into()),
+                    message: None,
+                    transport: None,
+                })
+            })
+            .await;
+        assert!(out.is_err());
+        let calls = rec.into_calls();
+        assert_eq!(calls[0].outcome, CallOutcome::NotFound);
+        assert_eq!(calls[0].error_code.as_deref(), Some("ImageNotFound"));
     }
 
     #[test]

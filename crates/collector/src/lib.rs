@@ -9,16 +9,26 @@
 //! The phases:
 //! 1. resolve the targets (ECS: DescribeTasks / DescribeServices + stopped tasks /
 //!    DescribeTaskDefinition for a preflight), a few at a time;
-//! 2. concurrently: the task definitions the targets use, and the network around their
-//!    subnets and security groups (EC2, itself mostly concurrent).
+//! 2. concurrently: the network around the targets' subnets and security groups (EC2, itself
+//!    mostly concurrent), and
+//!    - the task definitions the targets use, then
+//!    - the account (STS, when no ARN read so far names it), then, concurrently, what the task
+//!      definitions refer to: execution roles and their policies (IAM), images (ECR), secrets
+//!      (Secrets Manager), parameters (SSM), log groups (CloudWatch Logs), and last the
+//!      customer KMS keys those use.
 //!
 //! Configuration comes from the standard AWS chain (environment, profile, SSO, IMDS …), so
-//! `AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL[_EC2|_ECS]`, `AWS_MAX_ATTEMPTS` and
+//! `AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL[_<SERVICE>]`, `AWS_MAX_ATTEMPTS` and
 //! `AWS_RETRY_MODE` work as with any AWS tool; [`CollectOptions`] overrides them.
 
 mod calls;
 mod ec2;
+mod ecr;
 mod ecs;
+mod iam;
+mod references;
+mod regional;
+mod resources;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::SystemTime;
@@ -26,11 +36,16 @@ use std::time::SystemTime;
 use aws_config::{BehaviorVersion, Region};
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use fd_snapshot::{AwsVpcConfiguration, Snapshot, TargetKind, TaskDefinition};
+use fd_snapshot::{
+    AwsVpcConfiguration, EcrData, IamData, ResourceData, Snapshot, Target, TargetKind,
+    TaskDefinition,
+};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::Recorder;
 use crate::ecs::{Clients, Resolved};
+use crate::references::References;
+use crate::regional::Regional;
 
 /// How many targets, and how many task definitions, are read at the same time. ECS's read
 /// APIs are rate-limited per account; a handful in flight keeps a `scan` fast without
@@ -96,6 +111,7 @@ pub async fn collect(
         .ok_or(CollectError::NoRegion)?;
     let ecs_client = aws_sdk_ecs::Client::new(&config);
     let ec2_client = aws_sdk_ec2::Client::new(&config);
+    let dependency_clients = DependencyClients::new(&config);
     let rec = Recorder::new();
     let clients = Clients {
         ecs: &ecs_client,
@@ -155,15 +171,28 @@ pub async fn collect(
         })
         .buffer_unordered(CONCURRENCY)
         .collect::<Vec<_>>();
+    // The task definitions, then what they refer to.
+    let tds_and_dependencies = async {
+        let tds = tds_fut.await;
+        task_definitions.extend(tds.into_iter().filter_map(|(k, td)| Some((k, td?))));
+        let account_id = match account_of(&targets, &task_definitions) {
+            Some(account) => Some(account),
+            None => caller_account(&dependency_clients.sts, &rec).await,
+        };
+        let references = References::gather(&region, &targets, task_definitions.values());
+        let dependencies = collect_dependencies(
+            &dependency_clients,
+            &rec,
+            &region,
+            account_id.as_deref(),
+            &references,
+        )
+        .await;
+        (task_definitions, account_id, dependencies)
+    };
     let net_fut = ec2::collect_network(&ec2_client, &rec, &region, inputs);
-    let (tds, network) = futures::join!(tds_fut, net_fut);
-    task_definitions.extend(tds.into_iter().filter_map(|(k, td)| Some((k, td?))));
-
-    let account_id = targets
-        .iter()
-        .filter_map(|t| t.arn.as_deref())
-        .chain(task_definitions.values().filter_map(|td| td.arn.as_deref()))
-        .find_map(ecs::account_of_arn);
+    let ((task_definitions, account_id, (iam, ecr, resources)), network) =
+        futures::join!(tds_and_dependencies, net_fut);
 
     let mut snapshot = Snapshot::new(region);
     snapshot.account_id = account_id;
@@ -171,8 +200,100 @@ pub async fn collect(
     snapshot.targets = targets;
     snapshot.ecs.task_definitions = task_definitions;
     snapshot.network = network;
+    snapshot.iam = iam;
+    snapshot.ecr = ecr;
+    snapshot.resources = resources;
     snapshot.calls = rec.into_calls();
     Ok(snapshot)
+}
+
+/// The clients of the services the task definitions refer to, built once. Regional ones make
+/// a client per Region on first use (an image, a secret … can live in another Region).
+struct DependencyClients {
+    sts: aws_sdk_sts::Client,
+    iam: aws_sdk_iam::Client,
+    ecr: Regional<aws_sdk_ecr::Client>,
+    secrets: Regional<aws_sdk_secretsmanager::Client>,
+    ssm: Regional<aws_sdk_ssm::Client>,
+    logs: Regional<aws_sdk_cloudwatchlogs::Client>,
+    kms: Regional<aws_sdk_kms::Client>,
+}
+
+impl DependencyClients {
+    fn new(config: &aws_config::SdkConfig) -> Self {
+        DependencyClients {
+            sts: aws_sdk_sts::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+            ecr: Regional::new(config, aws_sdk_ecr::Client::new),
+            secrets: Regional::new(config, aws_sdk_secretsmanager::Client::new),
+            ssm: Regional::new(config, aws_sdk_ssm::Client::new),
+            logs: Regional::new(config, aws_sdk_cloudwatchlogs::Client::new),
+            kms: Regional::new(config, aws_sdk_kms::Client::new),
+        }
+    }
+}
+
+/// The account, from the first ARN read that names one.
+fn account_of(
+    targets: &[Target],
+    task_definitions: &BTreeMap<String, TaskDefinition>,
+) -> Option<String> {
+    targets
+        .iter()
+        .filter_map(|t| t.arn.as_deref())
+        .chain(task_definitions.values().filter_map(|td| td.arn.as_deref()))
+        .find_map(ecs::account_of_arn)
+}
+
+/// STS GetCallerIdentity: the account the credentials belong to.
+async fn caller_account(client: &aws_sdk_sts::Client, rec: &Recorder) -> Option<String> {
+    let out = rec
+        .call(
+            "sts",
+            "GetCallerIdentity",
+            None,
+            client.get_caller_identity().send(),
+        )
+        .await
+        .ok()?;
+    out.account().filter(|a| !a.is_empty()).map(str::to_string)
+}
+
+/// IAM, ECR and the other resources concurrently; then the KMS keys the resources and
+/// repositories use.
+async fn collect_dependencies(
+    clients: &DependencyClients,
+    rec: &Recorder,
+    region: &str,
+    account_id: Option<&str>,
+    references: &References,
+) -> (IamData, EcrData, ResourceData) {
+    let resource_clients = resources::Clients {
+        secrets: &clients.secrets,
+        ssm: &clients.ssm,
+        logs: &clients.logs,
+        kms: &clients.kms,
+        rec,
+        region,
+        account_id,
+    };
+    let iam_fut = iam::collect_roles(&clients.iam, rec, &references.execution_roles);
+    let rest_fut = async {
+        let (ecr, mut resources) = futures::join!(
+            ecr::collect_ecr(&clients.ecr, rec, &references.images),
+            resources::collect_resources(
+                &resource_clients,
+                &references.secrets,
+                &references.parameters,
+                &references.log_groups,
+            ),
+        );
+        let keys = resources::kms_references(&resources, &ecr, region);
+        resources.kms_keys = resources::collect_kms_keys(&resource_clients, &keys).await;
+        (ecr, resources)
+    };
+    let (iam, (ecr, resources)) = futures::join!(iam_fut, rest_fut);
+    (iam, ecr, resources)
 }
 
 async fn resolve(clients: &Clients<'_>, request: &Request) -> Result<Resolved, CollectError> {

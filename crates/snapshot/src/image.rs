@@ -42,6 +42,16 @@ pub fn parse(image: &str) -> ImageSource {
 }
 
 fn parse_ecr_host(host: &str) -> Option<(String, String)> {
+    // Dual-stack: `<account>.dkr-ecr.<region>.on.aws`.
+    if let Some(rest) = host.strip_suffix(".on.aws") {
+        let mut parts = rest.splitn(3, '.');
+        let (account, kind, region) = (parts.next()?, parts.next()?, parts.next()?);
+        let ok = account.len() == 12
+            && account.bytes().all(|b| b.is_ascii_digit())
+            && kind == "dkr-ecr"
+            && !region.contains('.');
+        return ok.then(|| (account.to_string(), region.to_string()));
+    }
     let host = host.strip_suffix(".cn").unwrap_or(host);
     let host = host.strip_suffix(".amazonaws.com")?;
     let mut parts = host.splitn(4, '.');
@@ -60,6 +70,12 @@ fn parse_ecr_host(host: &str) -> Option<(String, String)> {
 
 fn split_reference(path: &str) -> (String, String) {
     if let Some((repo, digest)) = path.split_once('@') {
+        // `repo:tag@sha256:…`: the digest decides; the tag is decoration.
+        let slash = repo.rfind('/').map_or(0, |i| i + 1);
+        let repo = match repo[slash..].rfind(':') {
+            Some(i) => &repo[..slash + i],
+            None => repo,
+        };
         return (repo.to_string(), digest.to_string());
     }
     // A tag follows the last ':' after the last '/'.
@@ -99,6 +115,16 @@ mod tests {
             (
                 "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/app",
                 Some(("123456789012", "us-gov-west-1", "app", "latest")),
+                "",
+            ),
+            (
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0@sha256:ab",
+                Some(("123456789012", "us-east-1", "app", "sha256:ab")),
+                "",
+            ),
+            (
+                "123456789012.dkr-ecr.eu-west-3.on.aws/app:v",
+                Some(("123456789012", "eu-west-3", "app", "v")),
                 "",
             ),
             (

@@ -13,10 +13,10 @@
 //! - Unknown fields are rejected, so that a typo in a hand-written snapshot is reported with its
 //!   line, column and field instead of being silently ignored; `schema_version` guards changes.
 
-mod load;
 pub mod image;
-pub mod refs;
+mod load;
 mod model;
+pub mod refs;
 
 pub use load::{load_file, load_str, LoadError};
 pub use model::*;

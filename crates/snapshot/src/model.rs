@@ -803,10 +803,9 @@ impl Snapshot {
     /// Lookups of named resources (a role, a repository, a secret) record their scope, so that
     /// "not found" can be told from "could not be read".
     pub fn call_for(&self, service: &str, operation: &str, scope: &str) -> Option<&ApiCall> {
-        self.calls
-            .iter()
-            .rev()
-            .find(|c| c.service == service && c.operation == operation && c.scope.as_deref() == Some(scope))
+        self.calls.iter().rev().find(|c| {
+            c.service == service && c.operation == operation && c.scope.as_deref() == Some(scope)
+        })
     }
 
     /// A new, empty snapshot for `region`.

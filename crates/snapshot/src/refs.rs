@@ -72,7 +72,9 @@ mod tests {
         assert_eq!(secret_id(&format!("{base}:password:AWSCURRENT:")), base);
         assert_eq!(secret_id("plain-name"), "plain-name");
         assert!(is_secrets_manager(base));
-        assert!(!is_secrets_manager("arn:aws:ssm:us-east-1:123456789012:parameter/x"));
+        assert!(!is_secrets_manager(
+            "arn:aws:ssm:us-east-1:123456789012:parameter/x"
+        ));
         assert!(!is_secrets_manager("/x"));
     }
 }

@@ -1,0 +1,422 @@
+//! ECR: the private repositories and images the containers use, mapped into [`m::EcrData`].
+//! Each image is read in its own Region (the image host says which), with the registry ID set
+//! to the account in the host, so cross-account images are looked up where they live.
+//!
+//! Calls and their scopes:
+//! - `DescribeRepositories`, `GetRepositoryPolicy`: the repository ARN
+//!   ([`refs::repository_arn`]); each repository is read once;
+//! - `DescribeImages`, `BatchGetImage`: the image string exactly as the container definition
+//!   gives it.
+//!
+//! `RepositoryPolicyNotFoundException` (no policy) is recorded `not_found` and leaves
+//! [`m::Repository::policy`] `None`. An image that does not exist is absent from
+//! [`m::EcrData::images`], with `DescribeImages` `not_found`; so is one whose repository does
+//! not exist (`RepositoryNotFoundException`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_ecr::types as t;
+use aws_sdk_ecr::Client;
+use fd_snapshot::image::{self, ImageSource};
+use fd_snapshot::{self as m, refs, CallOutcome};
+use futures::stream::{self, StreamExt};
+
+use crate::calls::{CallFailure, Recorder};
+use crate::regional::Regional;
+
+const SVC: &str = "ecr";
+
+const CONCURRENCY: usize = 4;
+
+/// Everything BatchGetImage may return: multi-platform indexes first, then single manifests.
+const ACCEPTED_MEDIA_TYPES: [&str; 4] = [
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+];
+
+/// A private ECR image reference, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EcrImage {
+    /// The image string as the container definition gives it.
+    pub image: String,
+    pub account: String,
+    pub region: String,
+    pub repository: String,
+    /// The tag or digest.
+    pub reference: String,
+    pub repository_arn: String,
+}
+
+impl EcrImage {
+    /// `None` for an image that is not in a private ECR registry.
+    pub fn parse(image: &str) -> Option<Self> {
+        match image::parse(image) {
+            ImageSource::PrivateEcr {
+                account,
+                region,
+                repository,
+                reference,
+                ..
+            } => Some(EcrImage {
+                image: image.to_string(),
+                repository_arn: refs::repository_arn(
+                    refs::partition_for_region(&region),
+                    &region,
+                    &account,
+                    &repository,
+                ),
+                account,
+                region,
+                repository,
+                reference,
+            }),
+            ImageSource::Other { .. } => None,
+        }
+    }
+}
+
+/// Reads the repositories and images of the private ECR images among `images`.
+pub(crate) async fn collect_ecr(
+    clients: &Regional<Client>,
+    rec: &Recorder,
+    images: &BTreeSet<String>,
+) -> m::EcrData {
+    let images: Vec<EcrImage> = images.iter().filter_map(|i| EcrImage::parse(i)).collect();
+    // One image per repository stands for it.
+    let repositories: BTreeMap<&str, &EcrImage> = images
+        .iter()
+        .map(|i| (i.repository_arn.as_str(), i))
+        .collect();
+
+    let repos_fut = stream::iter(repositories.into_values())
+        .map(|i| read_repository(clients, rec, i))
+        .buffer_unordered(CONCURRENCY)
+        .collect::<Vec<_>>();
+    let images_fut = stream::iter(&images)
+        .map(|i| async move { (i.image.clone(), read_image(clients, rec, i).await) })
+        .buffer_unordered(CONCURRENCY)
+        .collect::<Vec<_>>();
+    let (repos, images) = futures::join!(repos_fut, images_fut);
+    m::EcrData {
+        repositories: repos
+            .into_iter()
+            .flatten()
+            .map(|r| (r.arn.clone(), r))
+            .collect(),
+        images: images
+            .into_iter()
+            .filter_map(|(key, image)| Some((key, image?)))
+            .collect(),
+    }
+}
+
+/// DescribeRepositories and GetRepositoryPolicy, concurrently.
+async fn read_repository(
+    clients: &Regional<Client>,
+    rec: &Recorder,
+    i: &EcrImage,
+) -> Option<m::Repository> {
+    let client = clients.get(&i.region);
+    let scope = Some(i.repository_arn.clone());
+    let describe = rec.call_judged(
+        SVC,
+        "DescribeRepositories",
+        scope.clone(),
+        client
+            .describe_repositories()
+            .registry_id(&i.account)
+            .repository_names(&i.repository)
+            .send(),
+        |out| {
+            out.repositories()
+                .is_empty()
+                .then(|| not_found("DescribeRepositories returned no repository"))
+        },
+    );
+    let policy = rec.call(
+        SVC,
+        "GetRepositoryPolicy",
+        scope,
+        client
+            .get_repository_policy()
+            .registry_id(&i.account)
+            .repository_name(&i.repository)
+            .send(),
+    );
+    let (describe, policy) = futures::join!(describe, policy);
+    let out = describe.ok()?;
+    let mut repo = map_repository(out.repositories().first()?, i);
+    repo.policy = policy
+        .ok()
+        .and_then(|p| p.policy_text().map(str::to_string));
+    Some(repo)
+}
+
+pub(crate) fn map_repository(r: &t::Repository, i: &EcrImage) -> m::Repository {
+    let encryption = r.encryption_configuration();
+    m::Repository {
+        arn: r
+            .repository_arn()
+            .map_or_else(|| i.repository_arn.clone(), str::to_string),
+        name: r
+            .repository_name()
+            .map_or_else(|| i.repository.clone(), str::to_string),
+        registry_id: r
+            .registry_id()
+            .map_or_else(|| i.account.clone(), str::to_string),
+        region: i.region.clone(),
+        uri: r.repository_uri().map(str::to_string),
+        policy: None,
+        encryption_type: encryption.map(|e| e.encryption_type().as_str().to_string()),
+        kms_key: encryption
+            .and_then(|e| e.kms_key())
+            .filter(|k| !k.is_empty())
+            .map(str::to_string),
+    }
+}
+
+fn not_found(message: &str) -> CallFailure {
+    CallFailure {
+        outcome: CallOutcome::NotFound,
+        code: None,
+        message: Some(message.to_string()),
+        transport: None,
+    }
+}
+
+/// The image ID of a tag or a digest (`sha256:…`; a tag cannot contain `:`).
+pub(crate) fn image_identifier(reference: &str) -> t::ImageIdentifier {
+    let id = t::ImageIdentifier::builder();
+    if reference.contains(':') {
+        id.image_digest(reference).build()
+    } else {
+        id.image_tag(reference).build()
+    }
+}
+
+/// DescribeImages (digest, media type) and BatchGetImage (the manifest, for the platforms),
+/// concurrently. The image is kept unless DescribeImages says it does not exist, or neither
+/// call could read it.
+async fn read_image(clients: &Regional<Client>, rec: &Recorder, i: &EcrImage) -> Option<m::Image> {
+    let client = clients.get(&i.region);
+    let scope = Some(i.image.clone());
+    let describe = rec.call_judged(
+        SVC,
+        "DescribeImages",
+        scope.clone(),
+        client
+            .describe_images()
+            .registry_id(&i.account)
+            .repository_name(&i.repository)
+            .image_ids(image_identifier(&i.reference))
+            .send(),
+        |out| {
+            out.image_details()
+                .is_empty()
+                .then(|| not_found("DescribeImages returned no image"))
+        },
+    );
+    let manifest = rec.call_judged(
+        SVC,
+        "BatchGetImage",
+        scope,
+        client
+            .batch_get_image()
+            .registry_id(&i.account)
+            .repository_name(&i.repository)
+            .image_ids(image_identifier(&i.reference))
+            .set_accepted_media_types(Some(
+                ACCEPTED_MEDIA_TYPES.iter().map(|s| s.to_string()).collect(),
+            ))
+            .send(),
+        |out| {
+            if !out.images().is_empty() {
+                return None;
+            }
+            Some(match out.failures().first() {
+                Some(f) => batch_failure(f),
+                None => not_found("BatchGetImage returned no image"),
+            })
+        },
+    );
+    let (describe, manifest) = futures::join!(describe, manifest);
+    let detail = match &describe {
+        Ok(out) => out.image_details().first(),
+        Err(f) if f.outcome == CallOutcome::NotFound => return None,
+        Err(_) => None,
+    };
+    let batch = manifest.as_ref().ok().and_then(|out| out.images().first());
+    if detail.is_none() && batch.is_none() {
+        return None;
+    }
+    let manifest_text = batch.and_then(|b| b.image_manifest());
+    Some(m::Image {
+        repository_arn: i.repository_arn.clone(),
+        reference: i.reference.clone(),
+        digest: detail
+            .and_then(|d| d.image_digest())
+            .or_else(|| batch.and_then(|b| b.image_id()?.image_digest()))
+            .map(str::to_string),
+        manifest_media_type: detail
+            .and_then(|d| d.image_manifest_media_type())
+            .or_else(|| batch.and_then(|b| b.image_manifest_media_type()))
+            .map(str::to_string),
+        platforms: manifest_text.and_then(manifest_platforms),
+    })
+}
+
+/// A BatchGetImage `failures[]` entry as a failure: `ImageNotFound` is `not_found`.
+fn batch_failure(f: &t::ImageFailure) -> CallFailure {
+    let code = f.failure_code().map(|c| c.as_str().to_string());
+    CallFailure {
+        outcome: if code.as_deref() == Some("ImageNotFound") {
+            CallOutcome::NotFound
+        } else {
+            CallOutcome::Failed
+        },
+        code,
+        message: f.failure_reason().map(str::to_string),
+        transport: None,
+    }
+}
+
+/// The platforms a manifest list / OCI image index offers (`manifests[].platform`), without
+/// the `unknown/unknown` entries (BuildKit's attestation manifests).
+///
+/// A single-platform manifest gives `None`: its OS and architecture are in the config blob,
+/// which would take a layer download (`GetDownloadUrlForLayer` and an S3 request) to read, and
+/// this collector does not fetch it.
+pub(crate) fn manifest_platforms(manifest: &str) -> Option<Vec<m::ImagePlatform>> {
+    let json: serde_json::Value = serde_json::from_str(manifest).ok()?;
+    let entries = json.get("manifests")?.as_array()?;
+    Some(
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let platform = entry.get("platform")?;
+                let field = |name: &str| {
+                    platform
+                        .get(name)
+                        .and_then(|v| v.as_str())
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                };
+                let os = field("os")?;
+                let architecture = field("architecture")?;
+                if os == "unknown" && architecture == "unknown" {
+                    return None;
+                }
+                Some(m::ImagePlatform {
+                    os,
+                    architecture,
+                    variant: field("variant"),
+                })
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_list_platforms_skip_attestations() {
+        let index = r#"{
+          "schemaVersion": 2,
+          "mediaType": "application/vnd.oci.image.index.v1+json",
+          "manifests": [
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "sha256:a",
+             "size": 1, "platform": {"architecture": "amd64", "os": "linux"}},
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "sha256:b",
+             "size": 1, "platform": {"architecture": "arm64", "os": "linux", "variant": "v8"}},
+            {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": "sha256:c",
+             "size": 1, "platform": {"architecture": "unknown", "os": "unknown"},
+             "annotations": {"vnd.docker.reference.type": "attestation-manifest",
+                             "vnd.docker.reference.digest": "sha256:a"}}
+          ]
+        }"#;
+        let platforms = manifest_platforms(index).expect("an index");
+        assert_eq!(
+            platforms,
+            vec![
+                m::ImagePlatform {
+                    os: "linux".into(),
+                    architecture: "amd64".into(),
+                    variant: None
+                },
+                m::ImagePlatform {
+                    os: "linux".into(),
+                    architecture: "arm64".into(),
+                    variant: Some("v8".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn single_manifest_has_no_platforms() {
+        let manifest = r#"{
+          "schemaVersion": 2,
+          "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+          "config": {"mediaType": "application/vnd.docker.container.image.v1+json",
+                     "digest": "sha256:c", "size": 1},
+          "layers": []
+        }"#;
+        assert_eq!(manifest_platforms(manifest), None);
+        assert_eq!(manifest_platforms("not json"), None);
+    }
+
+    #[test]
+    fn identifiers() {
+        let tag = image_identifier("1.2");
+        assert_eq!(tag.image_tag(), Some("1.2"));
+        assert_eq!(tag.image_digest(), None);
+        let digest = image_identifier("sha256:ff");
+        assert_eq!(digest.image_digest(), Some("sha256:ff"));
+        assert_eq!(digest.image_tag(), None);
+    }
+
+    #[test]
+    fn ecr_images() {
+        let i = EcrImage::parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1")
+            .expect("private ECR");
+        assert_eq!(i.region, "eu-west-1");
+        assert_eq!(i.repository, "team/app");
+        assert_eq!(i.reference, "1");
+        assert_eq!(
+            i.repository_arn,
+            "arn:aws:ecr:eu-west-1:123456789012:repository/team/app"
+        );
+        assert_eq!(EcrImage::parse("nginx:latest"), None);
+        assert_eq!(EcrImage::parse("public.ecr.aws/nginx/nginx"), None);
+    }
+
+    #[test]
+    fn repository_mapping() {
+        let i = EcrImage::parse("123456789012.dkr.ecr.us-east-1.amazonaws.com/app").expect("ecr");
+        let r = t::Repository::builder()
+            .repository_arn("arn:aws:ecr:us-east-1:123456789012:repository/app")
+            .repository_name("app")
+            .registry_id("123456789012")
+            .repository_uri("123456789012.dkr.ecr.us-east-1.amazonaws.com/app")
+            .encryption_configuration(
+                t::EncryptionConfiguration::builder()
+                    .encryption_type(t::EncryptionType::Kms)
+                    .kms_key("arn:aws:kms:us-east-1:123456789012:key/k")
+                    .build()
+                    .expect("encryption"),
+            )
+            .build();
+        let m = map_repository(&r, &i);
+        assert_eq!(m.arn, i.repository_arn);
+        assert_eq!(m.encryption_type.as_deref(), Some("KMS"));
+        assert_eq!(
+            m.kms_key.as_deref(),
+            Some("arn:aws:kms:us-east-1:123456789012:key/k")
+        );
+        assert_eq!(m.region, "us-east-1");
+    }
+}
