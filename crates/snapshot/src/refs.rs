@@ -60,6 +60,17 @@ pub fn repository_arn(partition: &str, region: &str, account: &str, name: &str) 
     format!("arn:{partition}:ecr:{region}:{account}:repository/{name}")
 }
 
+/// The ARN partition of a Region (`aws`, `aws-cn`, `aws-us-gov`).
+pub fn partition_for_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,16 +87,5 @@ mod tests {
             "arn:aws:ssm:us-east-1:123456789012:parameter/x"
         ));
         assert!(!is_secrets_manager("/x"));
-    }
-}
-
-/// The ARN partition of a Region (`aws`, `aws-cn`, `aws-us-gov`).
-pub fn partition_for_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
     }
 }
