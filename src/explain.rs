@@ -45,7 +45,9 @@ fn by_group() -> Vec<&'static Check> {
         "Launch and task definition",
         "Network path",
         "VPC endpoints",
+        "Execution role",
         "Image and registry",
+        "Secrets and logs",
     ];
     let mut v: Vec<&'static Check> = ALL.to_vec();
     v.sort_by_key(|c| {

@@ -98,6 +98,14 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The execution role the task uses: the task's override, else the task definition's.
+    pub fn execution_role(&self) -> Option<&'a str> {
+        self.target
+            .execution_role_override
+            .as_deref()
+            .or_else(|| self.td.and_then(|t| t.execution_role_arn.as_deref()))
+    }
+
     pub fn assign_public_ip(&self) -> bool {
         self.netcfg.is_some_and(|n| n.assign_public_ip)
     }

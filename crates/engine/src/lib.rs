@@ -6,7 +6,10 @@
 //! ([`net::path`]); the [`checks`] read those results and produce findings.
 
 pub mod checks;
+pub mod classify;
 pub mod context;
+pub mod explain;
+pub mod iam;
 pub use fd_snapshot::image;
 pub mod net;
 pub mod platform;
@@ -23,7 +26,8 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
         .iter()
         .map(|target| {
             let cx = context::Cx::new(snapshot, target);
-            let (findings, checks) = checks::run_all(target, &cx);
+            let (mut findings, checks) = checks::run_all(target, &cx);
+            let failure = explain::explain_failure(&cx, &mut findings, &checks);
             let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
                 Verdict::Fail
             } else if checks.iter().any(|c| c.status == CheckStatus::Unknown) {
@@ -39,6 +43,7 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
                 platform_version: target.platform_version.clone(),
                 stopped_reason: target.stopped_reason.clone(),
                 verdict,
+                failure,
                 findings,
                 checks,
             }

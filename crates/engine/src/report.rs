@@ -100,8 +100,36 @@ pub struct TargetReport {
     pub platform_version: Option<String>,
     pub stopped_reason: Option<String>,
     pub verdict: Verdict,
+    /// What the failure message says, and which finding explains it (absent when the target
+    /// has no failure message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureExplanation>,
     pub findings: Vec<Finding>,
     pub checks: Vec<CheckResult>,
+}
+
+/// The classification of a target's failure message and how the findings relate to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureExplanation {
+    /// The message that was classified (the stopped reason, a container reason or an event).
+    pub message: String,
+    /// Where it came from: `stopped_reason`, `container <name>`, `stopped task <arn>`, `event`.
+    pub source: String,
+    /// `CannotPullContainerError`, `ResourceInitializationError` …
+    pub family: Option<String>,
+    /// `network_timeout`, `access_denied`, `not_found` …
+    pub kind: String,
+    /// `ecr_auth`, `registry`, `s3_layers`, `secrets_manager` …
+    pub resource: String,
+    /// The address in `dial tcp <ip>:443`, and where it is (`inside_vpc`, `s3`, `public`).
+    pub address: Option<String>,
+    pub summary: String,
+    /// The check IDs that could explain it, most likely first.
+    pub candidates: Vec<String>,
+    /// The finding that explains it (listed first among the findings), if any.
+    pub explained_by: Option<String>,
+    /// Candidate checks that ran and passed: ruled out as the cause.
+    pub ruled_out: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -85,6 +85,22 @@ fn render_target(out: &mut String, t: &TargetReport, opts: &RenderOptions, p: &P
         if let Some(reason) = &t.stopped_reason {
             push_field(out, "", "stopped reason: ", reason);
         }
+        if let Some(fx) = &t.failure {
+            if t.stopped_reason.as_deref() != Some(fx.message.as_str()) {
+                push_field(out, "", &format!("failure ({}): ", fx.source), &fx.message);
+            }
+            push_field(out, "", "what it means: ", &fx.summary);
+            match &fx.explained_by {
+                Some(id) => push_field(out, "", "explained by: ", &format!("{id} (first below)")),
+                None => {
+                    let mut line = "no finding explains this message".to_string();
+                    if !fx.ruled_out.is_empty() {
+                        let _ = write!(line, "; ruled out: {}", fx.ruled_out.join(", "));
+                    }
+                    push_field(out, "", "explained by: ", &line);
+                }
+            }
+        }
     }
 
     let counts = CheckCounts::of(&t.checks);

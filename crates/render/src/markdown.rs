@@ -42,6 +42,33 @@ fn render_target(out: &mut String, t: &TargetReport) {
     if let Some(reason) = &t.stopped_reason {
         let _ = writeln!(out, "- Stopped reason: {}", inline(reason));
     }
+    if let Some(fx) = &t.failure {
+        if t.stopped_reason.as_deref() != Some(fx.message.as_str()) {
+            let _ = writeln!(
+                out,
+                "- Failure ({}): {}",
+                inline(&fx.source),
+                inline(&fx.message)
+            );
+        }
+        let _ = writeln!(out, "- What it means: {}", inline(&fx.summary));
+        match &fx.explained_by {
+            Some(id) => {
+                let _ = writeln!(out, "- Explained by: `{id}`");
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "- Explained by: no finding; ruled out: {}",
+                    if fx.ruled_out.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        fx.ruled_out.join(", ")
+                    }
+                );
+            }
+        }
+    }
 
     let counts = CheckCounts::of(&t.checks);
 

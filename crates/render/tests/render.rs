@@ -32,6 +32,7 @@ fn sample() -> Report {
                 .to_owned(),
         ),
         verdict: Verdict::Fail,
+        failure: None,
         findings: vec![
             Finding {
                 id: "NET-ROUTE-NO-DEFAULT".to_owned(),
@@ -93,6 +94,7 @@ fn sample() -> Report {
         platform_version: None,
         stopped_reason: None,
         verdict: Verdict::Incomplete,
+        failure: None,
         findings: vec![],
         checks: vec![
             check("NET-ROUTE-NO-DEFAULT", CheckStatus::Pass, None),

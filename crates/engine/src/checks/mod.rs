@@ -15,8 +15,23 @@ pub use support::*;
 
 mod cap_az_unsupported;
 mod cap_single_az;
+mod ecr_image_not_found;
+mod ecr_repo_not_found;
+mod ecr_repo_policy;
 mod eni_config_invalid;
 mod eni_subnet_no_free_ip;
+mod exec_role;
+mod iam_exec_ecr;
+mod iam_exec_logs;
+mod iam_exec_missing;
+mod iam_exec_privreg;
+mod iam_exec_secrets;
+mod iam_exec_trust;
+mod iam_guardrails;
+mod img_arch_mismatch;
+mod img_os_mismatch;
+mod launch_taskdef_no_execrole;
+mod log_group_missing;
 mod net_dns_custom_dhcp;
 mod net_dns_privatedns_needs_hostnames;
 mod net_dns_vpc_resolution_disabled;
@@ -33,24 +48,41 @@ mod net_sg_task_egress;
 mod net_sg_task_egress_s3_prefixlist;
 mod plat_pv_incompatible;
 mod plat_tasksize_invalid;
+mod reg_creds_missing;
 mod reg_internet_required;
+mod sec_sm_not_found;
+mod sec_ssm_not_found;
+mod vpce_cross_region;
 mod vpce_ecr_api_missing;
 mod vpce_ecr_dkr_missing;
 mod vpce_logs_missing;
 mod vpce_not_usable;
+mod vpce_policy_denies;
 mod vpce_private_dns_disabled;
 mod vpce_s3_gateway_missing;
 mod vpce_s3_not_associated;
+mod vpce_s3_policy_denies_layer_bucket;
 mod vpce_secretsmanager_missing;
 mod vpce_ssm_missing;
 
 /// Every check, in root-cause order.
 pub static ALL: &[&Check] = &[
     &eni_config_invalid::CHECK,
+    &launch_taskdef_no_execrole::CHECK,
+    &iam_exec_missing::CHECK,
+    &iam_exec_trust::CHECK,
     &plat_tasksize_invalid::CHECK,
     &plat_pv_incompatible::CHECK,
     &cap_az_unsupported::CHECK,
     &eni_subnet_no_free_ip::CHECK,
+    &ecr_repo_not_found::CHECK,
+    &ecr_image_not_found::CHECK,
+    &img_os_mismatch::CHECK,
+    &img_arch_mismatch::CHECK,
+    &reg_creds_missing::CHECK,
+    &sec_sm_not_found::CHECK,
+    &sec_ssm_not_found::CHECK,
+    &log_group_missing::CHECK,
     &net_dns_vpc_resolution_disabled::CHECK,
     &net_route_blackhole::CHECK,
     &net_nat_not_available::CHECK,
@@ -62,12 +94,20 @@ pub static ALL: &[&Check] = &[
     &vpce_s3_not_associated::CHECK,
     &net_route_no_default::CHECK,
     &reg_internet_required::CHECK,
+    &vpce_cross_region::CHECK,
     &vpce_ecr_dkr_missing::CHECK,
     &vpce_ecr_api_missing::CHECK,
     &vpce_s3_gateway_missing::CHECK,
     &vpce_logs_missing::CHECK,
     &vpce_secretsmanager_missing::CHECK,
     &vpce_ssm_missing::CHECK,
+    &vpce_s3_policy_denies_layer_bucket::CHECK,
+    &vpce_policy_denies::CHECK,
+    &iam_exec_ecr::CHECK,
+    &ecr_repo_policy::CHECK,
+    &iam_exec_logs::CHECK,
+    &iam_exec_secrets::CHECK,
+    &iam_exec_privreg::CHECK,
     &net_sg_task_egress::CHECK,
     &net_sg_task_egress_s3_prefixlist::CHECK,
     &net_sg_endpoint_ingress::CHECK,
@@ -75,6 +115,7 @@ pub static ALL: &[&Check] = &[
     &net_route_opaque::CHECK,
     &net_publicip_no_igw_route::CHECK,
     &net_dns_custom_dhcp::CHECK,
+    &iam_guardrails::CHECK,
     &cap_single_az::CHECK,
 ];
 

@@ -319,3 +319,108 @@ pub fn subjects(subnets: &[String], singular: &str, plural: &str) -> String {
     let verb = if subnets.len() == 1 { singular } else { plural };
     format!("{} {verb}", subnets.join(", "))
 }
+
+/// What the snapshot says about a named resource the task refers to.
+pub enum Found<'a, T> {
+    Yes(&'a T),
+    /// The lookup ran and AWS said it does not exist.
+    Missing,
+    /// The lookup failed (denied, throttled …) or was not made: the check is `unknown`.
+    Unknown(String),
+}
+
+/// Looks `key` up in `map`, falling back to the recorded outcome of the `service:operation`
+/// call scoped to `key` to tell "does not exist" from "could not be read".
+pub fn lookup<'a, T>(
+    cx: &Cx,
+    map: &'a std::collections::BTreeMap<String, T>,
+    key: &str,
+    service: &str,
+    operation: &str,
+) -> Found<'a, T> {
+    use fd_snapshot::CallOutcome;
+    if let Some(v) = map.get(key) {
+        return Found::Yes(v);
+    }
+    match cx.snap.call_for(service, operation, key) {
+        Some(c) if matches!(c.outcome, CallOutcome::NotFound | CallOutcome::Ok) => Found::Missing,
+        Some(c) => Found::Unknown(c.describe_failure()),
+        None => Found::Unknown(format!(
+            "{service}:{operation} for {key} is not in the snapshot"
+        )),
+    }
+}
+
+/// Shared body of IMG-ARCH-MISMATCH (`os_only == false`) and IMG-OS-MISMATCH: compare the
+/// platforms of each private ECR image's manifest with the task's runtime platform.
+pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Outcome {
+    use crate::image::{self, ImageSource};
+    let Some(td) = cx.td else {
+        return Outcome::unknown(cx.td_missing().unwrap_or_default());
+    };
+    let want_os = if cx.pv.windows { "windows" } else { "linux" };
+    let want_arch = match td.cpu_architecture.as_deref() {
+        Some("ARM64") => "arm64",
+        _ => "amd64",
+    };
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    let mut any = false;
+    for c in &td.containers {
+        if !matches!(image::parse(&c.image), ImageSource::PrivateEcr { .. }) {
+            continue;
+        }
+        let Some(img) = cx.snap.ecr.images.get(&c.image) else {
+            continue;
+        };
+        any = true;
+        let Some(platforms) = &img.platforms else {
+            unknown = Some(format!(
+                "{} is a single-platform image ({}); its platform is in the config blob, which was not read",
+                c.image,
+                img.manifest_media_type.as_deref().unwrap_or("unknown media type")
+            ));
+            continue;
+        };
+        let offered: Vec<String> = platforms
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}/{}{}",
+                    p.os,
+                    p.architecture,
+                    p.variant
+                        .as_deref()
+                        .map(|v| format!("/{v}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        let ok = platforms
+            .iter()
+            .any(|p| p.os == want_os && (os_only || p.architecture == want_arch));
+        if ok {
+            continue;
+        }
+        let wanted = if os_only {
+            want_os.to_string()
+        } else {
+            format!("{want_os}/{want_arch}")
+        };
+        findings.push(check.finding(
+            format!(
+                "Container {} runs {} on a {wanted} task, but the image offers only {}.",
+                c.name,
+                c.image,
+                offered.join(", ")
+            ),
+            vec![c.image.clone(), img.repository_arn.clone()],
+            vec![ev(&c.image, format!("manifest platforms: {}", offered.join(", ")))],
+            format!("Push a {wanted} variant of the image (docker buildx build --platform {wanted} …), or change the task's runtimePlatform."),
+        ));
+    }
+    if !any {
+        return Outcome::na("no private ECR image with a readable manifest");
+    }
+    Outcome::from_findings(findings, unknown)
+}

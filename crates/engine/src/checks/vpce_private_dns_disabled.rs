@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, Check, Outcome};
+use super::{ev, gate_paths, group_by, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::{EndpointProblem, EndpointUse};
 use crate::report::Severity;
@@ -23,7 +23,7 @@ fn run(cx: &Cx) -> Outcome {
         return o;
     }
     let mut any = false;
-    let mut findings = Vec::new();
+    let mut seen = Vec::new();
     for sp in &cx.paths {
         for p in &sp.paths {
             if p.route.hop.aims_at_internet() {
@@ -36,28 +36,34 @@ fn run(cx: &Cx) -> Outcome {
                 continue;
             };
             any = true;
-            if !problems.contains(&EndpointProblem::PrivateDnsDisabled) {
-                continue;
+            if problems.contains(&EndpointProblem::PrivateDnsDisabled) {
+                seen.push((
+                    endpoint.id.clone(),
+                    sp.subnet.id.clone(),
+                    (*endpoint, p.dest.host.clone()),
+                ));
             }
-            if findings
-                .iter()
-                .any(|f: &crate::report::Finding| f.resources[0] == endpoint.id)
-            {
-                continue;
-            }
-            findings.push(CHECK.finding(
-                format!(
-                    "{} ({}) has private DNS disabled, so {} resolves to public addresses, which {} cannot reach.",
-                    endpoint.id, endpoint.service_name, p.dest.host, sp.subnet.id
-                ),
-                vec![endpoint.id.clone(), sp.subnet.id.clone()],
-                vec![ev(&endpoint.id, "PrivateDnsEnabled: false")],
-                format!("aws ec2 modify-vpc-endpoint --vpc-endpoint-id {} --private-dns-enabled", endpoint.id),
-            ));
         }
     }
     if !any {
         return Outcome::na("the task relies on no interface endpoint");
     }
+    let findings = group_by(seen)
+        .into_iter()
+        .map(|(id, subnets, (endpoint, host))| {
+            let mut resources = vec![id.clone()];
+            resources.extend(subnets.iter().cloned());
+            CHECK.finding(
+                format!(
+                    "{id} ({}) has private DNS disabled, so {host} resolves to public addresses, which {} cannot reach.",
+                    endpoint.service_name,
+                    subnets.join(", ")
+                ),
+                resources,
+                vec![ev(&id, "PrivateDnsEnabled: false")],
+                format!("aws ec2 modify-vpc-endpoint --vpc-endpoint-id {id} --private-dns-enabled"),
+            )
+        })
+        .collect();
     Outcome::from_findings(findings, None)
 }

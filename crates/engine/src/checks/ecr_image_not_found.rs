@@ -1,0 +1,72 @@
+use super::{ev, lookup, Check, Found, Outcome};
+use crate::context::Cx;
+use crate::image::{self, ImageSource};
+use crate::report::Severity;
+use fd_snapshot::refs;
+
+pub static CHECK: Check = Check {
+    id: "ECR-IMAGE-NOT-FOUND",
+    title: "The image tag or digest does not exist in the repository",
+    severity: Severity::Error,
+    group: "Image and registry",
+    what: "For each private ECR image whose repository exists, looks the tag (default latest) or digest \
+           up with ecr:DescribeImages.",
+    why: "The pull fails on the manifest: 'CannotPullContainerError: … manifest unknown' / 'not found'. \
+          Typical causes: the pipeline deployed before the push finished, a lifecycle policy expired the \
+          tag or digest, or 'latest' was never pushed.",
+    fix: "Push the tag, or point the task definition at an existing one:\n  aws ecr describe-images \
+          --repository-name NAME --query 'imageDetails[].imageTags'",
+    docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    let Some(td) = cx.td else {
+        return Outcome::unknown(cx.td_missing().unwrap_or_default());
+    };
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    let mut any = false;
+    for c in &td.containers {
+        let ImageSource::PrivateEcr {
+            account,
+            region,
+            repository,
+            reference,
+            ..
+        } = image::parse(&c.image)
+        else {
+            continue;
+        };
+        let arn = refs::repository_arn(
+            refs::partition_for_region(&region),
+            &region,
+            &account,
+            &repository,
+        );
+        if !cx.snap.ecr.repositories.contains_key(&arn) {
+            continue; // ECR-REPO-NOT-FOUND (or unknown) speaks for it
+        }
+        any = true;
+        match lookup(cx, &cx.snap.ecr.images, &c.image, "ecr", "DescribeImages") {
+            Found::Yes(_) => {}
+            Found::Unknown(why) => unknown = Some(why),
+            Found::Missing => findings.push(CHECK.finding(
+                format!(
+                    "Container {} uses {}, but {repository} has no image {reference}.",
+                    c.name, c.image
+                ),
+                vec![c.image.clone(), arn.clone()],
+                vec![ev(
+                    &arn,
+                    format!("ecr:DescribeImages {reference}: ImageNotFoundException"),
+                )],
+                format!("Push {reference} to {repository}, or use a tag or digest that exists."),
+            )),
+        }
+    }
+    if !any {
+        return Outcome::na("no private ECR image in an existing repository");
+    }
+    Outcome::from_findings(findings, unknown)
+}

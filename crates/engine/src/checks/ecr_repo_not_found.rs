@@ -1,0 +1,65 @@
+use super::{ev, lookup, Check, Found, Outcome};
+use crate::context::Cx;
+use crate::image::{self, ImageSource};
+use crate::report::Severity;
+use fd_snapshot::refs;
+
+pub static CHECK: Check = Check {
+    id: "ECR-REPO-NOT-FOUND",
+    title: "The ECR repository in the image URI does not exist",
+    severity: Severity::Error,
+    group: "Image and registry",
+    what: "For each private ECR image, parses account, Region and repository from the URI \
+           (<account>.dkr.ecr.<region>.amazonaws.com/<repository>) and looks the repository up with \
+           ecr:DescribeRepositories in that account and Region.",
+    why: "A wrong account, Region or name means there is nothing to pull: 'CannotPullContainerError: … \
+          repository … not found' or 'failed to resolve ref … not found'.",
+    fix: "Fix the image URI in the task definition, or create/replicate the repository and push the image:\n  \
+          aws ecr describe-repositories --registry-id ACCOUNT --region REGION --repository-names NAME",
+    docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    let Some(td) = cx.td else {
+        return Outcome::unknown(cx.td_missing().unwrap_or_default());
+    };
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    let mut any = false;
+    for c in &td.containers {
+        let ImageSource::PrivateEcr {
+            account,
+            region,
+            repository,
+            ..
+        } = image::parse(&c.image)
+        else {
+            continue;
+        };
+        any = true;
+        let arn = refs::repository_arn(
+            refs::partition_for_region(&region),
+            &region,
+            &account,
+            &repository,
+        );
+        match lookup(cx, &cx.snap.ecr.repositories, &arn, "ecr", "DescribeRepositories") {
+            Found::Yes(_) => {}
+            Found::Unknown(why) => unknown = Some(why),
+            Found::Missing => findings.push(CHECK.finding(
+                format!(
+                    "Container {} uses {}, but repository {repository} does not exist in account {account}, Region {region}.",
+                    c.name, c.image
+                ),
+                vec![arn.clone()],
+                vec![ev(&arn, "ecr:DescribeRepositories: RepositoryNotFoundException")],
+                format!("Check the account, Region and name in the image URI, or create {repository} and push the image there."),
+            )),
+        }
+    }
+    if !any {
+        return Outcome::na("no private ECR image");
+    }
+    Outcome::from_findings(findings, unknown)
+}

@@ -1,0 +1,71 @@
+use super::{ev, Check, Outcome};
+use crate::context::Cx;
+use crate::image::{self, ImageSource};
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "LAUNCH-TASKDEF-NO-EXECROLE",
+    title: "The task needs an execution role, but has none",
+    severity: Severity::Error,
+    group: "Launch and task definition",
+    what: "Reads executionRoleArn of the task definition (and the task's override) and fails when \
+           it is empty while the task needs one: a private ECR image, the awslogs log driver, secrets \
+           or log secretOptions, repositoryCredentials, or environment files.",
+    why: "The execution role is what the Fargate agent uses to pull from ECR, write logs and read \
+          secrets. ECS refuses such a task definition ('Fargate requires task definition to have \
+          execution role ARN to support ECR images.'), so this is found in templates or snapshots \
+          that were never registered.",
+    fix: "Create a role trusted by ecs-tasks.amazonaws.com with AmazonECSTaskExecutionRolePolicy and \
+          set it as executionRoleArn:\n  aws iam attach-role-policy --role-name ecsTaskExecutionRole \
+          --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    let Some(td) = cx.td else {
+        return Outcome::unknown(cx.td_missing().unwrap_or_default());
+    };
+    if let Some(role) = cx.execution_role() {
+        return Outcome::pass_because(format!("execution role {role}"));
+    }
+    let mut needs = Vec::new();
+    for c in &td.containers {
+        if matches!(image::parse(&c.image), ImageSource::PrivateEcr { .. }) {
+            needs.push(format!(
+                "container {} pulls private ECR image {}",
+                c.name, c.image
+            ));
+        }
+        if let Some(lc) = &c.log_configuration {
+            if lc.log_driver == "awslogs" {
+                needs.push(format!("container {} uses the awslogs log driver", c.name));
+            }
+            if !lc.secret_options.is_empty() {
+                needs.push(format!("container {} has log secretOptions", c.name));
+            }
+        }
+        if !c.secrets.is_empty() {
+            needs.push(format!("container {} has secrets", c.name));
+        }
+        if c.repository_credentials.is_some() {
+            needs.push(format!("container {} has repositoryCredentials", c.name));
+        }
+        if !c.environment_files.is_empty() {
+            needs.push(format!("container {} has environment files", c.name));
+        }
+    }
+    if needs.is_empty() {
+        return Outcome::na("nothing in the task definition needs an execution role");
+    }
+    let name = td.arn.clone().unwrap_or_else(|| td.family.clone());
+    Outcome::from_findings(
+        vec![CHECK.finding(
+            format!("{name} has no executionRoleArn, but {}.", needs.join("; ")),
+            vec![name.clone()],
+            needs.iter().map(|n| ev(&name, n.clone())).collect(),
+            "Set executionRoleArn to a role trusted by ecs-tasks.amazonaws.com with AmazonECSTaskExecutionRolePolicy, and register a new revision.".into(),
+        )],
+        None,
+    )
+}

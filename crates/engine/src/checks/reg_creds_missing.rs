@@ -1,0 +1,61 @@
+use super::{ev, lookup, Check, Found, Outcome};
+use crate::context::Cx;
+use crate::report::Severity;
+use fd_snapshot::refs;
+
+pub static CHECK: Check = Check {
+    id: "REG-CREDS-MISSING",
+    title: "repositoryCredentials names a secret that does not exist",
+    severity: Severity::Error,
+    group: "Image and registry",
+    what: "For containers with repositoryCredentials (a private registry other than ECR), looks the \
+           credentialsParameter secret up with secretsmanager:DescribeSecret (never GetSecretValue).",
+    why: "Without the secret the agent cannot authenticate to the registry: 'ResourceInitializationError: \
+          unable to pull secrets or registry auth: … unable to get registry auth from asm … \
+          ResourceNotFoundException'.",
+    fix: "Create the secret with the registry credentials ({\"username\":…,\"password\":…}) or fix the ARN:\n  \
+          aws secretsmanager create-secret --name NAME --secret-string file://creds.json",
+    docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    let Some(td) = cx.td else {
+        return Outcome::unknown(cx.td_missing().unwrap_or_default());
+    };
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    let mut any = false;
+    for c in &td.containers {
+        let Some(cred) = &c.repository_credentials else {
+            continue;
+        };
+        any = true;
+        let id = refs::secret_id(cred);
+        let problem = match lookup(
+            cx,
+            &cx.snap.resources.secrets,
+            &id,
+            "secretsmanager",
+            "DescribeSecret",
+        ) {
+            Found::Yes(s) if s.deleted => "is scheduled for deletion",
+            Found::Yes(_) => continue,
+            Found::Unknown(why) => {
+                unknown = Some(why);
+                continue;
+            }
+            Found::Missing => "does not exist",
+        };
+        findings.push(CHECK.finding(
+            format!("Container {} authenticates to its registry with secret {cred}, which {problem}.", c.name),
+            vec![id.clone()],
+            vec![ev(&id, format!("secretsmanager:DescribeSecret: {problem}"))],
+            "Create the credentials secret (or restore it) and reference its ARN in repositoryCredentials.credentialsParameter.".into(),
+        ));
+    }
+    if !any {
+        return Outcome::na("no repositoryCredentials");
+    }
+    Outcome::from_findings(findings, unknown)
+}

@@ -1,0 +1,67 @@
+use super::{ev, lookup, Check, Found, Outcome};
+use crate::context::Cx;
+use crate::report::Severity;
+use fd_snapshot::refs;
+
+pub static CHECK: Check = Check {
+    id: "SEC-SM-NOT-FOUND",
+    title: "A referenced Secrets Manager secret does not exist",
+    severity: Severity::Error,
+    group: "Secrets and logs",
+    what: "For every secrets[].valueFrom and logConfiguration.secretOptions[].valueFrom that is a \
+           Secrets Manager ARN, strips the JSON-key/version suffix and looks the secret up with \
+           secretsmanager:DescribeSecret in its Region (never GetSecretValue). Deleted (scheduled) \
+           secrets count as missing.",
+    why: "The agent fetches every secret before starting the containers; one missing secret stops the \
+          task: 'ResourceInitializationError: unable to pull secrets or registry auth: … \
+          ResourceNotFoundException: Secrets Manager can't find the specified secret.'",
+    fix: "Fix the ARN (Region, account, the 6-character suffix), or create/restore the secret:\n  \
+          aws secretsmanager describe-secret --secret-id ARN\n  aws secretsmanager restore-secret --secret-id ARN",
+    docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    let Some(td) = cx.td else {
+        return Outcome::unknown(cx.td_missing().unwrap_or_default());
+    };
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    let mut any = false;
+    for c in &td.containers {
+        let refs_iter = c.secrets.iter().chain(
+            c.log_configuration
+                .iter()
+                .flat_map(|l| l.secret_options.iter()),
+        );
+        for s in refs_iter.filter(|s| refs::is_secrets_manager(&s.value_from)) {
+            any = true;
+            let id = refs::secret_id(&s.value_from);
+            let problem = match lookup(
+                cx,
+                &cx.snap.resources.secrets,
+                &id,
+                "secretsmanager",
+                "DescribeSecret",
+            ) {
+                Found::Yes(sec) if sec.deleted => "is scheduled for deletion",
+                Found::Yes(_) => continue,
+                Found::Unknown(why) => {
+                    unknown = Some(why);
+                    continue;
+                }
+                Found::Missing => "does not exist",
+            };
+            findings.push(CHECK.finding(
+                format!("Secret {} of container {} comes from {id}, which {problem}.", s.name, c.name),
+                vec![id.clone()],
+                vec![ev(&id, format!("secretsmanager:DescribeSecret: {problem}"))],
+                "Point valueFrom at an existing secret (full ARN with its suffix), or restore the secret.".into(),
+            ));
+        }
+    }
+    if !any {
+        return Outcome::na("no Secrets Manager secret referenced");
+    }
+    Outcome::from_findings(findings, unknown)
+}

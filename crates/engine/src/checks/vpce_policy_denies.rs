@@ -1,0 +1,92 @@
+use super::exec_role::{needs, request_context};
+use super::{ev, gate_paths, Check, Outcome};
+use crate::context::Cx;
+use crate::iam::{self, Policy, Request};
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "VPCE-POLICY-DENIES",
+    title: "An interface endpoint policy does not allow the execution role's call",
+    severity: Severity::Error,
+    group: "VPC endpoints",
+    what: "For each interface endpoint the task's calls go through (ecr.api, ecr.dkr, logs, \
+           secretsmanager, ssm), evaluates the endpoint policy for the execution role and the exact \
+           call: ecr:GetAuthorizationToken, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the \
+           repository, logs:CreateLogStream/PutLogEvents, secretsmanager:GetSecretValue, \
+           ssm:GetParameters.",
+    why: "An endpoint policy scoped to other principals or resources turns the call into AccessDenied \
+          although the role's own policies allow it; the error does not say the endpoint denied it.",
+    fix: "Add the execution role (or the account) and the calls to the endpoint policy:\n  aws ec2 \
+          modify-vpc-endpoint --vpc-endpoint-id vpce-… --policy-document file://endpoint-policy.json",
+    docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy"],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    if let Some(o) = gate_paths(cx) {
+        return o;
+    }
+    let Some(role) = cx.execution_role() else {
+        return Outcome::na("the task has no execution role");
+    };
+    let mut any = false;
+    let mut findings: Vec<crate::report::Finding> = Vec::new();
+    let mut unknown = None;
+    for n in needs(cx) {
+        // The endpoints this call goes through, over all subnets.
+        let mut endpoints: Vec<&fd_snapshot::VpcEndpoint> = Vec::new();
+        for p in cx.paths.iter().flat_map(|sp| sp.paths.iter()) {
+            if p.dest.service != n.service || !p.via_interface {
+                continue;
+            }
+            if let Some(e) = p.endpoint.usable_interface() {
+                if !endpoints.iter().any(|x| x.id == e.id) {
+                    endpoints.push(e);
+                }
+            }
+        }
+        for e in endpoints {
+            let Some(doc) = &e.policy_document else {
+                continue;
+            };
+            any = true;
+            let policy = match Policy::parse(&format!("endpoint policy of {}", e.id), doc) {
+                Ok(p) => p,
+                Err(err) => {
+                    unknown = Some(format!("the policy of {} cannot be evaluated: {err}", e.id));
+                    continue;
+                }
+            };
+            let ctx = request_context(cx, n.service);
+            let d = iam::evaluate_endpoint_policy(
+                &policy,
+                &Request::new(role, n.action, &n.resource, &ctx),
+            );
+            match d.is_allowed() {
+                Some(true) => {}
+                None => unknown = Some(format!("{} through {}: {}", n.action, e.id, d.describe())),
+                Some(false) => {
+                    if findings
+                        .iter()
+                        .any(|f| f.resources[0] == e.id && f.message.contains(n.action))
+                    {
+                        continue;
+                    }
+                    findings.push(CHECK.finding(
+                        format!(
+                            "The policy of {} ({}) does not let {role} call {} on {} (needed for {}): {}.",
+                            e.id, e.service_name, n.action, n.resource, n.why, d.describe()
+                        ),
+                        vec![e.id.clone(), role.to_string()],
+                        vec![ev(&e.id, format!("PolicyDocument: {}", doc.split_whitespace().collect::<Vec<_>>().join(" ")))],
+                        format!("Allow {} on {} for {role} in the policy of {}.", n.action, n.resource, e.id),
+                    ));
+                }
+            }
+        }
+    }
+    if !any && findings.is_empty() {
+        return Outcome::na("no call goes through an interface endpoint with a policy");
+    }
+    Outcome::from_findings(findings, unknown)
+}
