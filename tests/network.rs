@@ -16,12 +16,12 @@
 //! | NET-DNS-VPC-RESOLUTION-DISABLED, NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES | the VPC               |
 //! | NET-DNS-CUSTOM-DHCP                     | the DHCP options set                              |
 //! | VPCE-*-MISSING (ecr.dkr, ecr.api, s3, logs, secretsmanager, ssm) | the VPC (nothing else exists to name) |
-//! | VPCE-S3-NOT-ASSOCIATED                  | the task subnet's route table                     |
+//! | VPCE-S3-NOT-ASSOCIATED                  | the S3 gateway endpoint (then the route table)    |
 //! | VPCE-PRIVATE-DNS-DISABLED, VPCE-NOT-USABLE | the endpoint                                   |
 //! | ENI-SUBNET-NO-FREE-IP, CAP-AZ-UNSUPPORTED, CAP-SINGLE-AZ | the subnet                       |
 //! | ENI-CONFIG-INVALID                      | the missing subnet / the foreign security group   |
 //! | PLAT-TASKSIZE-INVALID                   | the task definition ARN                           |
-//! | PLAT-PV-INCOMPATIBLE                    | the task definition ARN or the service ARN        |
+//! | PLAT-PV-INCOMPATIBLE                    | the service ARN or the task definition ARN        |
 //!
 //! Where a check could defensibly report either `pass` or `not_applicable`, the tests accept
 //! both (`assert_ok`); VPCE-* and NET-NAT-* are `not_applicable` wherever no endpoint/NAT is on
@@ -121,6 +121,36 @@ impl Case {
         f
     }
 
+    /// Every error finding is one of `allowed` (the root cause and its direct consequences):
+    /// no false positives elsewhere.
+    fn only_errors(&self, allowed: &[&str]) -> &Self {
+        for id in error_ids(&self.json) {
+            assert!(
+                allowed.contains(&id),
+                "unexpected error finding {id} (allowed: {allowed:?})\n{}",
+                summary(&self.json)
+            );
+        }
+        self
+    }
+
+    /// The findings of this ID, together, name every one of `all` (a per-subnet check must
+    /// name each broken subnet, not just the first).
+    fn names_all(&self, id: &str, all: &[&str]) -> &Self {
+        let named: Vec<&str> = findings_with(&self.json, id)
+            .into_iter()
+            .flat_map(resources)
+            .collect();
+        for r in all {
+            assert!(
+                named.contains(r),
+                "{id} findings do not name {r} (named: {named:?})\n{}",
+                summary(&self.json)
+            );
+        }
+        self
+    }
+
     /// No finding of this ID names `resource` (the healthy subnet of a mixed service).
     fn never_names(&self, id: &str, resource: &str) {
         for f in findings_with(&self.json, id) {
@@ -180,6 +210,15 @@ const VPCE_CHECKS: &[&str] = &[
     "VPCE-SSM-MISSING",
     "VPCE-PRIVATE-DNS-DISABLED",
     "VPCE-NOT-USABLE",
+];
+
+/// What a private subnet with no path at all may report as errors (ECR image + awslogs).
+const NO_PATH_ERRORS: &[&str] = &[
+    "NET-ROUTE-NO-DEFAULT",
+    "VPCE-ECR-DKR-MISSING",
+    "VPCE-ECR-API-MISSING",
+    "VPCE-S3-GATEWAY-MISSING",
+    "VPCE-LOGS-MISSING",
 ];
 
 const NAT_CHECKS: &[&str] = &["NET-NAT-IN-PRIVATE-SUBNET", "NET-NAT-NOT-AVAILABLE"];
@@ -247,14 +286,14 @@ fn healthy_public_subnets_with_public_ip() {
             "CAP-AZ-UNSUPPORTED",
             "ENI-SUBNET-NO-FREE-IP",
             "ENI-CONFIG-INVALID",
-            "PLAT-PV-INCOMPATIBLE",
             "PLAT-TASKSIZE-INVALID",
+            "NET-PUBLICIP-NO-IGW-ROUTE",
+            "NET-ROUTE-BLACKHOLE",
         ],
         "pass",
     )
     .ok(&[
-        "NET-PUBLICIP-NO-IGW-ROUTE",
-        "NET-ROUTE-BLACKHOLE",
+        "PLAT-PV-INCOMPATIBLE", // 1.4.0: nothing to be incompatible with
         "NET-ROUTE-OPAQUE",
         "NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES",
         "NET-SG-ENDPOINT-INGRESS",
@@ -283,6 +322,7 @@ fn healthy_private_subnets_with_nat_and_strict_nacl() {
             "NET-NACL-PATH",
             "NET-DNS-CUSTOM-DHCP",
             "NET-SG-TASK-EGRESS",
+            "NET-ROUTE-BLACKHOLE",
             "CAP-SINGLE-AZ",
         ],
         "pass",
@@ -290,7 +330,6 @@ fn healthy_private_subnets_with_nat_and_strict_nacl() {
     .ok(&[
         "NET-PUBLIC-NO-PUBLICIP",
         "NET-PUBLICIP-NO-IGW-ROUTE",
-        "NET-ROUTE-BLACKHOLE",
         "NET-ROUTE-OPAQUE",
     ])
     .statuses(VPCE_CHECKS, "not_applicable");
@@ -309,6 +348,8 @@ fn healthy_private_subnets_with_endpoints_only() {
             "VPCE-ECR-DKR-MISSING",
             "VPCE-ECR-API-MISSING",
             "VPCE-S3-GATEWAY-MISSING",
+            // The task depends on the S3 gateway endpoint, and it is associated: pass, like
+            // VPCE-S3-GATEWAY-MISSING (not "not_applicable": it was checked and holds).
             "VPCE-S3-NOT-ASSOCIATED",
             "VPCE-LOGS-MISSING",
             "VPCE-PRIVATE-DNS-DISABLED",
@@ -345,6 +386,7 @@ fn pv_1_3_0_with_arm64() {
     );
     assert!(resources(f).contains(&c.s("task_definition")), "{f}");
     assert_eq!(target(&c.json)["platform_version"], "1.3.0");
+    c.only_errors(&["PLAT-PV-INCOMPATIBLE"]);
 }
 
 #[test]
@@ -358,6 +400,7 @@ fn pv_1_3_0_with_json_key_secret() {
     );
     // Internet path via IGW: the secret needs no endpoint.
     c.status("VPCE-SECRETSMANAGER-MISSING", "not_applicable");
+    c.only_errors(&["PLAT-PV-INCOMPATIBLE"]);
 }
 
 #[test]
@@ -365,7 +408,8 @@ fn invalid_task_size() {
     let c = service_case("task-size-invalid"); // cpu 256, memory 4096
     c.exit(1).verdict("fail");
     c.fails("PLAT-TASKSIZE-INVALID", c.s("task_definition"));
-    c.status("PLAT-PV-INCOMPATIBLE", "pass");
+    c.ok(&["PLAT-PV-INCOMPATIBLE"]);
+    c.only_errors(&["PLAT-TASKSIZE-INVALID"]);
 }
 
 #[test]
@@ -383,6 +427,7 @@ fn subnet_in_az_without_fargate() {
     c.fails("CAP-AZ-UNSUPPORTED", c.s("unsupported_subnet"));
     c.never_names("CAP-AZ-UNSUPPORTED", c.s("supported_subnet"));
     c.status("CAP-SINGLE-AZ", "pass");
+    c.only_errors(&["CAP-AZ-UNSUPPORTED"]);
 }
 
 #[test]
@@ -392,6 +437,7 @@ fn subnet_without_free_ip() {
     c.exit(1).verdict("fail");
     c.fails("ENI-SUBNET-NO-FREE-IP", c.s("full_subnet"));
     c.never_names("ENI-SUBNET-NO-FREE-IP", c.s("ok_subnet"));
+    c.only_errors(&["ENI-SUBNET-NO-FREE-IP"]);
 }
 
 #[test]
@@ -399,6 +445,7 @@ fn security_group_from_another_vpc() {
     let c = service_case("foreign-sg");
     c.exit(1).verdict("fail");
     c.fails("ENI-CONFIG-INVALID", c.s("foreign_sg"));
+    c.only_errors(&["ENI-CONFIG-INVALID"]);
 }
 
 #[test]
@@ -406,6 +453,7 @@ fn service_subnet_deleted_after_creation() {
     let c = service_case("deleted-subnet");
     c.exit(1).verdict("fail");
     c.fails("ENI-CONFIG-INVALID", c.s("deleted_subnet"));
+    c.only_errors(&["ENI-CONFIG-INVALID"]);
 }
 
 // =============================================================================================
@@ -418,6 +466,18 @@ fn private_subnets_without_any_egress() {
     c.exit(1).verdict("fail");
     let f = c.reports_any("NET-ROUTE-NO-DEFAULT", "error", &c.list("subnets"));
     assert!(resources(f).contains(&c.s("route_table")), "{f}");
+    c.names_all("NET-ROUTE-NO-DEFAULT", &c.list("subnets"));
+    // With no path at all, every needed endpoint is missing too.
+    c.statuses(
+        &[
+            "VPCE-ECR-DKR-MISSING",
+            "VPCE-ECR-API-MISSING",
+            "VPCE-S3-GATEWAY-MISSING",
+            "VPCE-LOGS-MISSING",
+        ],
+        "fail",
+    );
+    c.only_errors(NO_PATH_ERRORS);
     c.statuses(NAT_CHECKS, "not_applicable");
     c.ok(&["REG-INTERNET-REQUIRED"]); // private ECR image: not a third-party registry
 }
@@ -430,6 +490,7 @@ fn only_the_broken_subnet_is_named() {
     let f = c.fails("NET-ROUTE-NO-DEFAULT", c.s("no_route_subnet"));
     assert!(resources(f).contains(&c.s("no_route_route_table")), "{f}");
     c.never_names("NET-ROUTE-NO-DEFAULT", c.s("nat_ok_subnet"));
+    c.only_errors(NO_PATH_ERRORS);
     for f in findings(&c.json) {
         if f["severity"] == "error" {
             assert!(
@@ -445,6 +506,8 @@ fn igw_route_without_public_ip() {
     let c = service_case("public-no-public-ip");
     c.exit(1).verdict("fail");
     c.reports_any("NET-PUBLIC-NO-PUBLICIP", "error", &c.list("subnets"));
+    c.names_all("NET-PUBLIC-NO-PUBLICIP", &c.list("subnets"));
+    c.only_errors(&["NET-PUBLIC-NO-PUBLICIP"]);
 }
 
 #[test]
@@ -452,6 +515,7 @@ fn public_ip_but_nat_route_warns() {
     let c = service_case("public-ip-via-nat");
     c.exit(0).verdict("pass");
     c.reports_any("NET-PUBLICIP-NO-IGW-ROUTE", "warning", &c.list("subnets"));
+    c.names_all("NET-PUBLICIP-NO-IGW-ROUTE", &c.list("subnets"));
     c.status("NET-ROUTE-NO-DEFAULT", "pass");
 }
 
@@ -462,6 +526,8 @@ fn route_to_deleted_nat_is_a_blackhole() {
     c.exit(1).verdict("fail");
     let f = c.fails("NET-ROUTE-BLACKHOLE", c.s("route_table"));
     assert!(resources(f).contains(&c.s("nat")), "{f}");
+    c.names_all("NET-ROUTE-BLACKHOLE", &c.list("subnets"));
+    c.only_errors(&["NET-ROUTE-BLACKHOLE", "NET-NAT-NOT-AVAILABLE"]);
 }
 
 #[test]
@@ -469,7 +535,9 @@ fn nat_gateway_in_a_private_subnet() {
     let c = service_case("nat-in-private-subnet");
     c.exit(1).verdict("fail");
     c.fails("NET-NAT-IN-PRIVATE-SUBNET", c.s("nat"));
+    c.names_all("NET-NAT-IN-PRIVATE-SUBNET", &c.list("subnets"));
     c.status("NET-NAT-NOT-AVAILABLE", "pass");
+    c.only_errors(&["NET-NAT-IN-PRIVATE-SUBNET"]);
 }
 
 #[test]
@@ -477,7 +545,9 @@ fn private_nat_gateway_used_for_internet() {
     let c = service_case("private-nat");
     c.exit(1).verdict("fail");
     c.fails("NET-NAT-NOT-AVAILABLE", c.s("nat"));
+    c.names_all("NET-NAT-NOT-AVAILABLE", &c.list("subnets"));
     c.status("NET-NAT-IN-PRIVATE-SUBNET", "pass");
+    c.only_errors(&["NET-NAT-NOT-AVAILABLE"]);
 }
 
 #[test]
@@ -485,6 +555,7 @@ fn default_route_to_transit_gateway_is_opaque() {
     let c = service_case("opaque-tgw");
     let f = c.reports_any("NET-ROUTE-OPAQUE", "warning", &c.list("subnets"));
     assert!(resources(f).contains(&c.s("tgw")), "{f}");
+    c.names_all("NET-ROUTE-OPAQUE", &c.list("subnets"));
     // What lies beyond the transit gateway is unknown: no error may be claimed.
     assert_no_errors(&c.json);
     assert_ne!(c.code, 1, "{}", summary(&c.json));
@@ -499,14 +570,20 @@ fn vpc_dns_resolution_disabled() {
     let c = service_case("dns-support-disabled");
     c.exit(1).verdict("fail");
     c.fails("NET-DNS-VPC-RESOLUTION-DISABLED", c.s("vpc"));
+    c.only_errors(&["NET-DNS-VPC-RESOLUTION-DISABLED"]);
 }
 
 #[test]
 fn private_dns_endpoints_without_dns_hostnames() {
     let c = service_case("private-dns-no-hostnames");
     c.exit(1).verdict("fail");
-    c.fails("NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES", c.s("vpc"));
+    let f = c.fails("NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES", c.s("vpc"));
+    for service in ["ecr.api", "ecr.dkr", "logs"] {
+        assert!(resources(f).contains(&c.endpoint(service)), "{f}");
+    }
     c.status("NET-DNS-VPC-RESOLUTION-DISABLED", "pass");
+    // The private names resolve publicly, and there is no public path.
+    c.only_errors(&["NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES", "NET-ROUTE-NO-DEFAULT"]);
 }
 
 #[test]
@@ -525,6 +602,8 @@ fn task_security_group_without_egress() {
     let c = service_case("sg-no-egress");
     c.exit(1).verdict("fail");
     c.fails("NET-SG-TASK-EGRESS", c.s("task_sg"));
+    c.names_all("NET-SG-TASK-EGRESS", &c.list("subnets"));
+    c.only_errors(&["NET-SG-TASK-EGRESS"]);
 }
 
 #[test]
@@ -532,7 +611,9 @@ fn task_egress_misses_s3_prefix_list() {
     let c = service_case("sg-no-s3-prefix-list");
     c.exit(1).verdict("fail");
     c.fails("NET-SG-TASK-EGRESS-S3-PREFIXLIST", c.s("task_sg"));
+    c.names_all("NET-SG-TASK-EGRESS-S3-PREFIXLIST", &c.list("subnets"));
     c.status("NET-SG-ENDPOINT-INGRESS", "pass");
+    c.only_errors(&["NET-SG-TASK-EGRESS-S3-PREFIXLIST", "NET-SG-TASK-EGRESS"]);
 }
 
 #[test]
@@ -540,7 +621,9 @@ fn endpoint_security_group_without_ingress() {
     let c = service_case("endpoint-sg-no-ingress");
     c.exit(1).verdict("fail");
     c.fails("NET-SG-ENDPOINT-INGRESS", c.s("endpoint_sg"));
+    c.names_all("NET-SG-ENDPOINT-INGRESS", &c.list("subnets"));
     c.status("NET-SG-TASK-EGRESS-S3-PREFIXLIST", "pass");
+    c.only_errors(&["NET-SG-ENDPOINT-INGRESS"]);
 }
 
 #[test]
@@ -549,6 +632,9 @@ fn nacl_blocks_return_traffic() {
     let c = service_case("nacl-no-return");
     c.exit(1).verdict("fail");
     c.fails("NET-NACL-PATH", c.s("nacl"));
+    // Both task subnets use this NACL: both are broken and must be named.
+    c.names_all("NET-NACL-PATH", &c.list("subnets"));
+    c.only_errors(&["NET-NACL-PATH"]);
 }
 
 // =============================================================================================
@@ -560,6 +646,8 @@ fn ecr_dkr_endpoint_missing() {
     let c = service_case("vpce-ecr-dkr-missing");
     c.exit(1).verdict("fail");
     c.fails("VPCE-ECR-DKR-MISSING", c.s("vpc"));
+    c.names_all("VPCE-ECR-DKR-MISSING", &c.list("subnets"));
+    c.only_errors(&["VPCE-ECR-DKR-MISSING", "NET-ROUTE-NO-DEFAULT"]);
     c.statuses(
         &[
             "VPCE-ECR-API-MISSING",
@@ -575,6 +663,8 @@ fn ecr_api_endpoint_missing_on_1_4_0() {
     let c = service_case("vpce-ecr-api-missing");
     c.exit(1).verdict("fail");
     c.fails("VPCE-ECR-API-MISSING", c.s("vpc"));
+    c.names_all("VPCE-ECR-API-MISSING", &c.list("subnets"));
+    c.only_errors(&["VPCE-ECR-API-MISSING", "NET-ROUTE-NO-DEFAULT"]);
     c.status("VPCE-ECR-DKR-MISSING", "pass");
 }
 
@@ -599,6 +689,8 @@ fn s3_gateway_endpoint_missing() {
     let c = service_case("vpce-s3-missing");
     c.exit(1).verdict("fail");
     c.fails("VPCE-S3-GATEWAY-MISSING", c.s("vpc"));
+    c.names_all("VPCE-S3-GATEWAY-MISSING", &c.list("subnets"));
+    c.only_errors(&["VPCE-S3-GATEWAY-MISSING", "NET-ROUTE-NO-DEFAULT"]);
     c.status("VPCE-ECR-DKR-MISSING", "pass");
 }
 
@@ -607,9 +699,11 @@ fn s3_gateway_endpoint_on_another_route_table() {
     // The endpoint is on the main route table; the task subnets use their own table.
     let c = service_case("vpce-s3-not-associated");
     c.exit(1).verdict("fail");
-    let f = c.fails("VPCE-S3-NOT-ASSOCIATED", c.s("route_table"));
-    assert!(resources(f).contains(&c.s("s3_endpoint")), "{f}");
+    let f = c.fails("VPCE-S3-NOT-ASSOCIATED", c.s("s3_endpoint"));
+    assert!(resources(f).contains(&c.s("route_table")), "{f}");
+    c.names_all("VPCE-S3-NOT-ASSOCIATED", &c.list("subnets"));
     c.status("VPCE-S3-GATEWAY-MISSING", "pass");
+    c.only_errors(&["VPCE-S3-NOT-ASSOCIATED", "NET-ROUTE-NO-DEFAULT"]);
 }
 
 #[test]
@@ -617,6 +711,8 @@ fn logs_endpoint_missing_with_awslogs() {
     let c = service_case("vpce-logs-missing");
     c.exit(1).verdict("fail");
     c.fails("VPCE-LOGS-MISSING", c.s("vpc"));
+    c.names_all("VPCE-LOGS-MISSING", &c.list("subnets"));
+    c.only_errors(&["VPCE-LOGS-MISSING", "NET-ROUTE-NO-DEFAULT"]);
 }
 
 #[test]
@@ -624,6 +720,8 @@ fn secretsmanager_endpoint_missing() {
     let c = service_case("vpce-secretsmanager-missing");
     c.exit(1).verdict("fail");
     c.fails("VPCE-SECRETSMANAGER-MISSING", c.s("vpc"));
+    c.names_all("VPCE-SECRETSMANAGER-MISSING", &c.list("subnets"));
+    c.only_errors(&["VPCE-SECRETSMANAGER-MISSING", "NET-ROUTE-NO-DEFAULT"]);
     c.status("VPCE-SSM-MISSING", "not_applicable");
     c.status("VPCE-LOGS-MISSING", "pass");
 }
@@ -634,6 +732,8 @@ fn ssm_endpoint_missing() {
     let c = service_case("vpce-ssm-missing");
     c.exit(1).verdict("fail");
     c.fails("VPCE-SSM-MISSING", c.s("vpc"));
+    c.names_all("VPCE-SSM-MISSING", &c.list("subnets"));
+    c.only_errors(&["VPCE-SSM-MISSING", "NET-ROUTE-NO-DEFAULT"]);
     c.statuses(
         &["VPCE-LOGS-MISSING", "VPCE-SECRETSMANAGER-MISSING"],
         "not_applicable",
@@ -645,6 +745,8 @@ fn endpoint_with_private_dns_disabled() {
     let c = service_case("vpce-private-dns-disabled");
     c.exit(1).verdict("fail");
     c.fails("VPCE-PRIVATE-DNS-DISABLED", c.endpoint("ecr.dkr"));
+    c.names_all("VPCE-PRIVATE-DNS-DISABLED", &c.list("subnets"));
+    c.only_errors(&["VPCE-PRIVATE-DNS-DISABLED", "NET-ROUTE-NO-DEFAULT"]);
 }
 
 #[test]
@@ -659,6 +761,8 @@ fn endpoints_absent_from_a_task_az_warn() {
         .map(|s| c.endpoint(s))
         .collect();
     c.reports_any("VPCE-NOT-USABLE", "warning", &eps);
+    c.names_all("VPCE-NOT-USABLE", &eps);
+    c.never_names("VPCE-NOT-USABLE", c.list("subnets")[0]); // 1a has the endpoints
 }
 
 #[test]
@@ -673,6 +777,11 @@ fn endpoint_deleted_is_not_usable() {
     } else {
         c.fails("VPCE-ECR-DKR-MISSING", c.s("vpc"));
     }
+    c.only_errors(&[
+        "VPCE-NOT-USABLE",
+        "VPCE-ECR-DKR-MISSING",
+        "NET-ROUTE-NO-DEFAULT",
+    ]);
 }
 
 #[test]
@@ -680,6 +789,8 @@ fn docker_hub_image_without_internet() {
     let c = service_case("dockerhub-private");
     c.exit(1).verdict("fail");
     c.reports_any("REG-INTERNET-REQUIRED", "error", &c.list("subnets"));
+    c.names_all("REG-INTERNET-REQUIRED", &c.list("subnets"));
+    c.only_errors(&["REG-INTERNET-REQUIRED", "NET-ROUTE-NO-DEFAULT"]);
     // Not an ECR image: the ECR endpoints are not needed.
     c.statuses(
         &[
@@ -750,7 +861,7 @@ fn stopped_task_reason_is_echoed_and_explained() {
     // The finding that explains the stopped reason (a network one) comes first.
     let first = findings(json)[0]["id"].as_str().unwrap_or_default();
     assert!(
-        first.starts_with("NET-") || first.starts_with("VPCE-"),
+        first == "NET-ROUTE-NO-DEFAULT" || first == "VPCE-ECR-API-MISSING",
         "first finding {first} does not explain an ECR network timeout\n{}",
         summary(json)
     );

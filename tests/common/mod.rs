@@ -18,6 +18,47 @@ use serde_json::Value;
 
 pub const REGION: &str = "us-east-1";
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Upper bound for one run of seed.py or of the binary: a hang fails the test instead of CI.
+const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// `cmd.output()` with a deadline: the process is killed and the test fails when it runs
+/// longer than [`RUN_TIMEOUT`].
+pub fn output_with_timeout(cmd: &mut Command, what: &str) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for child") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish within {RUN_TIMEOUT:?}; killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    }
+}
 
 /// The path of the Python interpreter that has moto and boto3, checked once per test binary.
 pub fn moto_python() -> &'static str {
@@ -229,7 +270,7 @@ impl Moto {
         cmd.arg(&script).arg(scenario);
         self.aws_env(&mut cmd);
         cmd.env("AWS_ENDPOINT_URL", &self.endpoint);
-        let out = cmd.output().expect("run seed.py");
+        let out = output_with_timeout(&mut cmd, &format!("seed.py {scenario}"));
         if !out.status.success() {
             panic!(
                 "seed.py {scenario} failed ({}):\n{}\nmoto log:\n{}",
@@ -275,15 +316,12 @@ impl Moto {
         cmd.args(["--region", region, "--endpoint-url", &self.endpoint]);
         cmd.args(["--format", "json"]);
         cmd.args(args);
-        parse_run(cmd.output().expect("run fargate-doctor"), args)
+        parse_run(output_with_timeout(&mut cmd, "fargate-doctor"), args)
     }
 
     /// The binary with exactly `args` (no flags added), same environment.
     pub fn run_raw(&self, args: &[&str]) -> Output {
-        self.command()
-            .args(args)
-            .output()
-            .expect("run fargate-doctor")
+        output_with_timeout(self.command().args(args), "fargate-doctor")
     }
 }
 
@@ -299,17 +337,16 @@ pub fn offline(args: &[&str]) -> Output {
     let dir = TempDir::new("offline");
     let config = dir.join("aws-config");
     std::fs::write(&config, "").expect("write empty aws config");
-    Command::new(env!("CARGO_BIN_EXE_fargate-doctor"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fargate-doctor"));
+    cmd.args(args)
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL")
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", &config)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run fargate-doctor")
+        .stdin(Stdio::null());
+    output_with_timeout(&mut cmd, "fargate-doctor (offline)")
 }
 
 /// `fargate-doctor --format json ARGS...` offline, as (exit code, JSON, stderr).

@@ -40,10 +40,49 @@ STOPPED_REASON = (
 )
 
 ALL_INTERFACE = ("ecr.api", "ecr.dkr", "logs")
+MULTI_ARCH = (("linux", "amd64"), ("linux", "arm64"))
+ECR_PULL = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+SECRET_READS = ["secretsmanager:GetSecretValue", "ssm:GetParameters", "kms:Decrypt"]
+MISSING_SECRET = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-AbCdEf"
+REPO_MISSING_REASON = (
+    "CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve "
+    f"ref {ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/missing:1: "
+    f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/missing:1: not found"
+)
 
 
 def log(msg):
     print(msg, file=sys.stderr)
+
+
+def role_arn(name=EXEC_ROLE):
+    return f"arn:aws:iam::{ACCOUNT}:role/{name}"
+
+
+def ecr_uri(repo="app", tag="1", region="us-east-1", account=ACCOUNT):
+    return f"{account}.dkr.ecr.{region}.amazonaws.com/{repo}:{tag}"
+
+
+def stmt(effect, actions, resources="*", principal=None):
+    """One policy statement; `resources=None` leaves Resource out (repository policies)."""
+    out = {"Effect": effect, "Action": actions}
+    if principal is not None:
+        out["Principal"] = principal
+    if resources is not None:
+        out["Resource"] = resources
+    return out
+
+
+def allow(actions, resources="*", principal=None):
+    return stmt("Allow", actions, resources, principal)
+
+
+def deny(actions, resources="*", principal=None):
+    return stmt("Deny", actions, resources, principal)
+
+
+def policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 class World:
@@ -219,11 +258,13 @@ class World:
 
     # ------------------------------------------------------------------ VPC endpoints
 
-    def interface_endpoints(self, vpc, services, subnets, sgs, private_dns=True):
-        """{short service name: vpce id}; `private_dns` may be a bool or {short name: bool}."""
+    def interface_endpoints(self, vpc, services, subnets, sgs, private_dns=True, policies=None):
+        """{short service name: vpce id}; `private_dns` may be a bool or {short name: bool};
+        `policies` {short name: policy JSON} (moto stores it verbatim; default: full access)."""
         out = {}
         for svc in services:
             dns = private_dns.get(svc, True) if isinstance(private_dns, dict) else private_dns
+            kw = {"PolicyDocument": policies[svc]} if policies and svc in policies else {}
             out[svc] = self.ec2.create_vpc_endpoint(
                 VpcId=vpc,
                 ServiceName=f"com.amazonaws.{self.region}.{svc}",
@@ -231,51 +272,56 @@ class World:
                 SubnetIds=list(subnets),
                 SecurityGroupIds=list(sgs),
                 PrivateDnsEnabled=dns,
+                **kw,
             )["VpcEndpoint"]["VpcEndpointId"]
         return out
 
-    def s3_gateway(self, vpc, route_tables):
+    def s3_gateway(self, vpc, route_tables, policy=None):
+        kw = {"PolicyDocument": policy} if policy else {}
         return self.ec2.create_vpc_endpoint(
             VpcId=vpc,
             ServiceName=f"com.amazonaws.{self.region}.s3",
             VpcEndpointType="Gateway",
             RouteTableIds=list(route_tables),
+            **kw,
         )["VpcEndpoint"]["VpcEndpointId"]
 
     # ------------------------------------------------------------------ IAM, ECR, logs, secrets
 
-    def exec_role(self):
-        trust = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-        arn = self.iam.create_role(RoleName=EXEC_ROLE, AssumeRolePolicyDocument=json.dumps(trust))[
-            "Role"
-        ]["Arn"]
-        self.iam.attach_role_policy(RoleName=EXEC_ROLE, PolicyArn=EXEC_POLICY)
-        secrets_policy = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": ["secretsmanager:GetSecretValue", "ssm:GetParameters", "kms:Decrypt"],
-                    "Resource": "*",
-                }
-            ],
-        }
-        self.iam.put_role_policy(
-            RoleName=EXEC_ROLE, PolicyName="secrets", PolicyDocument=json.dumps(secrets_policy)
-        )
+    def exec_role(
+        self,
+        name=EXEC_ROLE,
+        trusted="ecs-tasks.amazonaws.com",
+        managed=True,
+        inline=None,
+        boundary=None,
+    ):
+        """A role trusted by the `trusted` service, with AmazonECSTaskExecutionRolePolicy when
+        `managed`, the inline policies {name: [statements]} (default: `secrets`, the secret
+        reads on *) and the permissions boundary `boundary` (a policy ARN)."""
+        trust = policy(allow("sts:AssumeRole", None, {"Service": trusted}))
+        kw = {"PermissionsBoundary": boundary} if boundary else {}
+        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust, **kw)["Role"][
+            "Arn"
+        ]
+        if managed:
+            self.iam.attach_role_policy(RoleName=name, PolicyArn=EXEC_POLICY)
+        if inline is None:
+            inline = {"secrets": [allow(SECRET_READS)]}
+        for pname, statements in inline.items():
+            self.iam.put_role_policy(
+                RoleName=name, PolicyName=pname, PolicyDocument=policy(*statements)
+            )
         return arn
 
-    def ecr_image(self, repo="app", tag="1"):
-        """A repository with a multi-arch (amd64 + arm64) manifest list under `tag`."""
+    def managed_policy(self, name, statements):
+        return self.iam.create_policy(PolicyName=name, PolicyDocument=policy(*statements))[
+            "Policy"
+        ]["Arn"]
+
+    def ecr_image(self, repo="app", tag="1", platforms=MULTI_ARCH):
+        """A repository with a manifest list of `platforms` ((os, arch) pairs; default linux
+        amd64 + arm64) under `tag`."""
         self.ecr.create_repository(repositoryName=repo)
         media = "application/vnd.docker.distribution.manifest.list.v2+json"
         manifest = json.dumps(
@@ -287,9 +333,9 @@ class World:
                         "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
                         "size": 1000,
                         "digest": "sha256:" + c * 64,
-                        "platform": {"architecture": arch, "os": "linux"},
+                        "platform": {"architecture": arch, "os": os_name},
                     }
-                    for c, arch in (("a", "amd64"), ("b", "arm64"))
+                    for c, (os_name, arch) in zip("abcdef", platforms)
                 ],
             }
         )
@@ -329,7 +375,12 @@ class World:
         logs=True,
         secrets=(),
         role=True,
+        os_family=None,
+        repo_creds=None,
+        log_options=None,
     ):
+        """`role`: True (ecsTaskExecutionRole), False (none) or a role ARN; `log_options` are
+        added to the awslogs options; `repo_creds` is the repositoryCredentials secret."""
         container = {
             "name": "app",
             "image": image or f"{ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/app:1",
@@ -343,8 +394,11 @@ class World:
                     "awslogs-group": LOG_GROUP,
                     "awslogs-region": self.region,
                     "awslogs-stream-prefix": "app",
+                    **(log_options or {}),
                 },
             }
+        if repo_creds:
+            container["repositoryCredentials"] = {"credentialsParameter": repo_creds}
         if secrets:
             container["secrets"] = [
                 {"name": f"SECRET_{i}", "valueFrom": v} for i, v in enumerate(secrets)
@@ -358,9 +412,12 @@ class World:
             containerDefinitions=[container],
         )
         if role:
-            kw["executionRoleArn"] = f"arn:aws:iam::{ACCOUNT}:role/{EXEC_ROLE}"
-        if arch:
-            kw["runtimePlatform"] = {"cpuArchitecture": arch, "operatingSystemFamily": "LINUX"}
+            kw["executionRoleArn"] = role_arn() if role is True else role
+        if arch or os_family:
+            kw["runtimePlatform"] = {
+                "cpuArchitecture": arch or "X86_64",
+                "operatingSystemFamily": os_family or "LINUX",
+            }
         return self.ecs.register_task_definition(**kw)["taskDefinition"]["taskDefinitionArn"]
 
     @staticmethod
@@ -384,12 +441,16 @@ class World:
             networkConfiguration=self.awsvpc(subnets, sgs, public_ip),
         )["service"]["serviceArn"]
 
-    def app(self, **td_kwargs):
+    def app(self, role_kw=None, platforms=MULTI_ARCH, log_group=LOG_GROUP, **td_kwargs):
         """The usual dependencies of the `app` task (execution role, ECR image, log group,
-        cluster) and its task definition. Returns the task definition ARN."""
-        self.exec_role()
-        self.ecr_image()
-        self.log_group()
+        cluster) and its task definition. Returns the task definition ARN. `role_kw` are
+        exec_role kwargs (False: no role is created), `platforms` those of the app:1 image,
+        `log_group=None` creates no log group."""
+        if role_kw is not False:
+            self.exec_role(**(role_kw or {}))
+        self.ecr_image(platforms=platforms)
+        if log_group:
+            self.log_group(log_group)
         self.cluster()
         return self.task_definition(**td_kwargs)
 
@@ -449,6 +510,7 @@ def endpoint_net(
     task_egress_s3=True,
     endpoint_ingress=True,
     s3_on_main=False,
+    policies=None,
 ):
     """Private subnets with no default route; interface endpoints in the task subnets with an
     endpoint SG; an S3 gateway endpoint on the task route table; a task SG that allows only
@@ -467,7 +529,9 @@ def endpoint_net(
             GroupId=endpoint_sg, IpPermissions=[w.tcp443(sg=task_sg)]
         )
     ep_subnets = [s for s, az in zip(subnets, azs) if endpoint_azs is None or az in endpoint_azs]
-    endpoints = w.interface_endpoints(vpc, services, ep_subnets, [endpoint_sg], private_dns)
+    endpoints = w.interface_endpoints(
+        vpc, services, ep_subnets, [endpoint_sg], private_dns, policies
+    )
     out = {
         "vpc": vpc,
         "route_table": rtb,
