@@ -8,7 +8,7 @@
 pub mod checks;
 pub mod classify;
 pub mod context;
-pub mod explain;
+pub mod failure;
 pub mod iam;
 pub use fd_snapshot::image;
 pub mod net;
@@ -26,8 +26,8 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
         .iter()
         .map(|target| {
             let cx = context::Cx::new(snapshot, target);
-            let (mut findings, checks) = checks::run_all(target, &cx);
-            let failure = explain::explain_failure(&cx, &mut findings, &checks);
+            let (mut findings, checks) = checks::run_all(&cx);
+            let failure = failure::explain_failure(&cx, &mut findings, &checks);
             let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
                 Verdict::Fail
             } else if checks.iter().any(|c| c.status == CheckStatus::Unknown) {

@@ -642,11 +642,10 @@ fn oracle_sg_allows_addr(
 ) -> bool {
     oracle_sg_rules(groups, egress, port).any(|r| match &r.peer {
         SgPeer::Cidr(c) => cidr_of(c).contains_addr(addr),
-        SgPeer::PrefixList(id) => pls[id]
-            .cidrs
-            .iter()
-            .flatten()
-            .any(|c| cidr_of(c).contains_addr(addr)),
+        SgPeer::PrefixList(id) => pls
+            .get(id)
+            .and_then(|p| p.cidrs.as_ref())
+            .is_some_and(|cs| cs.iter().any(|c| cidr_of(c).contains_addr(addr))),
         SgPeer::SecurityGroup(_) => false,
     })
 }
@@ -688,7 +687,27 @@ fn check_sg(
             );
             prop_assert!(!rules.is_empty(), "Allowed without naming a rule");
         }
+        SgDecision::Unknown(why) => {
+            // Only when what could be read does not allow it and an applicable rule references
+            // an unreadable (or absent) prefix list that might.
+            prop_assert!(
+                !by_identity && !by_addresses,
+                "Unknown ({why}) but the oracle allows"
+            );
+            prop_assert!(
+                oracle_sg_rules(groups, egress, port).any(|r| matches!(&r.peer,
+                    SgPeer::PrefixList(id) if !peer.prefix_lists.contains(id)
+                        && pls.get(id).is_none_or(|p| p.cidrs.is_none()))),
+                "Unknown ({why}) without an unreadable prefix list"
+            );
+        }
         SgDecision::Denied { uncovered } => {
+            prop_assert!(
+                oracle_sg_rules(groups, egress, port).all(|r| !matches!(&r.peer,
+                    SgPeer::PrefixList(id) if !peer.prefix_lists.contains(id)
+                        && pls.get(id).is_none_or(|p| p.cidrs.is_none()))),
+                "Denied although an unreadable prefix list might allow it"
+            );
             prop_assert!(
                 !by_identity && !by_addresses,
                 "Denied ({uncovered:?}) but the oracle allows (identity: {by_identity})"

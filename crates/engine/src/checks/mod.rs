@@ -5,8 +5,6 @@
 //! [`ALL`] is in root-cause order: when several checks fail, findings are reported in this
 //! order (after errors before warnings), so that the thing to fix first comes first.
 
-use fd_snapshot::Target;
-
 use crate::context::Cx;
 use crate::report::{CheckResult, CheckStatus, Evidence, Finding, Severity};
 
@@ -239,8 +237,7 @@ pub fn find(id: &str) -> Option<&'static Check> {
 }
 
 /// Runs every check on one target: findings in root-cause order, and every check's status.
-pub fn run_all(target: &Target, cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
-    let _ = target;
+pub fn run_all(cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
     let mut findings: Vec<(usize, Finding)> = Vec::new();
     let mut results = Vec::new();
     for (i, check) in ALL.iter().enumerate() {

@@ -57,8 +57,8 @@ fn run(cx: &Cx) -> Outcome {
     }
     let findings = group_by(seen)
         .into_iter()
-        .map(|(id, subnets, (nat, detail, dests))| {
-            let nat_rtb = detail.split(' ').next().unwrap_or_default().to_string();
+        .map(|(id, subnets, (nat, issue, dests))| {
+            let (nat_rtb, detail) = (issue.table, issue.detail);
             let mut resources = vec![id.clone(), nat.subnet_id.clone(), nat_rtb.clone()];
             resources.extend(subnets.iter().cloned());
             CHECK.finding(

@@ -32,19 +32,18 @@ fn run(cx: &Cx) -> Outcome {
             .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::Blackhole { .. }))
             .collect();
         let Some(first) = dead.first() else { continue };
-        let Hop::Blackhole { route, why } = &first.route.hop else {
+        let Hop::Blackhole { route, target, why } = &first.route.hop else {
             continue;
         };
         seen.push((
             (table_id(sp), route.clone()),
             sp.subnet.id.clone(),
-            (sp, why.clone(), dest_list(&dead)),
+            (sp, target.clone(), why.clone(), dest_list(&dead)),
         ));
     }
     let findings = group_by(seen)
         .into_iter()
-        .map(|((rtb, route), subnets, (sp, why, dests))| {
-            let target = route.split(" -> ").nth(1).unwrap_or("").split(' ').next().unwrap_or("").to_string();
+        .map(|((rtb, route), subnets, (sp, target, why, dests))| {
             let mut resources = vec![rtb.clone(), target];
             resources.extend(subnets.iter().cloned());
             CHECK.finding(

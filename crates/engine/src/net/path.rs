@@ -82,6 +82,8 @@ pub enum Hop<'a> {
     Unknown(String),
     Blackhole {
         route: String,
+        /// The dead target (`nat-…`, `igw-…`, or whatever the blackhole route names).
+        target: String,
         why: String,
     },
     Igw {
@@ -92,7 +94,7 @@ pub enum Hop<'a> {
         id: String,
         nat: Option<&'a NatGateway>,
         /// The NAT subnet's route towards the internet: `Ok`, or what it is instead.
-        upstream: Eval<String>,
+        upstream: Eval<NatUpstreamIssue>,
     },
     GatewayEndpoint {
         id: String,
@@ -115,6 +117,15 @@ impl Hop<'_> {
             Hop::Igw { .. } | Hop::Nat { .. } | Hop::Opaque { .. } | Hop::Blackhole { .. }
         )
     }
+}
+
+/// Why a NAT gateway's own subnet does not lead to the internet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NatUpstreamIssue {
+    /// The route table of the NAT gateway's subnet.
+    pub table: String,
+    /// What that table does instead ("has no 0.0.0.0/0 route (routes: …)").
+    pub detail: String,
 }
 
 #[derive(Debug, Clone)]
@@ -437,67 +448,45 @@ fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'
 fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
     let snap = input.snapshot;
     let desc = route::describe_route(r);
-    if r.state == "blackhole" {
-        return Hop::Blackhole {
-            route: desc,
-            why: "the route's state is blackhole: its target no longer exists".into(),
-        };
-    }
     let t = r.target.as_str();
+    let blackhole = |why: String| Hop::Blackhole {
+        route: desc.clone(),
+        target: t.to_string(),
+        why,
+    };
+    if r.state == "blackhole" {
+        return blackhole("the route's state is blackhole: its target no longer exists".into());
+    }
     if t.starts_with("igw-") {
-        let attached = match snap.network.internet_gateways.get(t) {
-            Some(g) => g.attached_vpcs.contains(&input.subnet.vpc_id),
-            None => snap
-                .call_failure("ec2", "DescribeInternetGateways")
-                .is_some(),
-        };
-        if !attached
-            && snap
-                .call_failure("ec2", "DescribeInternetGateways")
-                .is_none()
-        {
-            return Hop::Blackhole {
-                route: desc,
-                why: format!(
-                    "internet gateway {t} is not attached to {}",
-                    input.subnet.vpc_id
-                ),
-            };
-        }
-        return Hop::Igw {
-            id: t.to_string(),
-            attached,
+        return match snap.network.internet_gateways.get(t) {
+            Some(g) if g.attached_vpcs.contains(&input.subnet.vpc_id) => Hop::Igw {
+                id: t.to_string(),
+                attached: true,
+            },
+            Some(_) => blackhole(format!(
+                "internet gateway {t} is not attached to {}",
+                input.subnet.vpc_id
+            )),
+            None => match snap.call_failure("ec2", "DescribeInternetGateways") {
+                Some(c) => Hop::Unknown(c.describe_failure()),
+                None => blackhole(format!("internet gateway {t} does not exist")),
+            },
         };
     }
     if t.starts_with("nat-") {
-        let nat = snap.network.nat_gateways.get(t);
-        match nat {
+        return match snap.network.nat_gateways.get(t) {
             Some(n) if n.state == "deleted" || n.state == "deleting" => {
-                return Hop::Blackhole {
-                    route: desc,
-                    why: format!("NAT gateway {t} is {}", n.state),
-                }
+                blackhole(format!("NAT gateway {t} is {}", n.state))
             }
-            None if snap.call_failure("ec2", "DescribeNatGateways").is_none() => {
-                return Hop::Blackhole {
-                    route: desc,
-                    why: format!("NAT gateway {t} does not exist"),
-                }
-            }
-            _ => {}
-        }
-        let upstream = match nat {
-            Some(n) => nat_upstream(input, n),
-            None => Eval::Unknown(
-                snap.call_failure("ec2", "DescribeNatGateways")
-                    .map(|c| c.describe_failure())
-                    .unwrap_or_default(),
-            ),
-        };
-        return Hop::Nat {
-            id: t.to_string(),
-            nat,
-            upstream,
+            Some(n) => Hop::Nat {
+                id: t.to_string(),
+                nat: Some(n),
+                upstream: nat_upstream(input, n),
+            },
+            None => match snap.call_failure("ec2", "DescribeNatGateways") {
+                Some(c) => Hop::Unknown(c.describe_failure()),
+                None => blackhole(format!("NAT gateway {t} does not exist")),
+            },
         };
     }
     if t.starts_with("vpce-") {
@@ -526,7 +515,7 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
 }
 
 /// Does the NAT gateway's own subnet route to an attached internet gateway?
-fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<String> {
+fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<NatUpstreamIssue> {
     let snap = input.snapshot;
     let Some(subnet) = snap.network.subnets.get(&nat.subnet_id) else {
         return Eval::Unknown(format!(
@@ -538,37 +527,35 @@ fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<String> {
         return Eval::Unknown(format!("no route table found for {}", subnet.id));
     };
     let any: IpNet = "0.0.0.0/0".parse().expect("static");
+    let issue = |detail: String| {
+        Eval::Issue(NatUpstreamIssue {
+            table: choice.table.id.clone(),
+            detail: format!("{} ({}) {detail}", choice.table.id, choice.how()),
+        })
+    };
     match route::lookup(choice.table, &any, &snap.network.prefix_lists) {
         Lookup::Route(r, _) if r.target.starts_with("igw-") && r.state == "active" => {
-            let attached = snap
-                .network
-                .internet_gateways
-                .get(&r.target)
-                .is_some_and(|g| g.attached_vpcs.contains(&subnet.vpc_id));
-            if attached {
-                Eval::Ok
-            } else {
-                Eval::Issue(format!(
-                    "{} ({}) routes 0.0.0.0/0 to {}, which is not attached to {}",
-                    choice.table.id,
-                    choice.how(),
-                    r.target,
-                    subnet.vpc_id
-                ))
+            match snap.network.internet_gateways.get(&r.target) {
+                Some(g) if g.attached_vpcs.contains(&subnet.vpc_id) => Eval::Ok,
+                Some(_) => issue(format!(
+                    "routes 0.0.0.0/0 to {}, which is not attached to {}",
+                    r.target, subnet.vpc_id
+                )),
+                None => match snap.call_failure("ec2", "DescribeInternetGateways") {
+                    Some(c) => Eval::Unknown(c.describe_failure()),
+                    None => issue(format!(
+                        "routes 0.0.0.0/0 to {}, which does not exist",
+                        r.target
+                    )),
+                },
             }
         }
-        Lookup::Route(r, _) => Eval::Issue(format!(
-            "{} ({}) of NAT subnet {} routes 0.0.0.0/0 to {} instead of an internet gateway",
-            choice.table.id,
-            choice.how(),
-            subnet.id,
+        Lookup::Route(r, _) => issue(format!(
+            "routes 0.0.0.0/0 to {} instead of an internet gateway",
             route::describe_route(r)
         )),
-        Lookup::None => Eval::Issue(format!(
-            "{} ({}) of NAT subnet {} has no 0.0.0.0/0 route ({})",
-            choice.table.id,
-            choice.how(),
-            subnet.id,
+        Lookup::None => issue(format!(
+            "has no 0.0.0.0/0 route ({})",
             route::describe_routes(choice.table)
         )),
         Lookup::Unknown(why) => Eval::Unknown(why),
@@ -626,6 +613,7 @@ fn sg_task_egress_to_endpoint(
         &input.snapshot.network.prefix_lists,
     ) {
         SgDecision::Allowed(_) => Eval::Ok,
+        SgDecision::Unknown(why) => Eval::Unknown(why),
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
             groups: input.task_group_ids.to_vec(),
             endpoint: Some(ep.id.clone()),
@@ -663,6 +651,7 @@ fn sg_endpoint_ingress(input: &PathInput<'_, '_>, ep: &VpcEndpoint) -> Eval<SgIs
     };
     match sg::evaluate(&groups, false, 443, &peer, &snap.network.prefix_lists) {
         SgDecision::Allowed(_) => Eval::Ok,
+        SgDecision::Unknown(why) => Eval::Unknown(why),
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
             groups: ep.security_group_ids.clone(),
             endpoint: Some(ep.id.clone()),
@@ -696,6 +685,7 @@ fn sg_task_egress_public(
         &input.snapshot.network.prefix_lists,
     ) {
         SgDecision::Allowed(_) => Eval::Ok,
+        SgDecision::Unknown(why) => Eval::Unknown(why),
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
             groups: input.task_group_ids.to_vec(),
             endpoint: None,

@@ -26,6 +26,9 @@ pub enum SgDecision {
     Allowed(Vec<String>),
     /// Not allowed for (part of) the peer; an example network that no rule covers.
     Denied { uncovered: Option<IpNet> },
+    /// Not allowed by what could be read, but a rule references a prefix list whose entries
+    /// could not be read, and it might cover the rest.
+    Unknown(String),
 }
 
 fn proto_port_match(rule: &SgRule, port: u16) -> bool {
@@ -50,6 +53,7 @@ pub fn evaluate(
 ) -> SgDecision {
     let mut allowing = Vec::new();
     let mut cidrs = Vec::new();
+    let mut unreadable: Option<String> = None;
     for g in groups {
         let rules = if egress { &g.egress } else { &g.ingress };
         for rule in rules.iter().filter(|r| proto_port_match(r, port)) {
@@ -61,7 +65,14 @@ pub fn evaluate(
                     allowing.push(format!("{}: {}", g.id, describe_rule(rule, egress)));
                 }
                 SgPeer::PrefixList(id) => {
-                    if let Some(c) = prefix_lists.get(id).and_then(|p| p.cidrs.as_ref()) {
+                    let Some(c) = prefix_lists.get(id).and_then(|p| p.cidrs.as_ref()) else {
+                        unreadable = Some(format!(
+                            "{} references prefix list {id}, whose entries could not be read",
+                            g.id
+                        ));
+                        continue;
+                    };
+                    {
                         if c.iter()
                             .any(|c| peer.nets.iter().any(|n| ipset::overlaps(c, n)))
                         {
@@ -95,12 +106,16 @@ pub fn evaluate(
     if by_identity {
         return SgDecision::Allowed(allowing);
     }
+    let denied = |uncovered| match &unreadable {
+        Some(why) => SgDecision::Unknown(why.clone()),
+        None => SgDecision::Denied { uncovered },
+    };
     if peer.nets.is_empty() {
-        return SgDecision::Denied { uncovered: None };
+        return denied(None);
     }
     for n in &peer.nets {
         if let Some(u) = ipset::first_uncovered(n, &cidrs) {
-            return SgDecision::Denied { uncovered: Some(u) };
+            return denied(Some(u));
         }
     }
     SgDecision::Allowed(allowing)
