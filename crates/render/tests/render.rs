@@ -322,3 +322,68 @@ fn strip_ansi(s: &str) -> String {
     }
     out
 }
+
+fn with_failure(explained_by: Option<&str>) -> Report {
+    let mut r = sample();
+    r.targets[0].failure = Some(fd_engine::FailureExplanation {
+        message: "CannotPullContainerError: … dial tcp 10.0.1.5:443: i/o timeout".to_owned(),
+        source: "container app".to_owned(),
+        family: Some("CannotPullContainerError".to_owned()),
+        kind: "network_timeout".to_owned(),
+        resource: "registry".to_owned(),
+        address: Some("10.0.1.5 (inside_vpc)".to_owned()),
+        summary: "network timeout reaching the registry from inside the VPC".to_owned(),
+        candidates: vec![
+            "NET-SG-ENDPOINT-INGRESS".to_owned(),
+            "NET-NACL-PATH".to_owned(),
+        ],
+        explained_by: explained_by.map(str::to_owned),
+        ruled_out: vec!["NET-NACL-PATH".to_owned()],
+    });
+    r
+}
+
+#[test]
+fn human_shows_what_the_failure_means_and_what_explains_it() {
+    let text = render(
+        &with_failure(Some("NET-ROUTE-NO-DEFAULT")),
+        Format::Human,
+        &PLAIN,
+    );
+    assert!(
+        text.contains("failure (container app): CannotPullContainerError"),
+        "{text}"
+    );
+    assert!(
+        text.contains("what it means: network timeout reaching the registry"),
+        "{text}"
+    );
+    assert!(
+        text.contains("explained by: NET-ROUTE-NO-DEFAULT (first below)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unexplained_failure_is_said_plainly_with_what_was_ruled_out() {
+    let r = with_failure(None);
+    let text = render(&r, Format::Human, &PLAIN);
+    assert!(
+        text.contains("explained by: no finding explains this message; ruled out: NET-NACL-PATH"),
+        "{text}"
+    );
+    let md = render(&r, Format::Markdown, &PLAIN);
+    assert!(
+        md.contains("Explained by: no finding; ruled out: NET-NACL-PATH"),
+        "{md}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&render(&r, Format::Json, &PLAIN)).unwrap();
+    assert_eq!(
+        json["targets"][0]["failure"]["explained_by"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        json["targets"][0]["failure"]["ruled_out"][0],
+        "NET-NACL-PATH"
+    );
+}
