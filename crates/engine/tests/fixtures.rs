@@ -204,3 +204,54 @@ fn diagnosis_is_deterministic() {
     let snap = load("mixed-subnets");
     assert_eq!(fd_engine::diagnose(&snap), fd_engine::diagnose(&snap));
 }
+
+fn deny(snap: &mut Snapshot, service: &str, op: &str) {
+    snap.calls.push(ApiCall {
+        outcome: CallOutcome::Denied,
+        error_code: Some("UnauthorizedOperation".into()),
+        ..ApiCall::ok(service, op, None)
+    });
+}
+
+/// Endpoints that could not be read are not "missing": no finding may blame them, and the
+/// checks that need them say unknown.
+#[test]
+fn unreadable_endpoints_are_not_missing_endpoints() {
+    let mut snap = load("healthy-endpoints");
+    snap.network.vpc_endpoints.clear();
+    deny(&mut snap, "ec2", "DescribeVpcEndpoints");
+    let r = diagnose(&snap);
+    assert!(
+        r.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        ids(&r)
+    );
+    for id in [
+        "NET-ROUTE-NO-DEFAULT",
+        "VPCE-ECR-DKR-MISSING",
+        "VPCE-ECR-API-MISSING",
+        "VPCE-S3-GATEWAY-MISSING",
+    ] {
+        assert_eq!(status(&r, id), CheckStatus::Unknown, "{id}");
+    }
+    assert_eq!(r.verdict, Verdict::Incomplete);
+}
+
+/// Route tables that could not be read leave every routing check undecided.
+#[test]
+fn unreadable_route_tables_are_unknown() {
+    let mut snap = load("healthy-nat");
+    snap.network.route_tables.clear();
+    deny(&mut snap, "ec2", "DescribeRouteTables");
+    let r = diagnose(&snap);
+    for id in [
+        "NET-ROUTE-NO-DEFAULT",
+        "NET-NAT-NOT-AVAILABLE",
+        "NET-NAT-IN-PRIVATE-SUBNET",
+        "NET-PUBLIC-NO-PUBLICIP",
+        "NET-ROUTE-BLACKHOLE",
+    ] {
+        assert_eq!(status(&r, id), CheckStatus::Unknown, "{id}");
+    }
+    assert!(r.findings.iter().all(|f| f.severity != Severity::Error));
+}

@@ -1,4 +1,4 @@
-use super::{dest_list, ev, gate_paths, group_by, subjects, Check, Outcome};
+use super::{dest_list, ev, gate_paths, group_by, route_unknown, subjects, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::{Eval, Hop, PathEval};
 use crate::report::Severity;
@@ -74,7 +74,10 @@ fn run(cx: &Cx) -> Outcome {
         })
         .collect();
     if !any {
-        return Outcome::na("no task subnet routes a needed destination to a NAT gateway");
+        return match route_unknown(cx) {
+            Some(why) => Outcome::unknown(why),
+            None => Outcome::na("no task subnet routes a needed destination to a NAT gateway"),
+        };
     }
-    Outcome::from_findings(findings, unknown)
+    Outcome::from_findings(findings, unknown.or_else(|| route_unknown(cx)))
 }

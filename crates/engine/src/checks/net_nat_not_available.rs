@@ -1,5 +1,6 @@
 use super::{
-    dest_list, ev, gate_paths, group_by, subjects, table_evidence, table_id, Check, Outcome,
+    dest_list, ev, gate_paths, group_by, route_unknown, subjects, table_evidence, table_id, Check,
+    Outcome,
 };
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
@@ -93,7 +94,10 @@ fn run(cx: &Cx) -> Outcome {
         })
         .collect();
     if !any {
-        return Outcome::na("no task subnet routes a needed destination to a NAT gateway");
+        return match route_unknown(cx) {
+            Some(why) => Outcome::unknown(why),
+            None => Outcome::na("no task subnet routes a needed destination to a NAT gateway"),
+        };
     }
-    Outcome::from_findings(findings, None)
+    Outcome::from_findings(findings, route_unknown(cx))
 }

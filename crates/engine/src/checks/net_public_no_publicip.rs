@@ -1,5 +1,6 @@
 use super::{
-    dest_list, ev, gate_paths, group_by, subjects, table_evidence, table_id, Check, Outcome,
+    dest_list, ev, gate_paths, group_by, route_unknown, subjects, table_evidence, table_id, Check,
+    Outcome,
 };
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
@@ -77,7 +78,12 @@ fn run(cx: &Cx) -> Outcome {
         })
         .collect();
     if !any_igw {
-        return Outcome::na("no task subnet routes a needed destination to an internet gateway");
+        return match route_unknown(cx) {
+            Some(why) => Outcome::unknown(why),
+            None => {
+                Outcome::na("no task subnet routes a needed destination to an internet gateway")
+            }
+        };
     }
-    Outcome::from_findings(findings, None)
+    Outcome::from_findings(findings, route_unknown(cx))
 }

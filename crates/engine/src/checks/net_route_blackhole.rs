@@ -1,4 +1,6 @@
-use super::{dest_list, gate_paths, group_by, table_evidence, table_id, Check, Outcome};
+use super::{
+    dest_list, gate_paths, group_by, route_unknown, table_evidence, table_id, Check, Outcome,
+};
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;
@@ -57,5 +59,5 @@ fn run(cx: &Cx) -> Outcome {
             )
         })
         .collect();
-    Outcome::from_findings(findings, None)
+    Outcome::from_findings(findings, route_unknown(cx))
 }

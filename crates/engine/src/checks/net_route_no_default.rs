@@ -2,7 +2,7 @@ use super::{
     dest_list, endpoints_evidence, gate_paths, reasons, table_evidence, table_id, Check, Outcome,
 };
 use crate::context::{Cx, SubnetPaths};
-use crate::net::path::{Hop, PathEval};
+use crate::net::path::{EndpointUse, Hop, PathEval};
 use crate::report::Severity;
 
 pub static CHECK: Check = Check {
@@ -47,11 +47,20 @@ fn run(cx: &Cx) -> Outcome {
             if let Hop::Unknown(why) = &p.route.hop {
                 unknown = Some(why.clone());
             }
+            if let (Hop::NoRoute, EndpointUse::Unknown(why)) = (&p.route.hop, &p.endpoint) {
+                unknown = Some(why.clone());
+            }
         }
+        // No route, and no endpoint (or one that exists but cannot be used); whether an
+        // endpoint exists must be known.
         let broken: Vec<&PathEval> = sp
             .paths
             .iter()
-            .filter(|p| !p.via_interface && matches!(p.route.hop, Hop::NoRoute))
+            .filter(|p| {
+                !p.via_interface
+                    && matches!(p.route.hop, Hop::NoRoute)
+                    && !matches!(p.endpoint, EndpointUse::Unknown(_))
+            })
             .collect();
         if broken.is_empty() {
             continue;

@@ -1,4 +1,7 @@
-use super::{dest_list, gate_paths, group_by, subjects, table_evidence, table_id, Check, Outcome};
+use super::{
+    dest_list, gate_paths, group_by, route_unknown, subjects, table_evidence, table_id, Check,
+    Outcome,
+};
 use crate::context::Cx;
 use crate::net::path::{Hop, PathEval};
 use crate::report::Severity;
@@ -69,7 +72,10 @@ fn run(cx: &Cx) -> Outcome {
         })
         .collect();
     if !any {
-        return Outcome::na("no needed destination is routed through an opaque hop");
+        return match route_unknown(cx) {
+            Some(why) => Outcome::unknown(why),
+            None => Outcome::na("no needed destination is routed through an opaque hop"),
+        };
     }
-    Outcome::from_findings(findings, None)
+    Outcome::from_findings(findings, route_unknown(cx))
 }

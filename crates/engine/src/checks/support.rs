@@ -137,11 +137,17 @@ pub fn missing_interface_endpoint(
     for sp in &cx.paths {
         for p in sp.paths.iter().filter(|p| p.dest.service == service) {
             match &p.route.hop {
-                Hop::Unknown(why) if !p.via_interface => unknown = Some(why.clone()),
+                Hop::Unknown(why) if !p.via_interface => {
+                    unknown = Some(why.clone());
+                    continue;
+                }
                 h if h.aims_at_internet() => continue,
                 _ => {}
             }
             needed_here = true;
+            if let EndpointUse::Unknown(why) = &p.endpoint {
+                unknown = Some(why.clone());
+            }
             if matches!(p.endpoint, EndpointUse::Missing) {
                 if !subnets.contains(&sp.subnet.id) {
                     subnets.push(sp.subnet.id.clone());
@@ -423,4 +429,17 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
         return Outcome::na("no private ECR image with a readable manifest");
     }
     Outcome::from_findings(findings, unknown)
+}
+
+/// Why the route of some destination could not be decided, if so: checks that look for a
+/// kind of hop (NAT, IGW, blackhole …) are `unknown` rather than `pass` or `not_applicable`.
+pub fn route_unknown(cx: &Cx) -> Option<String> {
+    cx.paths
+        .iter()
+        .flat_map(|sp| sp.paths.iter())
+        .filter(|p| !p.via_interface)
+        .find_map(|p| match &p.route.hop {
+            crate::net::path::Hop::Unknown(why) => Some(why.clone()),
+            _ => None,
+        })
 }

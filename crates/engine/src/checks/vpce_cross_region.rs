@@ -1,5 +1,6 @@
-use super::{gate_paths, group_by, table_id, Check, Outcome};
+use super::{gate_paths, group_by, route_unknown, table_id, Check, Outcome};
 use crate::context::Cx;
+use crate::net::path::Hop;
 use crate::report::Severity;
 
 pub static CHECK: Check = Check {
@@ -28,7 +29,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut seen = Vec::new();
     for sp in &cx.paths {
         for p in sp.paths.iter().filter(|p| p.dest.region != cx.snap.region) {
-            if p.route.hop.aims_at_internet() {
+            if p.route.hop.aims_at_internet() || matches!(p.route.hop, Hop::Unknown(_)) {
                 continue;
             }
             seen.push((
@@ -55,5 +56,5 @@ fn run(cx: &Cx) -> Outcome {
             )
         })
         .collect();
-    Outcome::from_findings(findings, None)
+    Outcome::from_findings(findings, route_unknown(cx))
 }

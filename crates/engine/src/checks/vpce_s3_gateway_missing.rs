@@ -38,11 +38,17 @@ fn run(cx: &Cx) -> Outcome {
     for sp in &cx.paths {
         for p in sp.paths.iter().filter(|p| p.dest.service == Service::S3) {
             match &p.route.hop {
-                Hop::Unknown(why) => unknown = Some(why.clone()),
+                Hop::Unknown(why) => {
+                    unknown = Some(why.clone());
+                    continue;
+                }
                 h if h.aims_at_internet() => continue,
                 _ => {}
             }
             needed = true;
+            if let EndpointUse::Unknown(why) = &p.endpoint {
+                unknown = Some(why.clone());
+            }
             if let EndpointUse::Gateway { endpoints, .. } = &p.endpoint {
                 if endpoints.is_empty() {
                     subnets.push(sp.subnet.id.clone());

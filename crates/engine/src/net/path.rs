@@ -51,6 +51,8 @@ pub enum EndpointUse<'a> {
     NotApplicable,
     /// No interface endpoint for this service in the VPC.
     Missing,
+    /// ec2:DescribeVpcEndpoints could not be read.
+    Unknown(String),
     Interface {
         endpoint: &'a VpcEndpoint,
         problems: Vec<EndpointProblem>,
@@ -311,6 +313,9 @@ fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUs
     if dest.region != snap.region {
         return EndpointUse::NotApplicable;
     }
+    if let Some(c) = snap.call_failure("ec2", "DescribeVpcEndpoints") {
+        return EndpointUse::Unknown(c.describe_failure());
+    }
     let vpc_id = &input.subnet.vpc_id;
     let in_vpc = |t: &str| {
         snap.network
@@ -490,17 +495,23 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
         };
     }
     if t.starts_with("vpce-") {
-        let is_gateway = snap
-            .network
-            .vpc_endpoints
-            .get(t)
-            .is_some_and(|e| e.endpoint_type.eq_ignore_ascii_case("Gateway"));
-        if is_gateway && matches!(r.destination, RouteDestination::PrefixList(_)) {
-            return Hop::GatewayEndpoint { id: t.to_string() };
-        }
-        // A Gateway Load Balancer endpoint (a firewall): opaque.
-        return Hop::Opaque {
-            target: t.to_string(),
+        let prefix_list_route = matches!(r.destination, RouteDestination::PrefixList(_));
+        return match snap.network.vpc_endpoints.get(t) {
+            Some(e) if e.endpoint_type.eq_ignore_ascii_case("Gateway") && prefix_list_route => {
+                Hop::GatewayEndpoint { id: t.to_string() }
+            }
+            // A Gateway Load Balancer endpoint (a firewall): opaque.
+            Some(_) => Hop::Opaque {
+                target: t.to_string(),
+            },
+            None => match snap.call_failure("ec2", "DescribeVpcEndpoints") {
+                Some(c) => Hop::Unknown(c.describe_failure()),
+                // Only gateway endpoints are targets of prefix-list routes.
+                None if prefix_list_route => Hop::GatewayEndpoint { id: t.to_string() },
+                None => Hop::Opaque {
+                    target: t.to_string(),
+                },
+            },
         };
     }
     if t == "local" {
