@@ -22,6 +22,7 @@ Examples:
   fargate-doctor service --cluster prod web
   fargate-doctor task --cluster prod 0123456789abcdef0123456789abcdef
   fargate-doctor preflight --cluster prod --task-definition web:42 --subnets subnet-a,subnet-b --security-groups sg-1
+  fargate-doctor scan --all-clusters --format markdown --output report.md
   fargate-doctor diagnose examples/private-no-nat.json
   fargate-doctor explain NET-ROUTE-NO-DEFAULT";
 
@@ -121,6 +122,16 @@ enum Command {
         #[arg(long)]
         platform_version: Option<String>,
     },
+    /// Diagnose every service of a cluster, or of every cluster in the Region, in one report.
+    #[command(group = clap::ArgGroup::new("which").required(true).args(["cluster", "all_clusters"]))]
+    Scan {
+        /// Cluster name or ARN.
+        #[arg(long)]
+        cluster: Option<String>,
+        /// Every cluster of the Region.
+        #[arg(long)]
+        all_clusters: bool,
+    },
     /// Diagnose a saved snapshot offline (no AWS access).
     Diagnose {
         /// A file written by --save-snapshot.
@@ -189,6 +200,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Service { cluster, service } => {
             collect(&cli.aws, Request::Service { cluster, service })?
         }
+        Command::Scan { cluster, .. } => collect(&cli.aws, Request::Scan { cluster })?,
         Command::Preflight {
             cluster,
             task_definition,

@@ -987,3 +987,31 @@ fn flags_may_follow_the_subcommand() {
     assert_eq!(target(&before)["findings"], target(&after)["findings"]);
     assert_eq!(target(&before)["checks"], target(&after)["checks"]);
 }
+
+/// `scan` diagnoses every service of a cluster (or of every cluster) in one report, with the
+/// same findings as diagnosing each service alone.
+#[test]
+fn scan_reports_every_service_like_service_does() {
+    let moto = Moto::start();
+    let seed = moto.seed("mixed-subnets");
+    let (code, one, stderr) = moto.run(&["service", "--cluster", "prod", s(&seed, "service")]);
+    assert_exit((code, &one, &stderr), 1);
+    for args in [
+        &["scan", "--cluster", "prod"][..],
+        &["scan", "--all-clusters"][..],
+    ] {
+        let (code, all, stderr) = moto.run(args);
+        assert_exit((code, &all, &stderr), 1);
+        let targets = all["targets"].as_array().unwrap();
+        assert_eq!(targets.len(), 1, "{args:?}: {}", pretty(&all));
+        assert_eq!(targets[0]["kind"], "service");
+        assert_eq!(targets[0]["cluster"], "prod");
+        assert_eq!(
+            targets[0]["findings"], one["targets"][0]["findings"],
+            "{args:?}"
+        );
+    }
+    let (code, _, stderr) = moto.run(&["scan", "--cluster", "no-such-cluster"]);
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stderr.contains("no-such-cluster"), "{stderr}");
+}

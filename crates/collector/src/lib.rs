@@ -29,6 +29,7 @@ mod iam;
 mod references;
 mod regional;
 mod resources;
+mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::SystemTime;
@@ -77,6 +78,8 @@ pub enum Request {
         assign_public_ip: bool,
         platform_version: Option<String>,
     },
+    /// Every service of a cluster, or of every cluster of the Region (`None`).
+    Scan { cluster: Option<String> },
 }
 
 /// Why no snapshot could be collected at all.
@@ -93,6 +96,9 @@ pub enum CollectError {
     /// The AWS endpoint could not be reached at all (connection refused, DNS, TLS, timeout).
     #[error("cannot reach AWS: {message}")]
     Unreachable { message: String },
+    /// A `scan` could not list the clusters or services.
+    #[error("cannot list {what}: {message}")]
+    CannotList { what: String, message: String },
     /// The SDK could not load credentials to sign requests with.
     #[error("no usable AWS credentials: {message}")]
     NoCredentials { message: String },
@@ -119,8 +125,19 @@ pub async fn collect(
         rec: &rec,
     };
 
+    // Phase 0: a scan becomes one request per service.
+    let mut expanded = Vec::with_capacity(requests.len());
+    for r in requests {
+        match r {
+            Request::Scan { cluster } => {
+                expanded.extend(scan::services(&ecs_client, &rec, cluster.as_deref()).await?)
+            }
+            other => expanded.push(other.clone()),
+        }
+    }
+
     // Phase 1: the targets, in request order; the first fatal error (in that order) wins.
-    let resolved: Vec<Result<Resolved, CollectError>> = stream::iter(requests)
+    let resolved: Vec<Result<Resolved, CollectError>> = stream::iter(&expanded)
         .map(|r| resolve(&clients, r))
         .buffered(CONCURRENCY)
         .collect()
@@ -324,6 +341,11 @@ async fn resolve(clients: &Clients<'_>, request: &Request) -> Result<Resolved, C
             )
             .await
         }
+        // Expanded into services in phase 0; a scan is never resolved as a target itself.
+        Request::Scan { cluster } => Err(CollectError::InvalidTarget {
+            what: format!("scan of {}", cluster.as_deref().unwrap_or("every cluster")),
+            message: "a scan cannot be resolved as a single target".into(),
+        }),
     }
 }
 
