@@ -169,7 +169,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> Result<u8> {
     let started = Instant::now();
-    let (snapshot, elapsed_ms) = match cli.command {
+    let (snapshot, api_calls) = match cli.command {
         Command::Rules => {
             write_out(&cli.out, &explain::rules(cli.out.format == FormatArg::Json))?;
             return Ok(0);
@@ -194,7 +194,7 @@ fn run(cli: Cli) -> Result<u8> {
                 bail!("--save-snapshot is for live commands; `diagnose` already reads a snapshot");
             }
             let snap = fd_snapshot::load_file(&snapshot)?;
-            (snap, started.elapsed().as_millis() as u64)
+            (snap, 0)
         }
         Command::Task { cluster, task } => collect(&cli.aws, Request::Task { cluster, task })?,
         Command::Service { cluster, service } => {
@@ -225,7 +225,13 @@ fn run(cli: Cli) -> Result<u8> {
         std::fs::write(path, text + "\n")
             .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
     }
-    let report = fd_engine::report(&snapshot, elapsed_ms);
+    let report = fd_engine::report(
+        &snapshot,
+        fd_engine::Stats {
+            api_calls,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        },
+    );
     let format = match cli.out.format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
@@ -249,9 +255,8 @@ fn run(cli: Cli) -> Result<u8> {
     Ok(report.exit_code())
 }
 
-/// Runs the collector for one request; returns the snapshot and the time it took.
+/// Runs the collector for one request; returns the snapshot and the number of calls it made.
 fn collect(aws: &AwsFlags, request: Request) -> Result<(fd_snapshot::Snapshot, u64)> {
-    let started = Instant::now();
     let opts = CollectOptions {
         region: aws.region.clone(),
         profile: aws.profile.clone(),
@@ -262,7 +267,8 @@ fn collect(aws: &AwsFlags, request: Request) -> Result<(fd_snapshot::Snapshot, u
         .build()
         .context("cannot start the async runtime")?;
     let snapshot = runtime.block_on(fd_collector::collect(&opts, &[request]))?;
-    Ok((snapshot, started.elapsed().as_millis() as u64))
+    let calls = snapshot.calls.len() as u64;
+    Ok((snapshot, calls))
 }
 
 fn write_out(out: &OutputFlags, text: &str) -> Result<()> {

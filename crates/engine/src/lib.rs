@@ -51,8 +51,9 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
         .collect()
 }
 
-/// A full report: the targets' diagnoses plus tool identity and collection statistics.
-pub fn report(snapshot: &Snapshot, elapsed_ms: u64) -> Report {
+/// A full report: the targets' diagnoses plus tool identity and statistics: `stats` says how
+/// many AWS calls this run made (0 for an offline `diagnose`) and how long it took.
+pub fn report(snapshot: &Snapshot, stats: Stats) -> Report {
     Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
@@ -60,9 +61,6 @@ pub fn report(snapshot: &Snapshot, elapsed_ms: u64) -> Report {
             version: env!("CARGO_PKG_VERSION").into(),
         },
         targets: diagnose(snapshot),
-        stats: Stats {
-            api_calls: snapshot.calls.len() as u64,
-            elapsed_ms,
-        },
+        stats,
     }
 }

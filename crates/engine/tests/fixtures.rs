@@ -195,7 +195,13 @@ fn denied_reads_are_unknown_not_pass() {
         );
     }
     assert_eq!(r.verdict, Verdict::Incomplete);
-    let report = fd_engine::report(&snap, 0);
+    let report = fd_engine::report(
+        &snap,
+        fd_engine::Stats {
+            api_calls: 0,
+            elapsed_ms: 0,
+        },
+    );
     assert_eq!(report.exit_code(), 3);
 }
 
