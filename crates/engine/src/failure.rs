@@ -109,9 +109,9 @@ pub fn explain_failure(
         .candidates
         .iter()
         .filter(|id| {
-            checks.iter().any(|r| {
-                r.id == **id && matches!(r.status, CheckStatus::Pass | CheckStatus::NotApplicable)
-            })
+            checks
+                .iter()
+                .any(|r| r.id == **id && r.status == CheckStatus::Pass)
         })
         .map(|id| id.to_string())
         .collect();

@@ -110,7 +110,10 @@ pub struct Need {
     /// The service whose endpoint carries the call (for `aws:SourceVpce` and endpoint policies).
     pub service: Service,
     pub action: &'static str,
+    /// The resource ARN the call is evaluated on.
     pub resource: String,
+    /// The resource to name in findings (the log group, not the stream the agent will create).
+    pub subject: String,
     /// The resource-based policy that also applies (repository policy, secret policy).
     pub resource_policy: Option<(String, String)>,
     /// The account owning the resource (for same- versus cross-account composition).
@@ -132,6 +135,7 @@ fn need(
         kind,
         service,
         action,
+        subject: resource.clone(),
         resource,
         resource_policy: None,
         resource_account: None,
@@ -216,20 +220,17 @@ pub fn needs(cx: &Cx) -> Vec<Need> {
                     "{group_arn}:log-stream:{prefix}/{}/0123456789abcdef",
                     c.name
                 );
-                out.push(need(
-                    NeedKind::Logs,
-                    Service::Logs,
-                    "logs:CreateLogStream",
-                    stream_arn.clone(),
-                    &why,
-                ));
-                out.push(need(
-                    NeedKind::Logs,
-                    Service::Logs,
-                    "logs:PutLogEvents",
-                    stream_arn,
-                    &why,
-                ));
+                for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
+                    let mut n = need(
+                        NeedKind::Logs,
+                        Service::Logs,
+                        action,
+                        stream_arn.clone(),
+                        &why,
+                    );
+                    n.subject = group_arn.clone();
+                    out.push(n);
+                }
                 if lc
                     .options
                     .get("awslogs-create-group")
@@ -467,7 +468,7 @@ pub fn permission_check(check: &super::Check, cx: &Cx, kind: NeedKind) -> Outcom
         let ev = evaluate(cx, &rp, n);
         let mut verdicts = vec![(
             n.action.to_string(),
-            n.resource.clone(),
+            n.subject.clone(),
             ev.effective.clone(),
             true,
         )];

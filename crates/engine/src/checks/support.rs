@@ -402,9 +402,13 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
                 )
             })
             .collect();
-        let ok = platforms
-            .iter()
-            .any(|p| p.os == want_os && (os_only || p.architecture == want_arch));
+        let same_os: Vec<_> = platforms.iter().filter(|p| p.os == want_os).collect();
+        let ok = if os_only {
+            !same_os.is_empty()
+        } else {
+            // No platform for the task's OS at all is IMG-OS-MISMATCH's finding, not ours.
+            same_os.is_empty() || same_os.iter().any(|p| p.architecture == want_arch)
+        };
         if ok {
             continue;
         }

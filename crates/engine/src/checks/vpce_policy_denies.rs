@@ -30,7 +30,8 @@ fn run(cx: &Cx) -> Outcome {
         return Outcome::na("the task has no execution role");
     };
     let mut any = false;
-    let mut findings: Vec<crate::report::Finding> = Vec::new();
+    // Per endpoint: its service name, policy text, and the denied calls with their reasons.
+    let mut denied: Vec<(&fd_snapshot::VpcEndpoint, &str, Vec<String>, Vec<String>)> = Vec::new();
     let mut unknown = None;
     for n in needs(cx) {
         // The endpoints this call goes through, over all subnets.
@@ -66,25 +67,49 @@ fn run(cx: &Cx) -> Outcome {
                 Some(true) => {}
                 None => unknown = Some(format!("{} through {}: {}", n.action, e.id, d.describe())),
                 Some(false) => {
-                    if findings
-                        .iter()
-                        .any(|f| f.resources[0] == e.id && f.message.contains(n.action))
-                    {
-                        continue;
+                    let call = format!("{} on {}", n.action, n.subject);
+                    let detail = format!("{call} (needed for {}): {}", n.why, d.describe());
+                    match denied.iter_mut().find(|(x, ..)| x.id == e.id) {
+                        Some((_, _, calls, details)) => {
+                            if !calls.contains(&call) {
+                                calls.push(call);
+                                details.push(detail);
+                            }
+                        }
+                        None => denied.push((e, doc, vec![call], vec![detail])),
                     }
-                    findings.push(CHECK.finding(
-                        format!(
-                            "The policy of {} ({}) does not let {role} call {} on {} (needed for {}): {}.",
-                            e.id, e.service_name, n.action, n.resource, n.why, d.describe()
-                        ),
-                        vec![e.id.clone(), role.to_string()],
-                        vec![ev(&e.id, format!("PolicyDocument: {}", doc.split_whitespace().collect::<Vec<_>>().join(" ")))],
-                        format!("Allow {} on {} for {role} in the policy of {}.", n.action, n.resource, e.id),
-                    ));
                 }
             }
         }
     }
+    let findings: Vec<crate::report::Finding> = denied
+        .into_iter()
+        .map(|(e, doc, calls, details)| {
+            let mut evidence = vec![ev(
+                &e.id,
+                format!(
+                    "PolicyDocument: {}",
+                    doc.split_whitespace().collect::<Vec<_>>().join(" ")
+                ),
+            )];
+            evidence.extend(details.into_iter().map(|d| ev(&e.id, d)));
+            CHECK.finding(
+                format!(
+                    "The policy of {} ({}) does not let the execution role {role} call {}.",
+                    e.id,
+                    e.service_name,
+                    calls.join(", ")
+                ),
+                vec![e.id.clone(), role.to_string()],
+                evidence,
+                format!(
+                    "Allow {} for {role} in the policy of {}.",
+                    calls.join(", "),
+                    e.id
+                ),
+            )
+        })
+        .collect();
     if !any && findings.is_empty() {
         return Outcome::na("no call goes through an interface endpoint with a policy");
     }
