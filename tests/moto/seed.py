@@ -924,6 +924,27 @@ def dockerhub_private(w):
     return with_service(w, endpoint_net(w), td)
 
 
+def stop_one(w, td, net, reason, public_ip=False):
+    """Run one task of `td` in the first subnet of `net`, then stop it with `reason`."""
+    task = w.ecs.run_task(
+        cluster=CLUSTER,
+        taskDefinition=td,
+        launchType="FARGATE",
+        platformVersion="1.4.0",
+        count=1,
+        networkConfiguration=w.awsvpc(net["subnets"][:1], [net["task_sg"]], public_ip),
+    )["tasks"][0]["taskArn"]
+    w.ecs.stop_task(cluster=CLUSTER, task=task, reason=reason)
+    net.update(
+        cluster=CLUSTER,
+        task_definition=td,
+        task_arn=task,
+        task_id=task.rsplit("/", 1)[-1],
+        stopped_reason=reason,
+    )
+    return net
+
+
 @scenario
 def stopped_task(w):
     """A task in the no-default-route network, run and then stopped with an ECR-auth timeout."""
@@ -931,27 +952,328 @@ def stopped_task(w):
     vpc = w.vpc()
     rtb = w.route_table(vpc)
     subnet = w.subnet(vpc, "10.0.1.0/24", "a", rtb)
-    task_sg = w.sg(vpc, "task")
-    task = w.ecs.run_task(
-        cluster=CLUSTER,
-        taskDefinition=td,
-        launchType="FARGATE",
-        platformVersion="1.4.0",
-        count=1,
-        networkConfiguration=w.awsvpc([subnet], [task_sg], False),
-    )["tasks"][0]["taskArn"]
-    w.ecs.stop_task(cluster=CLUSTER, task=task, reason=STOPPED_REASON)
-    return {
-        "cluster": CLUSTER,
-        "task_definition": td,
-        "vpc": vpc,
-        "route_table": rtb,
-        "subnets": [subnet],
-        "task_sg": task_sg,
-        "task_arn": task,
-        "task_id": task.rsplit("/", 1)[-1],
-        "stopped_reason": STOPPED_REASON,
-    }
+    net = {"vpc": vpc, "route_table": rtb, "subnets": [subnet], "task_sg": w.sg(vpc, "task")}
+    return stop_one(w, td, net, STOPPED_REASON)
+
+
+# ---------------------------------------------------------------------------------------------
+# Part 2 scenarios: execution role, image and registry, secrets, logs, endpoint policies.
+# Unless a docstring says otherwise they run in public subnets with a public IP (a healthy
+# network), so that the only errors are the ones the scenario builds.
+# ---------------------------------------------------------------------------------------------
+
+
+def public_service(w, td, pv="1.4.0"):
+    return with_service(w, public_net(w), td, public_ip=True, pv=pv)
+
+
+def with_role(net, role=role_arn()):
+    net["role"] = role
+    return net
+
+
+@scenario
+def no_exec_role(w):
+    """A FARGATE task definition with an ECR image and awslogs but no executionRoleArn."""
+    return public_service(w, w.app(role_kw=False, role=False))
+
+
+@scenario
+def hub_no_exec_role(w):
+    """A Docker Hub image without logs or secrets and no execution role: none is needed."""
+    td = w.app(role_kw=False, role=False, image="nginx:latest", logs=False)
+    return public_service(w, td)
+
+
+@scenario
+def exec_role_missing(w):
+    """The task definition names a role that does not exist."""
+    ghost = role_arn("ghostRole")
+    return with_role(public_service(w, w.app(role_kw=False, role=ghost)), ghost)
+
+
+@scenario
+def exec_role_ec2_trust(w):
+    """The execution role is trusted by ec2.amazonaws.com only."""
+    return with_role(public_service(w, w.app(role_kw={"trusted": "ec2.amazonaws.com"})))
+
+
+@scenario
+def exec_role_logs_only(w):
+    """The execution role has only an inline policy allowing logs:* (no ECR permission)."""
+    td = w.app(role_kw={"managed": False, "inline": {"logs": [allow("logs:*")]}})
+    return with_role(public_service(w, td))
+
+
+@scenario
+def exec_role_ecr_deny(w):
+    """The managed policy, plus an inline explicit Deny of ecr:BatchGetImage."""
+    td = w.app(role_kw={"inline": {"no-pull": [deny("ecr:BatchGetImage")]}})
+    return with_role(public_service(w, td))
+
+
+@scenario
+def exec_role_ecr_only(w):
+    """The execution role has only an inline policy with the ECR pull actions (awslogs used)."""
+    td = w.app(role_kw={"managed": False, "inline": {"ecr": [allow(ECR_PULL)]}})
+    return with_role(public_service(w, td))
+
+
+@scenario
+def exec_role_boundary(w):
+    """The managed policy grants ECR and Logs, but the permissions boundary allows only logs:*."""
+    boundary = w.managed_policy("logs-only-boundary", [allow("logs:*")])
+    net = with_role(public_service(w, w.app(role_kw={"boundary": boundary})))
+    net["boundary"] = boundary
+    return net
+
+
+@scenario
+def secret_not_readable(w):
+    """A Secrets Manager secret; the role has the managed policy only (no GetSecretValue)."""
+    secret = w.secret()
+    net = public_service(w, w.app(role_kw={"inline": {}}, secrets=[secret]))
+    net["secret"] = secret
+    return with_role(net)
+
+
+@scenario
+def secrets_readable(w):
+    """A secret with a JSON key, SSM SecureStrings by name and by ARN; the role's inline policy
+    allows GetSecretValue on db-* and GetParameters on /app/* only."""
+    secret = w.secret()
+    by_name = "/app/db-user"
+    w.parameter(by_name)
+    by_arn = w.parameter()
+    prefix = f"{w.region}:{ACCOUNT}"
+    reads = [
+        allow("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:{prefix}:secret:db-*"),
+        allow("ssm:GetParameters", f"arn:aws:ssm:{prefix}:parameter/app/*"),
+    ]
+    secrets = [f"{secret}:password::", by_name, by_arn]
+    net = public_service(w, w.app(role_kw={"inline": {"reads": reads}}, secrets=secrets))
+    net.update(secret=secret, parameter_name=by_name, parameter_arn=by_arn)
+    return with_role(net)
+
+
+@scenario
+def secret_policy_without_suffix(w):
+    """The role may GetSecretValue on ...:secret:db exactly; the real ARN ends in db-XXXXXX."""
+    secret = w.secret()
+    exact = allow("secretsmanager:GetSecretValue", secret.rsplit("-", 1)[0])
+    net = public_service(w, w.app(role_kw={"inline": {"exact": [exact]}}, secrets=[secret]))
+    net["secret"] = secret
+    return with_role(net)
+
+
+@scenario
+def secret_missing(w):
+    """secrets[].valueFrom is a JSON-key ARN of a secret that does not exist."""
+    return public_service(w, w.app(secrets=[f"{MISSING_SECRET}:password::"]))
+
+
+@scenario
+def parameter_missing(w):
+    """Two secrets name SSM parameters that do not exist: /app/missing by name, /app/gone by
+    ARN."""
+    gone = f"arn:aws:ssm:{w.region}:{ACCOUNT}:parameter/app/gone"
+    net = public_service(w, w.app(secrets=["/app/missing", gone]))
+    net["missing_by_arn"] = gone
+    return net
+
+
+@scenario
+def secret_other_region_nat(w):
+    """NAT network; the secret (JSON key) lives in eu-west-1."""
+    secret = World("eu-west-1").secret()
+    net = with_service(w, nat_net(w), w.app(secrets=[f"{secret}:password::"]))
+    net["secret"] = secret
+    return net
+
+
+def private_registry(w, creds, role_kw=None):
+    """A Docker Hub image with repositoryCredentials `creds`, in public subnets."""
+    td = w.app(role_kw=role_kw, image="docker.io/acme/private:1", repo_creds=creds)
+    net = with_role(public_service(w, td))
+    net["creds"] = creds
+    return net
+
+
+@scenario
+def privreg_ok(w):
+    return private_registry(w, w.secret("hub-creds"))
+
+
+@scenario
+def privreg_not_readable(w):
+    """The credentials secret exists; the role has the managed policy only."""
+    return private_registry(w, w.secret("hub-creds"), role_kw={"inline": {}})
+
+
+@scenario
+def privreg_secret_missing(w):
+    return private_registry(w, MISSING_SECRET)
+
+
+@scenario
+def ecr_repo_missing(w):
+    return public_service(w, w.app(image=ecr_uri("missing")))
+
+
+@scenario
+def ecr_tag_missing(w):
+    """Tag 2 of app was never pushed."""
+    net = public_service(w, w.app(image=ecr_uri("app", "2")))
+    net["image"] = ecr_uri("app", "2")
+    return net
+
+
+@scenario
+def ecr_repo_policy_deny(w):
+    """The repository policy of app explicitly denies ecr:BatchGetImage to the execution role."""
+    td = w.app()
+    text = policy(deny("ecr:BatchGetImage", None, {"AWS": role_arn()}))
+    w.ecr.set_repository_policy(repositoryName="app", policyText=text)
+    return with_role(public_service(w, td))
+
+
+@scenario
+def arm64_amd64_only_image(w):
+    """An ARM64 task (PV LATEST) whose image offers only linux/amd64."""
+    td = w.app(platforms=(("linux", "amd64"),), arch="ARM64")
+    return public_service(w, td, pv="LATEST")
+
+
+@scenario
+def arm64_multiarch(w):
+    """An ARM64 task (PV LATEST) with the usual amd64 + arm64 image."""
+    return public_service(w, w.app(arch="ARM64"), pv="LATEST")
+
+
+def windows_task(w, platforms):
+    """A WINDOWS_SERVER_2019_CORE task (1 vCPU, 2 GiB) whose app:1 image offers `platforms`."""
+    windows = "WINDOWS_SERVER_2019_CORE"
+    td = w.app(platforms=platforms, cpu="1024", memory="2048", os_family=windows)
+    return public_service(w, td, pv="LATEST")
+
+
+@scenario
+def windows_linux_image(w):
+    """A WINDOWS_SERVER_2019_CORE task with a linux-only (amd64 + arm64) image."""
+    return windows_task(w, MULTI_ARCH)
+
+
+@scenario
+def windows_image(w):
+    """A WINDOWS_SERVER_2019_CORE task with a windows/amd64 image."""
+    return windows_task(w, (("windows", "amd64"),))
+
+
+@scenario
+def log_group_missing(w):
+    return public_service(w, w.app(log_group=None))
+
+
+@scenario
+def log_group_auto_create(w):
+    """No log group, awslogs-create-group "true", and the role may logs:CreateLogGroup."""
+    td = w.app(
+        log_group=None,
+        log_options={"awslogs-create-group": "true"},
+        role_kw={"inline": {"create-group": [allow("logs:CreateLogGroup")]}},
+    )
+    return with_role(public_service(w, td))
+
+
+@scenario
+def log_group_auto_create_denied(w):
+    """As log-group-auto-create, but the role lacks logs:CreateLogGroup."""
+    td = w.app(log_group=None, log_options={"awslogs-create-group": "true"})
+    return with_role(public_service(w, td))
+
+
+def endpoint_policy_for(w, role, services=("ecr.api",)):
+    """Endpoints only; the policy of the `services` endpoints allows everything, but only to
+    `role`."""
+    td = w.app()
+    only = policy(allow("*", "*", {"AWS": role}))
+    net = endpoint_net(w, policies={svc: only for svc in services})
+    return with_role(with_service(w, net, td, pv="LATEST"))
+
+
+@scenario
+def vpce_policy_other_role(w):
+    return endpoint_policy_for(w, role_arn("someOtherRole"))
+
+
+@scenario
+def vpce_policy_dkr_logs_other_role(w):
+    """As vpce-policy-other-role, for the ecr.dkr and logs endpoints."""
+    return endpoint_policy_for(w, role_arn("someOtherRole"), ("ecr.dkr", "logs"))
+
+
+@scenario
+def vpce_policy_exec_role(w):
+    return endpoint_policy_for(w, role_arn())
+
+
+def nat_s3_endpoint(w, buckets):
+    """A NAT network plus an S3 gateway endpoint on the task route table whose policy allows
+    s3:GetObject only on `buckets`."""
+    td = w.app()
+    net = nat_net(w)
+    objects = [f"arn:aws:s3:::{b}/*" for b in buckets]
+    only = policy(allow("s3:GetObject", objects, "*"))
+    net["s3_endpoint"] = w.s3_gateway(net["vpc"], [net["route_table"]], policy=only)
+    return with_service(w, net, td)
+
+
+@scenario
+def nat_s3_policy_company_bucket(w):
+    return nat_s3_endpoint(w, ["my-company-bucket"])
+
+
+@scenario
+def nat_s3_policy_layer_bucket(w):
+    return nat_s3_endpoint(w, ["my-company-bucket", f"prod-{w.region}-starport-layer-bucket"])
+
+
+def logs_in_eu_west_1(w):
+    World("eu-west-1").log_group()
+    return w.app(log_options={"awslogs-region": "eu-west-1"})
+
+
+@scenario
+def vpce_cross_region_logs(w):
+    """Endpoints only (us-east-1); awslogs-region eu-west-1 (the group exists there)."""
+    td = logs_in_eu_west_1(w)
+    return with_service(w, endpoint_net(w), td, pv="LATEST")
+
+
+@scenario
+def nat_cross_region_logs(w):
+    """A NAT network; awslogs-region eu-west-1 (the group exists there)."""
+    return with_service(w, nat_net(w), logs_in_eu_west_1(w))
+
+
+@scenario
+def log_group_other_region(w):
+    """A NAT network; awslogs-region eu-west-1, but /ecs/app exists only in us-east-1."""
+    td = w.app(log_options={"awslogs-region": "eu-west-1"})
+    return with_service(w, nat_net(w), td)
+
+
+@scenario
+def stopped_repo_missing(w):
+    """NAT network; the image names repository `missing`; stopped with its pull error."""
+    td = w.app(image=ecr_uri("missing"))
+    return stop_one(w, td, nat_net(w), REPO_MISSING_REASON)
+
+
+@scenario
+def stopped_auth_timeout_healthy(w):
+    """NAT network, everything healthy; stopped with an ECR-auth i/o timeout anyway."""
+    return stop_one(w, w.app(), nat_net(w), STOPPED_REASON)
 
 
 REGIONS = {"az-unsupported": "ca-central-1"}
