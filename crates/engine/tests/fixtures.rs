@@ -261,3 +261,46 @@ fn unreadable_route_tables_are_unknown() {
     }
     assert!(r.findings.iter().all(|f| f.severity != Severity::Error));
 }
+
+/// A stopped task's reason is classified, and the finding that explains it comes first.
+#[test]
+fn the_finding_that_explains_the_stopped_reason_comes_first() {
+    let r = diagnose(&load("stopped-task"));
+    let fx = r.failure.as_ref().expect("a failure explanation");
+    assert_eq!(fx.source, "stopped_reason");
+    assert_eq!(fx.kind, "network_timeout");
+    assert_eq!(fx.resource, "ecr_auth");
+    assert!(
+        fx.address.as_deref().unwrap_or("").ends_with("(public)"),
+        "{fx:?}"
+    );
+    assert_eq!(fx.explained_by.as_deref(), Some("NET-ROUTE-NO-DEFAULT"));
+    assert_eq!(r.findings[0].id, "NET-ROUTE-NO-DEFAULT");
+    // The ECR API endpoint is the one the message is about: next in line.
+    assert_eq!(r.findings[1].id, "VPCE-ECR-API-MISSING");
+}
+
+/// A reason no finding explains is said plainly, with the candidates that passed.
+#[test]
+fn an_unexplained_stopped_reason_lists_what_was_ruled_out() {
+    let mut snap = load("healthy-nat");
+    snap.targets[0].stopped_reason = Some(
+        "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to \
+         resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1: failed to do request: \
+         Head \"https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/app/manifests/1\": dial \
+         tcp 10.0.1.23:443: i/o timeout"
+            .into(),
+    );
+    let r = diagnose(&snap);
+    let fx = r.failure.as_ref().unwrap();
+    assert_eq!(fx.explained_by, None, "{fx:?}");
+    assert!(
+        fx.address.as_deref().unwrap_or("").contains("inside_vpc"),
+        "{fx:?}"
+    );
+    assert!(
+        fx.ruled_out.iter().any(|id| id == "NET-NACL-PATH"),
+        "{fx:?}"
+    );
+    assert!(r.findings.iter().all(|f| f.severity != Severity::Error));
+}
