@@ -1,4 +1,4 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, secret_problem, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::refs;
@@ -32,20 +32,13 @@ fn run(cx: &Cx) -> Outcome {
         };
         any = true;
         let id = refs::secret_id(cred);
-        let problem = match lookup(
-            cx,
-            &cx.snap.resources.secrets,
-            &id,
-            "secretsmanager",
-            "DescribeSecret",
-        ) {
-            Found::Yes(s) if s.deleted => "is scheduled for deletion",
-            Found::Yes(_) => continue,
-            Found::Unknown(why) => {
+        let problem = match secret_problem(cx, &id) {
+            Ok(None) => continue,
+            Ok(Some(problem)) => problem,
+            Err(why) => {
                 unknown = Some(why);
                 continue;
             }
-            Found::Missing => "does not exist",
         };
         findings.push(CHECK.finding(
             format!("Container {} authenticates to its registry with secret {cred}, which {problem}.", c.name),

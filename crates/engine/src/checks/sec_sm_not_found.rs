@@ -1,4 +1,4 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, secret_problem, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::refs;
@@ -37,20 +37,13 @@ fn run(cx: &Cx) -> Outcome {
         for s in refs_iter.filter(|s| refs::is_secrets_manager(&s.value_from)) {
             any = true;
             let id = refs::secret_id(&s.value_from);
-            let problem = match lookup(
-                cx,
-                &cx.snap.resources.secrets,
-                &id,
-                "secretsmanager",
-                "DescribeSecret",
-            ) {
-                Found::Yes(sec) if sec.deleted => "is scheduled for deletion",
-                Found::Yes(_) => continue,
-                Found::Unknown(why) => {
+            let problem = match secret_problem(cx, &id) {
+                Ok(None) => continue,
+                Ok(Some(problem)) => problem,
+                Err(why) => {
                     unknown = Some(why);
                     continue;
                 }
-                Found::Missing => "does not exist",
             };
             findings.push(CHECK.finding(
                 format!("Secret {} of container {} comes from {id}, which {problem}.", s.name, c.name),

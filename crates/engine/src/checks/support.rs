@@ -447,3 +447,21 @@ pub fn route_unknown(cx: &Cx) -> Option<String> {
             _ => None,
         })
 }
+
+/// What is wrong with the secret `id` the task refers to: `Ok(None)` when it exists,
+/// `Ok(Some(problem))` when it does not or is scheduled for deletion, `Err(why)` when it could
+/// not be read.
+pub fn secret_problem(cx: &Cx, id: &str) -> Result<Option<&'static str>, String> {
+    match lookup(
+        cx,
+        &cx.snap.resources.secrets,
+        id,
+        "secretsmanager",
+        "DescribeSecret",
+    ) {
+        Found::Yes(s) if s.deleted => Ok(Some("is scheduled for deletion")),
+        Found::Yes(_) => Ok(None),
+        Found::Missing => Ok(Some("does not exist")),
+        Found::Unknown(why) => Err(why),
+    }
+}

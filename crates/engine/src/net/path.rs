@@ -608,32 +608,38 @@ fn sg_task_egress_to_endpoint(
     ep: &VpcEndpoint,
     targets: &[(String, IpNet)],
 ) -> Eval<SgIssue> {
-    if let Some(why) = sg_unknown(input.snapshot) {
-        return Eval::Unknown(why);
-    }
     let peer = Peer {
         nets: targets.iter().map(|t| t.1).collect(),
         groups: ep.security_group_ids.clone(),
         prefix_lists: vec![],
     };
-    match sg::evaluate(
-        input.task_groups,
-        true,
-        443,
-        &peer,
-        &input.snapshot.network.prefix_lists,
-    ) {
+    let wanted = format!(
+        "TCP 443 to the endpoint {} (its security groups {} or its addresses)",
+        ep.id,
+        ep.security_group_ids.join(", ")
+    );
+    sg_task_egress(input, &peer, Some(&ep.id), wanted)
+}
+
+/// Do the task's security groups allow TCP 443 out to `peer`?
+fn sg_task_egress(
+    input: &PathInput<'_, '_>,
+    peer: &Peer,
+    endpoint: Option<&str>,
+    wanted: String,
+) -> Eval<SgIssue> {
+    if let Some(why) = sg_unknown(input.snapshot) {
+        return Eval::Unknown(why);
+    }
+    let prefix_lists = &input.snapshot.network.prefix_lists;
+    match sg::evaluate(input.task_groups, true, 443, peer, prefix_lists) {
         SgDecision::Allowed(_) => Eval::Ok,
         SgDecision::Unknown(why) => Eval::Unknown(why),
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
             groups: input.task_group_ids.to_vec(),
-            endpoint: Some(ep.id.clone()),
+            endpoint: endpoint.map(str::to_string),
             uncovered,
-            wanted: format!(
-                "TCP 443 to the endpoint {} (its security groups {} or its addresses)",
-                ep.id,
-                ep.security_group_ids.join(", ")
-            ),
+            wanted,
         }),
     }
 }
@@ -680,33 +686,16 @@ fn sg_task_egress_public(
     dest_nets: &[IpNet],
     s3_prefix_list: Option<String>,
 ) -> Eval<SgIssue> {
-    if let Some(why) = sg_unknown(input.snapshot) {
-        return Eval::Unknown(why);
-    }
+    let wanted = match &s3_prefix_list {
+        Some(pl) => format!("TCP 443 to the S3 prefix list {pl} (or 0.0.0.0/0)"),
+        None => "TCP 443 to 0.0.0.0/0 (the service's public addresses)".to_string(),
+    };
     let peer = Peer {
         nets: dest_nets.to_vec(),
         groups: vec![],
-        prefix_lists: s3_prefix_list.iter().cloned().collect(),
+        prefix_lists: s3_prefix_list.into_iter().collect(),
     };
-    match sg::evaluate(
-        input.task_groups,
-        true,
-        443,
-        &peer,
-        &input.snapshot.network.prefix_lists,
-    ) {
-        SgDecision::Allowed(_) => Eval::Ok,
-        SgDecision::Unknown(why) => Eval::Unknown(why),
-        SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
-            groups: input.task_group_ids.to_vec(),
-            endpoint: None,
-            uncovered,
-            wanted: match s3_prefix_list {
-                Some(pl) => format!("TCP 443 to the S3 prefix list {pl} (or 0.0.0.0/0)"),
-                None => "TCP 443 to 0.0.0.0/0 (the service's public addresses)".to_string(),
-            },
-        }),
-    }
+    sg_task_egress(input, &peer, None, wanted)
 }
 
 fn acl_of<'a>(snap: &'a Snapshot, subnet_id: &str) -> Result<&'a NetworkAcl, String> {
