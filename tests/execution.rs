@@ -60,150 +60,6 @@ const COVERED: &[&str] = &[
     "VPCE-CROSS-REGION",
 ];
 
-/// A seeded moto and the report of one diagnosis.
-struct Case {
-    moto: Moto,
-    seed: Value,
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
-impl Case {
-    fn exit(&self, want: i32) -> &Self {
-        assert_exit((self.code, &self.json, &self.stderr), want);
-        self
-    }
-
-    fn verdict(&self, want: &str) -> &Self {
-        assert_eq!(verdict(&self.json), want, "{}", summary(&self.json));
-        self
-    }
-
-    fn s(&self, key: &str) -> &str {
-        s(&self.seed, key)
-    }
-
-    fn list(&self, key: &str) -> Vec<&str> {
-        list(&self.seed, key)
-    }
-
-    fn statuses(&self, ids: &[&str], want: &str) -> &Self {
-        for id in ids {
-            assert_status(&self.json, id, want);
-        }
-        self
-    }
-
-    fn ok(&self, ids: &[&str]) -> &Self {
-        for id in ids {
-            assert_ok(&self.json, id);
-        }
-        self
-    }
-
-    fn fails(&self, id: &str, first: &str) -> &Value {
-        assert_fails(&self.json, id, "error", first)
-    }
-
-    fn warns(&self, id: &str, first: &str) -> &Value {
-        assert_fails(&self.json, id, "warning", first)
-    }
-
-    /// Fails (error), and resources[0] is one of `firsts` (a per-subnet check).
-    fn fails_any(&self, id: &str, firsts: &[&str]) -> &Value {
-        assert_status(&self.json, id, "fail");
-        let f = expect_finding(&self.json, id);
-        assert_eq!(f["severity"], "error", "{}", summary(&self.json));
-        let res = resources(f);
-        assert!(
-            res.first().is_some_and(|r| firsts.contains(r)),
-            "{id}: resources[0] should be one of {firsts:?}, got {res:?}\n{}",
-            summary(&self.json)
-        );
-        f
-    }
-
-    /// The findings of this ID, together, name every one of `all`.
-    fn names_all(&self, id: &str, all: &[&str]) -> &Self {
-        let named: Vec<&str> = findings_with(&self.json, id)
-            .into_iter()
-            .flat_map(resources)
-            .collect();
-        for r in all {
-            assert!(
-                named.contains(r),
-                "{id} findings do not name {r}\n{}",
-                summary(&self.json)
-            );
-        }
-        self
-    }
-
-    /// No finding of this ID names `resource`.
-    fn never_names(&self, id: &str, resource: &str) {
-        for f in findings_with(&self.json, id) {
-            assert!(
-                !resources(f).contains(&resource),
-                "{id} names {resource}\n{}",
-                summary(&self.json)
-            );
-        }
-    }
-
-    /// Every error finding is one of `allowed`.
-    fn only_errors(&self, allowed: &[&str]) -> &Self {
-        for id in error_ids(&self.json) {
-            assert!(
-                allowed.contains(&id),
-                "unexpected error finding {id} (allowed: {allowed:?})\n{}",
-                summary(&self.json)
-            );
-        }
-        self
-    }
-
-    /// The `failure` object of the (only) target.
-    fn failure(&self) -> &Value {
-        let f = &target(&self.json)["failure"];
-        assert!(f.is_object(), "no failure object\n{}", summary(&self.json));
-        f
-    }
-}
-
-/// Seed `scenario` and run `COMMAND --cluster <cluster> <seed[name_key]>`.
-fn run_case(scenario: &str, command: &str, name_key: &str) -> Case {
-    let moto = Moto::start();
-    let seed = moto.seed(scenario);
-    let (code, json, stderr) = moto.run(&[
-        command,
-        "--cluster",
-        s(&seed, "cluster"),
-        s(&seed, name_key),
-    ]);
-    Case {
-        moto,
-        seed,
-        code,
-        json,
-        stderr,
-    }
-}
-
-/// `service --cluster prod web`.
-fn service_case(scenario: &str) -> Case {
-    run_case(scenario, "service", "service")
-}
-
-/// `task --cluster prod <task id>` (the stopped-task scenarios).
-fn task_case(scenario: &str) -> Case {
-    run_case(scenario, "task", "task_id")
-}
-
-fn message(f: &Value) -> &str {
-    f["message"].as_str().unwrap_or_default()
-}
-
 // =============================================================================================
 // Healthy configurations: every part-2 check passes or does not apply
 // =============================================================================================
@@ -549,18 +405,11 @@ fn log_group_auto_create_needs_create_log_group() {
 // Endpoint policies and Regions
 // =============================================================================================
 
-fn endpoint(c: &Case, service: &str) -> String {
-    c.seed["endpoints"][service]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {service} endpoint in {}", c.seed))
-        .to_string()
-}
-
 #[test]
 fn ecr_api_endpoint_policy_for_another_role() {
     let c = service_case("vpce-policy-other-role");
     c.exit(1).verdict("fail");
-    let f = c.fails("VPCE-POLICY-DENIES", &endpoint(&c, "ecr.api"));
+    let f = c.fails("VPCE-POLICY-DENIES", c.endpoint("ecr.api"));
     assert!(resources(f).contains(&ROLE), "{f}");
     c.only_errors(&["VPCE-POLICY-DENIES"]);
     c.statuses(&["IAM-EXEC-ECR"], "pass");
@@ -570,10 +419,10 @@ fn ecr_api_endpoint_policy_for_another_role() {
 fn ecr_dkr_and_logs_endpoint_policies_for_another_role() {
     let c = service_case("vpce-policy-dkr-logs-other-role");
     c.exit(1).verdict("fail");
-    let (dkr, logs) = (endpoint(&c, "ecr.dkr"), endpoint(&c, "logs"));
-    c.fails_any("VPCE-POLICY-DENIES", &[&dkr, &logs]);
-    c.names_all("VPCE-POLICY-DENIES", &[&dkr, &logs, ROLE]);
-    c.never_names("VPCE-POLICY-DENIES", &endpoint(&c, "ecr.api"));
+    let (dkr, logs) = (c.endpoint("ecr.dkr"), c.endpoint("logs"));
+    c.fails_any("VPCE-POLICY-DENIES", &[dkr, logs]);
+    c.names_all("VPCE-POLICY-DENIES", &[dkr, logs, ROLE]);
+    c.never_names("VPCE-POLICY-DENIES", c.endpoint("ecr.api"));
     c.only_errors(&["VPCE-POLICY-DENIES"]);
     c.statuses(&["IAM-EXEC-ECR", "IAM-EXEC-LOGS"], "pass");
 }

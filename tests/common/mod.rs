@@ -553,3 +553,198 @@ pub fn list<'a>(seed: &'a Value, key: &str) -> Vec<&'a str> {
         .map(|v| v.as_str().expect("string"))
         .collect()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cases: one seeded scenario and the report of one diagnosis
+// ---------------------------------------------------------------------------------------------
+
+/// A seeded moto and the report of one diagnosis. The assertion methods panic with the report
+/// summary; the chainable ones return `&Self`, the ones that find a finding return it.
+pub struct Case {
+    /// Kept alive for the whole test (the server is killed on drop); also usable to run the
+    /// binary again against the same scenario.
+    pub moto: Moto,
+    /// What `seed.py` printed (IDs, ARNs, `region`, `scenario`).
+    pub seed: Value,
+    pub code: i32,
+    pub json: Value,
+    pub stderr: String,
+}
+
+impl Case {
+    pub fn exit(&self, want: i32) -> &Self {
+        assert_exit((self.code, &self.json, &self.stderr), want);
+        self
+    }
+
+    pub fn verdict(&self, want: &str) -> &Self {
+        assert_eq!(
+            verdict(&self.json),
+            want,
+            "verdict\n{}",
+            summary(&self.json)
+        );
+        self
+    }
+
+    /// A string of the seed output.
+    pub fn s(&self, key: &str) -> &str {
+        s(&self.seed, key)
+    }
+
+    /// A list of strings of the seed output.
+    pub fn list(&self, key: &str) -> Vec<&str> {
+        list(&self.seed, key)
+    }
+
+    /// The ID of the seeded VPC endpoint for `service` (`seed["endpoints"][service]`).
+    pub fn endpoint(&self, service: &str) -> &str {
+        self.seed["endpoints"][service]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {service} endpoint in {}", self.seed))
+    }
+
+    pub fn status(&self, id: &str, want: &str) -> &Self {
+        assert_status(&self.json, id, want);
+        self
+    }
+
+    pub fn statuses(&self, ids: &[&str], want: &str) -> &Self {
+        for id in ids {
+            assert_status(&self.json, id, want);
+        }
+        self
+    }
+
+    /// Each check is `pass` or `not_applicable`.
+    pub fn ok(&self, ids: &[&str]) -> &Self {
+        for id in ids {
+            assert_ok(&self.json, id);
+        }
+        self
+    }
+
+    /// The check fails (error) and its finding names `first` first.
+    pub fn fails(&self, id: &str, first: &str) -> &Value {
+        assert_fails(&self.json, id, "error", first)
+    }
+
+    /// The check warns and its finding names `first` first.
+    pub fn warns(&self, id: &str, first: &str) -> &Value {
+        assert_fails(&self.json, id, "warning", first)
+    }
+
+    /// Like `fails`/`warns` (by `severity`: `error` or `warning`), with resources[0] one of
+    /// `firsts` (a per-subnet or per-endpoint check).
+    pub fn reports_any(&self, id: &str, severity: &str, firsts: &[&str]) -> &Value {
+        let status = if severity == "error" { "fail" } else { "warn" };
+        assert_status(&self.json, id, status);
+        let f = expect_finding(&self.json, id);
+        assert_eq!(
+            f["severity"],
+            severity,
+            "{id} has severity {}, wanted {severity}\n{}",
+            f["severity"],
+            summary(&self.json)
+        );
+        let res = resources(f);
+        assert!(
+            res.first().is_some_and(|r| firsts.contains(r)),
+            "{id}: resources[0] should be one of {firsts:?}, got {res:?}\n{}",
+            summary(&self.json)
+        );
+        f
+    }
+
+    /// `reports_any` for an error: the check fails and resources[0] is one of `firsts`.
+    pub fn fails_any(&self, id: &str, firsts: &[&str]) -> &Value {
+        self.reports_any(id, "error", firsts)
+    }
+
+    /// Every error finding is one of `allowed` (the root cause and its direct consequences):
+    /// no false positives elsewhere.
+    pub fn only_errors(&self, allowed: &[&str]) -> &Self {
+        for id in error_ids(&self.json) {
+            assert!(
+                allowed.contains(&id),
+                "unexpected error finding {id} (allowed: {allowed:?})\n{}",
+                summary(&self.json)
+            );
+        }
+        self
+    }
+
+    /// The findings of this ID, together, name every one of `all` (a per-subnet check must
+    /// name each broken subnet, not just the first).
+    pub fn names_all(&self, id: &str, all: &[&str]) -> &Self {
+        let named: Vec<&str> = findings_with(&self.json, id)
+            .into_iter()
+            .flat_map(resources)
+            .collect();
+        for r in all {
+            assert!(
+                named.contains(r),
+                "{id} findings do not name {r} (named: {named:?})\n{}",
+                summary(&self.json)
+            );
+        }
+        self
+    }
+
+    /// No finding of this ID names `resource` (e.g. the healthy subnet of a mixed service).
+    pub fn never_names(&self, id: &str, resource: &str) {
+        for f in findings_with(&self.json, id) {
+            let res = resources(f);
+            assert!(
+                !res.contains(&resource),
+                "{id} names {resource}, which it should not (resources: {res:?})\n{}",
+                summary(&self.json)
+            );
+        }
+    }
+
+    /// The `failure` object of the (only) target.
+    pub fn failure(&self) -> &Value {
+        let f = &target(&self.json)["failure"];
+        assert!(f.is_object(), "no failure object\n{}", summary(&self.json));
+        f
+    }
+}
+
+/// The `message` of a finding, empty when absent.
+pub fn message(f: &Value) -> &str {
+    f["message"].as_str().unwrap_or_default()
+}
+
+/// Seed `scenario` on a fresh moto and run `COMMAND --cluster <cluster> <seed[name_key]>` in
+/// the scenario's region (`seed["region"]`).
+pub fn run_case(scenario: &str, command: &str, name_key: &str) -> Case {
+    let moto = Moto::start();
+    let seed = moto.seed(scenario);
+    let (code, json, stderr) = moto.run_in(
+        s(&seed, "region"),
+        &[
+            command,
+            "--cluster",
+            s(&seed, "cluster"),
+            s(&seed, name_key),
+        ],
+    );
+    Case {
+        moto,
+        seed,
+        code,
+        json,
+        stderr,
+    }
+}
+
+/// `service --cluster prod web`.
+pub fn service_case(scenario: &str) -> Case {
+    run_case(scenario, "service", "service")
+}
+
+/// `task --cluster prod <task id>` (the stopped-task scenarios).
+pub fn task_case(scenario: &str) -> Case {
+    run_case(scenario, "task", "task_id")
+}
