@@ -6,11 +6,12 @@ use crate::{Snapshot, SCHEMA_VERSION};
 /// and the field (as a JSON path) so that a hand-edited snapshot can be fixed without guessing.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot read the snapshot file: {source}")]
+    // The io error is part of the message (not a `#[source]`), so that printing the chain
+    // does not say it twice.
+    #[error("{path}: cannot read the snapshot file: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}:{line}:{column}: invalid snapshot{}: {message}", field_suffix(.field))]
     Invalid {
@@ -42,9 +43,9 @@ fn field_suffix(field: &str) -> String {
 
 /// Reads and validates a snapshot file.
 pub fn load_file(path: &Path) -> Result<Snapshot, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     load_str(&text, path)
 }
