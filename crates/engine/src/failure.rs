@@ -3,7 +3,6 @@
 //! move the finding that explains it to the front, and say plainly when none does, with the
 //! candidate checks that were ruled out.
 
-use fd_snapshot::Snapshot;
 use ipnet::IpNet;
 
 use crate::classify::{self, ClassifyContext};
@@ -61,7 +60,8 @@ fn says_too_little(c: &classify::Classification) -> bool {
     )
 }
 
-fn context(snap: &Snapshot, cx: &Cx) -> ClassifyContext {
+fn context(cx: &Cx) -> ClassifyContext {
+    let snap = cx.snap;
     ClassifyContext {
         vpc_cidrs: cx
             .vpc
@@ -80,7 +80,7 @@ fn context(snap: &Snapshot, cx: &Cx) -> ClassifyContext {
 }
 
 fn classify_one(cx: &Cx, message: &str) -> classify::Classification {
-    classify::classify(message, &context(cx.snap, cx))
+    classify::classify(message, &context(cx))
 }
 
 /// Classifies the target's failure message, reorders `findings` so that the finding that
