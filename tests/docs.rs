@@ -101,3 +101,31 @@ fn implemented_ids_are_the_spec_ids() {
     let spec: BTreeSet<&str> = spec.into_iter().collect();
     assert_eq!(ours, spec);
 }
+
+/// `rules` lists every check and `explain` explains each one (text and JSON), from the binary.
+#[test]
+fn rules_and_explain_cover_every_check() {
+    let bin = env!("CARGO_BIN_EXE_fargate-doctor");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin).args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, rules) = run(&["rules"]);
+    assert_eq!(code, Some(0));
+    for c in fd_engine::checks::ALL {
+        assert!(rules.contains(c.id), "rules does not list {}", c.id);
+        let (code, text) = run(&["explain", c.id]);
+        assert_eq!(code, Some(0), "explain {}", c.id);
+        for section in ["What it checks", "Why it stops a task", "How to fix it"] {
+            assert!(text.contains(section), "explain {} lacks {section}", c.id);
+        }
+        let (_, json) = run(&["explain", &c.id.to_lowercase(), "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["id"], c.id);
+    }
+    let (code, _) = run(&["explain", "NO-SUCH-CHECK"]);
+    assert_eq!(code, Some(2));
+}
