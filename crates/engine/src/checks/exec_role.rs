@@ -461,8 +461,16 @@ pub fn permission_check(check: &super::Check, cx: &Cx, kind: NeedKind) -> Outcom
         Ok(rp) => rp,
         Err(o) => return o,
     };
-    // (resource, denied actions, evidence)
-    let mut denied: Vec<(String, Vec<String>, Vec<Evidence>, String)> = Vec::new();
+    /// The calls denied on one resource.
+    struct Denied {
+        resource: String,
+        actions: Vec<String>,
+        evidence: Vec<Evidence>,
+        why: String,
+        /// The decision that denied the first of them: it picks the remedy.
+        decision: Decision,
+    }
+    let mut denied: Vec<Denied> = Vec::new();
     let mut unknown = None;
     for n in &all {
         let ev = evaluate(cx, &rp, n);
@@ -489,19 +497,20 @@ pub fn permission_check(check: &super::Check, cx: &Cx, kind: NeedKind) -> Outcom
                         continue;
                     }
                     let detail = format!("{action} on {resource}: {}", d.describe());
-                    match denied.iter_mut().find(|(r, ..)| *r == resource) {
-                        Some((_, actions, evidence, _)) => {
-                            if !actions.contains(&action) {
-                                actions.push(action);
-                                evidence.push(super::ev(&rp.role.arn, detail));
+                    match denied.iter_mut().find(|x| x.resource == resource) {
+                        Some(x) => {
+                            if !x.actions.contains(&action) {
+                                x.actions.push(action);
+                                x.evidence.push(super::ev(&rp.role.arn, detail));
                             }
                         }
-                        None => denied.push((
+                        None => denied.push(Denied {
                             resource,
-                            vec![action],
-                            vec![super::ev(&rp.role.arn, detail)],
-                            n.why.clone(),
-                        )),
+                            actions: vec![action],
+                            evidence: vec![super::ev(&rp.role.arn, detail)],
+                            why: n.why.clone(),
+                            decision: d,
+                        }),
                     }
                 }
             }
@@ -509,24 +518,20 @@ pub fn permission_check(check: &super::Check, cx: &Cx, kind: NeedKind) -> Outcom
     }
     let findings = denied
         .into_iter()
-        .map(|(resource, actions, evidence, why)| {
+        .map(|x| {
             let mut resources = vec![rp.role.arn.clone()];
-            if resource != "*" {
-                resources.push(resource.clone());
+            if x.resource != "*" {
+                resources.push(x.resource.clone());
             }
+            let actions = x.actions.join(", ");
             check.finding(
                 format!(
-                    "The execution role {} is not allowed {} on {resource} (needed for {why}).",
-                    rp.role.arn,
-                    actions.join(", ")
+                    "The execution role {} is not allowed {actions} on {} (needed for {}).",
+                    rp.role.arn, x.resource, x.why
                 ),
                 resources,
-                evidence,
-                format!(
-                    "Allow {} on {resource} in a policy of {} (AmazonECSTaskExecutionRolePolicy covers ECR and Logs), and remove any Deny or boundary that blocks it.",
-                    actions.join(", "),
-                    rp.role.name
-                ),
+                x.evidence,
+                remedy(&x.decision, &actions, &x.resource, rp.role),
             )
         })
         .collect();
@@ -548,5 +553,28 @@ pub fn repo_policy_denies(ev: &Evaluated, n: &Need) -> bool {
                 && ev.effective.is_allowed() == Some(false)
         }
         None => false,
+    }
+}
+
+/// The fix that matches why the call is denied: the Deny statement, the boundary, or a
+/// missing Allow.
+fn remedy(decision: &Decision, actions: &str, resource: &str, role: &Role) -> String {
+    match decision {
+        Decision::ExplicitDeny(s) => format!(
+            "Remove or narrow the Deny in {s} so that it no longer matches {actions} on {resource}."
+        ),
+        Decision::ImplicitDeny(gap) if gap.layer == iam::Layer::Boundary => format!(
+            "Add {actions} on {resource} to the permissions boundary{} of {} (the role's own policies already allow it).",
+            gap.policies.first().map(|p| format!(" {p}")).unwrap_or_default(),
+            role.name
+        ),
+        Decision::ImplicitDeny(gap) if gap.layer == iam::Layer::KeyPolicy => format!(
+            "Let {} use the key in its key policy (or enable IAM policies for the account in it), and allow {actions} in the role's policy.",
+            role.arn
+        ),
+        _ => format!(
+            "Allow {actions} on {resource} in a policy of {} (AmazonECSTaskExecutionRolePolicy covers ECR and Logs).",
+            role.name
+        ),
     }
 }
