@@ -149,6 +149,9 @@ fn explicit_deny_beats_the_managed_policy() {
     let f = c.fails("IAM-EXEC-ECR", ROLE);
     assert!(resources(f).contains(&REPO), "{f}");
     assert!(message(f).contains("ecr:BatchGetImage"), "{f}");
+    // The fix names the Deny, not "add an Allow".
+    let fix = f["remediation"].as_str().unwrap();
+    assert!(fix.starts_with("Remove or narrow the Deny in "), "{fix}");
     c.only_errors(&["IAM-EXEC-ECR"]);
     c.statuses(&["ECR-REPO-POLICY"], "pass"); // the identity side denies, not the repository
 }
@@ -169,7 +172,13 @@ fn permissions_boundary_takes_ecr_away() {
     let c = service_case("exec-role-boundary"); // managed policy; boundary allows logs:* only
     c.exit(1).verdict("fail");
     c.warns("IAM-GUARDRAILS", c.s("boundary"));
-    c.fails("IAM-EXEC-ECR", ROLE);
+    let f = c.fails("IAM-EXEC-ECR", ROLE);
+    // The fix points at the boundary: the role's own policies already allow the pull.
+    let fix = f["remediation"].as_str().unwrap();
+    assert!(
+        fix.contains(&format!("permissions boundary {}", c.s("boundary"))),
+        "{fix}"
+    );
     c.only_errors(&["IAM-EXEC-ECR"]);
     c.statuses(&["IAM-EXEC-LOGS"], "pass");
 }
