@@ -304,3 +304,67 @@ fn an_unexplained_stopped_reason_lists_what_was_ruled_out() {
     );
     assert!(r.findings.iter().all(|f| f.severity != Severity::Error));
 }
+
+/// States moto cannot produce, set on collected snapshots: a blackhole route, a pending NAT
+/// gateway, an endpoint that is not available.
+#[test]
+fn states_moto_cannot_produce() {
+    // A route whose state is blackhole.
+    let mut snap = load("healthy-nat");
+    let target_subnet = snap.targets[0]
+        .network_configuration
+        .as_ref()
+        .unwrap()
+        .subnets[0]
+        .clone();
+    let rtb = snap
+        .network
+        .route_tables
+        .values_mut()
+        .find(|t| t.subnet_associations.contains(&target_subnet))
+        .unwrap();
+    let rtb_id = rtb.id.clone();
+    for r in rtb
+        .routes
+        .iter_mut()
+        .filter(|r| r.target.starts_with("nat-"))
+    {
+        r.state = "blackhole".into();
+    }
+    let r = diagnose(&snap);
+    assert_eq!(r.findings[0].id, "NET-ROUTE-BLACKHOLE", "{:?}", ids(&r));
+    assert_eq!(r.findings[0].resources[0], rtb_id);
+
+    // A NAT gateway still pending.
+    let mut snap = load("healthy-nat");
+    let nat = snap.network.nat_gateways.values_mut().next().unwrap();
+    nat.state = "pending".into();
+    let nat_id = nat.id.clone();
+    let r = diagnose(&snap);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "NET-NAT-NOT-AVAILABLE")
+        .unwrap();
+    assert_eq!(f.resources[0], nat_id);
+    assert!(f.message.contains("pending"), "{}", f.message);
+
+    // An interface endpoint pending acceptance.
+    let mut snap = load("healthy-endpoints");
+    let ep = snap
+        .network
+        .vpc_endpoints
+        .values_mut()
+        .find(|e| e.service_name.ends_with(".ecr.dkr"))
+        .unwrap();
+    ep.state = "pendingAcceptance".into();
+    let ep_id = ep.id.clone();
+    let r = diagnose(&snap);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "VPCE-NOT-USABLE")
+        .unwrap();
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.resources[0], ep_id);
+}
