@@ -368,3 +368,21 @@ fn states_moto_cannot_produce() {
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.resources[0], ep_id);
 }
+
+/// A stopped task whose ENI is gone has no known security groups: the egress checks are
+/// unknown, not failed (and not passed).
+#[test]
+fn unknown_task_security_groups_are_unknown_not_blocked() {
+    let mut snap = load("healthy-endpoints");
+    let nc = snap.targets[0].network_configuration.as_mut().unwrap();
+    nc.security_groups.clear();
+    let r = diagnose(&snap);
+    assert!(
+        r.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        ids(&r)
+    );
+    for id in ["NET-SG-TASK-EGRESS", "NET-SG-TASK-EGRESS-S3-PREFIXLIST"] {
+        assert_eq!(status(&r, id), CheckStatus::Unknown, "{id}");
+    }
+}

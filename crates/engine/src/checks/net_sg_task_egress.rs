@@ -29,13 +29,11 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
     }
-    if cx.task_groups.is_empty() {
-        return match cx.unreadable("ec2", "DescribeSecurityGroups") {
-            Some(why) => Outcome::unknown(why),
-            None => {
-                Outcome::na("no security group of the task could be found (see ENI-CONFIG-INVALID)")
-            }
-        };
+    if let Some(why) = cx.unreadable("ec2", "DescribeSecurityGroups") {
+        return Outcome::unknown(why);
+    }
+    if cx.task_groups.is_empty() && !cx.missing_groups.is_empty() {
+        return Outcome::na("none of the task's security groups exists (see ENI-CONFIG-INVALID)");
     }
     sg_findings(
         &CHECK,

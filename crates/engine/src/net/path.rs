@@ -631,6 +631,15 @@ fn sg_task_egress(
     if let Some(why) = sg_unknown(input.snapshot) {
         return Eval::Unknown(why);
     }
+    // A stopped task's ENI is gone, and with it the record of its groups: no groups known is
+    // not "no egress allowed".
+    if input.task_groups.is_empty() {
+        return Eval::Unknown(
+            "the task's security groups are not known (none in its network configuration, or \
+             none of them could be found)"
+                .into(),
+        );
+    }
     let prefix_lists = &input.snapshot.network.prefix_lists;
     match sg::evaluate(input.task_groups, true, 443, peer, prefix_lists) {
         SgDecision::Allowed(_) => Eval::Ok,
@@ -669,6 +678,12 @@ fn sg_endpoint_ingress(input: &PathInput<'_, '_>, ep: &VpcEndpoint) -> Eval<SgIs
     match sg::evaluate(&groups, false, 443, &peer, &snap.network.prefix_lists) {
         SgDecision::Allowed(_) => Eval::Ok,
         SgDecision::Unknown(why) => Eval::Unknown(why),
+        // A rule referencing the task's groups might allow it, but they are not known.
+        SgDecision::Denied { .. } if input.task_group_ids.is_empty() => Eval::Unknown(
+            "the task's security groups are not known, and the endpoint's rules do not accept \
+             its subnet by address"
+                .into(),
+        ),
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
             groups: ep.security_group_ids.clone(),
             endpoint: Some(ep.id.clone()),
