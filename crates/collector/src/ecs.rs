@@ -116,6 +116,7 @@ fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m::Target {
         container_reasons: Vec::new(),
         stopped_tasks: Vec::new(),
         events: Vec::new(),
+        deployed_digests: Vec::new(),
     }
 }
 
@@ -582,6 +583,57 @@ pub(crate) fn map_container(c: &t::ContainerDefinition) -> Option<m::ContainerDe
             .iter()
             .filter_map(|f| non_empty(Some(f.value())))
             .collect(),
+        mount_points: c
+            .mount_points()
+            .iter()
+            .filter_map(|mp| {
+                Some(m::MountPoint {
+                    source_volume: non_empty(mp.source_volume())?,
+                    container_path: non_empty(mp.container_path()),
+                    read_only: mp.read_only().unwrap_or(false),
+                })
+            })
+            .collect(),
+        firelens: c
+            .firelens_configuration()
+            .map(|f| f.r#type().as_str().to_string()),
+        credential_specs: c.credential_specs().to_vec(),
+    })
+}
+
+fn map_volume(v: &t::Volume) -> Option<m::Volume> {
+    let kind = if let Some(e) = v.efs_volume_configuration() {
+        let auth = e.authorization_config();
+        m::VolumeKind::Efs(m::EfsVolume {
+            file_system_id: e.file_system_id().to_string(),
+            root_directory: non_empty(e.root_directory()),
+            transit_encryption: e
+                .transit_encryption()
+                .is_some_and(|t| t.as_str() == "ENABLED"),
+            transit_encryption_port: e.transit_encryption_port(),
+            access_point_id: auth.and_then(|a| non_empty(a.access_point_id())),
+            iam: auth
+                .and_then(|a| a.iam())
+                .is_some_and(|i| i.as_str() == "ENABLED"),
+        })
+    } else if let Some(f) = v.fsx_windows_file_server_volume_configuration() {
+        m::VolumeKind::FsxWindows {
+            file_system_id: f.file_system_id().to_string(),
+        }
+    } else if let Some(d) = v.docker_volume_configuration() {
+        m::VolumeKind::Docker {
+            driver: non_empty(d.driver()),
+        }
+    } else if v.configured_at_launch() == Some(true) {
+        m::VolumeKind::ConfiguredAtLaunch
+    } else {
+        m::VolumeKind::Bind {
+            source_path: v.host().and_then(|h| non_empty(h.source_path())),
+        }
+    };
+    Some(m::Volume {
+        name: non_empty(v.name())?,
+        kind,
     })
 }
 
@@ -611,11 +663,14 @@ pub(crate) fn map_task_definition(td: &t::TaskDefinition) -> m::TaskDefinition {
             .ephemeral_storage()
             .map(|e| e.size_in_gib())
             .filter(|s| *s > 0),
-        efs_volumes: td
-            .volumes()
+        volumes: td.volumes().iter().filter_map(map_volume).collect(),
+        proxy_configuration: td
+            .proxy_configuration()
+            .map(|p| p.r#type().map_or("APPMESH", |t| t.as_str()).to_string()),
+        inference_accelerators: td
+            .inference_accelerators()
             .iter()
-            .filter(|v| v.efs_volume_configuration().is_some())
-            .filter_map(|v| non_empty(v.name()))
+            .map(|a| a.device_name().to_string())
             .collect(),
         containers: td
             .container_definitions()
@@ -627,13 +682,9 @@ pub(crate) fn map_task_definition(td: &t::TaskDefinition) -> m::TaskDefinition {
 
 /// The account ID of an ARN (`arn:aws:ecs:us-east-1:123456789012:…`), when it has one.
 pub(crate) fn account_of_arn(arn: &str) -> Option<String> {
-    let mut parts = arn.splitn(6, ':');
-    if parts.next() != Some("arn") {
-        return None;
-    }
-    let account = parts.nth(3)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| account.to_string())
+    fd_snapshot::refs::account_of(arn)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -874,7 +925,14 @@ mod tests {
         assert_eq!(m.cpu_architecture.as_deref(), Some("ARM64"));
         assert_eq!(m.operating_system_family.as_deref(), Some("LINUX"));
         assert_eq!(m.ephemeral_storage_gib, Some(30));
-        assert_eq!(m.efs_volumes, vec!["data"]);
+        assert_eq!(m.volumes.len(), 2);
+        assert_eq!(m.volumes[0].name, "data");
+        assert!(matches!(m.volumes[0].kind, m::VolumeKind::Efs(_)));
+        // A volume with no configuration is a bind mount (task storage).
+        assert_eq!(
+            m.volumes[1].kind,
+            m::VolumeKind::Bind { source_path: None }
+        );
         assert_eq!(m.containers.len(), 1);
         let c = &m.containers[0];
         assert_eq!(c.repository_credentials.as_deref(), Some("arn:secret"));

@@ -2,6 +2,7 @@
 //! version, subnets and security groups, the destinations it must reach, and the evaluated
 //! network path from every subnet to every destination.
 
+use fd_snapshot::needs::TaskNeeds;
 use fd_snapshot::{
     AwsVpcConfiguration, SecurityGroup, Snapshot, Subnet, Target, TaskDefinition, Vpc,
 };
@@ -9,7 +10,9 @@ use fd_snapshot::{
 use crate::net::dest::{self, Destination};
 use crate::net::path::{self, PathEval, PathInput};
 use crate::net::route::{self, TableChoice};
+use crate::net::efs::{self, NfsPath};
 use crate::platform::PlatformVersion;
+use crate::roles::{self, Need, RoleView};
 
 pub struct SubnetPaths<'a> {
     pub subnet: &'a Subnet,
@@ -28,8 +31,20 @@ pub struct Cx<'a> {
     pub task_groups: Vec<&'a SecurityGroup>,
     pub missing_groups: Vec<String>,
     pub vpc: Option<&'a Vpc>,
+    /// What the task needs and from whom: the one walk over its task definition.
+    pub needs: TaskNeeds,
     pub dests: Vec<Destination>,
     pub paths: Vec<SubnetPaths<'a>>,
+    /// Per task subnet × EFS volume: the NFS path to the mount target in the subnet's zone.
+    pub nfs_paths: Vec<NfsPath<'a>>,
+    /// The execution role, its policies parsed once.
+    pub exec_role: RoleView<'a>,
+    /// The task role, its policies parsed once.
+    pub task_role: RoleView<'a>,
+    /// Every call the execution role must be allowed.
+    pub exec_needs: Vec<Need>,
+    /// Every call the task role must be allowed for EFS IAM authorization.
+    pub efs_needs: Vec<Need>,
 }
 
 impl<'a> Cx<'a> {
@@ -59,9 +74,16 @@ impl<'a> Cx<'a> {
         let vpc = subnets
             .first()
             .and_then(|s| snap.network.vpcs.get(&s.vpc_id));
-        let dests = td
-            .map(|t| dest::destinations(t, &pv, &snap.region))
+        let needs = td
+            .map(|t| {
+                TaskNeeds::of(
+                    t,
+                    target.execution_role_override.as_deref(),
+                    &snap.region,
+                )
+            })
             .unwrap_or_default();
+        let dests = dest::destinations(&needs, &pv, &snap.region, &snap.s3);
         let group_ids: Vec<String> = task_groups.iter().map(|g| g.id.clone()).collect();
         let paths = subnets
             .iter()
@@ -82,6 +104,18 @@ impl<'a> Cx<'a> {
                 }
             })
             .collect();
+        let nfs_paths = efs::evaluate_all(
+            snap,
+            &needs,
+            &subnets,
+            &task_groups,
+            &group_ids,
+            pv.windows,
+        );
+        let exec_role = roles::load(snap, needs.execution_role.as_deref(), "execution role");
+        let task_role = roles::load(snap, needs.task_role.as_deref(), "task role");
+        let exec_needs = roles::execution_needs(snap, &needs, pv.legacy);
+        let efs_needs = roles::efs_needs(snap, &needs);
         Cx {
             snap,
             target,
@@ -93,17 +127,20 @@ impl<'a> Cx<'a> {
             task_groups,
             missing_groups,
             vpc,
+            needs,
             dests,
             paths,
+            nfs_paths,
+            exec_role,
+            task_role,
+            exec_needs,
+            efs_needs,
         }
     }
 
     /// The execution role the task uses: the task's override, else the task definition's.
-    pub fn execution_role(&self) -> Option<&'a str> {
-        self.target
-            .execution_role_override
-            .as_deref()
-            .or_else(|| self.td.and_then(|t| t.execution_role_arn.as_deref()))
+    pub fn execution_role(&self) -> Option<&str> {
+        self.needs.execution_role.as_deref()
     }
 
     pub fn assign_public_ip(&self) -> bool {

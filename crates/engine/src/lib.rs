@@ -14,6 +14,7 @@ pub use fd_snapshot::image;
 pub mod net;
 pub mod platform;
 pub mod report;
+pub mod roles;
 
 pub use report::*;
 

@@ -16,6 +16,7 @@
 pub mod image;
 mod load;
 mod model;
+pub mod needs;
 pub mod refs;
 
 pub use load::{load_file, load_str, LoadError};

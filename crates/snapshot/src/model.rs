@@ -32,6 +32,15 @@ pub struct Snapshot {
     /// Secrets Manager secrets, SSM parameters, log groups and KMS keys the tasks refer to.
     #[serde(default)]
     pub resources: ResourceData,
+    /// EFS file systems, their mount targets and access points, that task volumes use.
+    #[serde(default)]
+    pub efs: EfsData,
+    /// S3 objects (`environmentFiles`) and their buckets.
+    #[serde(default)]
+    pub s3: S3Data,
+    /// Route 53 private hosted zones associated with the tasks' VPCs.
+    #[serde(default)]
+    pub dns: DnsData,
     /// The outcome of every API call the collector made (successes included).
     #[serde(default)]
     pub calls: Vec<ApiCall>,
@@ -115,6 +124,20 @@ pub struct Target {
     /// Recent service events, newest first.
     #[serde(default)]
     pub events: Vec<ServiceEvent>,
+    /// The image digests the service's running tasks were started with (ECS pins a service's
+    /// tasks to the digest resolved at deployment): new tasks of the deployment pull them.
+    #[serde(default)]
+    pub deployed_digests: Vec<DeployedDigest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployedDigest {
+    pub container: String,
+    /// The image as the container definition names it.
+    pub image: String,
+    /// `sha256:…`.
+    pub digest: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,10 +223,64 @@ pub struct TaskDefinition {
     /// `ephemeralStorage.sizeInGiB`.
     #[serde(default)]
     pub ephemeral_storage_gib: Option<i32>,
-    /// Names of volumes with an `efsVolumeConfiguration`.
+    /// `volumes[]`.
     #[serde(default)]
-    pub efs_volumes: Vec<String>,
+    pub volumes: Vec<Volume>,
+    /// `proxyConfiguration.type` (`APPMESH`), when set.
+    #[serde(default)]
+    pub proxy_configuration: Option<String>,
+    /// `inferenceAccelerators[].deviceName`.
+    #[serde(default)]
+    pub inference_accelerators: Vec<String>,
     pub containers: Vec<ContainerDefinition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    pub name: String,
+    pub kind: VolumeKind,
+}
+
+/// What backs a task volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum VolumeKind {
+    /// `efsVolumeConfiguration`.
+    Efs(EfsVolume),
+    /// `fsxWindowsFileServerVolumeConfiguration`.
+    FsxWindows { file_system_id: String },
+    /// `dockerVolumeConfiguration` (not supported on Fargate).
+    Docker {
+        #[serde(default)]
+        driver: Option<String>,
+    },
+    /// A bind mount (`host` with or without `sourcePath`), or task-level ephemeral storage.
+    Bind {
+        #[serde(default)]
+        source_path: Option<String>,
+    },
+    /// `configuredAtLaunch`: the volume (EBS) is configured by the service or RunTask.
+    ConfiguredAtLaunch,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EfsVolume {
+    pub file_system_id: String,
+    #[serde(default)]
+    pub root_directory: Option<String>,
+    /// `transitEncryption == ENABLED`.
+    #[serde(default)]
+    pub transit_encryption: bool,
+    #[serde(default)]
+    pub transit_encryption_port: Option<i32>,
+    /// `authorizationConfig.accessPointId`.
+    #[serde(default)]
+    pub access_point_id: Option<String>,
+    /// `authorizationConfig.iam == ENABLED`.
+    #[serde(default)]
+    pub iam: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -223,6 +300,25 @@ pub struct ContainerDefinition {
     /// `environmentFiles[].value` (S3 object ARNs).
     #[serde(default)]
     pub environment_files: Vec<String>,
+    /// `mountPoints[]`.
+    #[serde(default)]
+    pub mount_points: Vec<MountPoint>,
+    /// `firelensConfiguration.type` (`fluentbit`, `fluentd`), when set.
+    #[serde(default)]
+    pub firelens: Option<String>,
+    /// `credentialSpecs[]` (gMSA).
+    #[serde(default)]
+    pub credential_specs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MountPoint {
+    pub source_volume: String,
+    #[serde(default)]
+    pub container_path: Option<String>,
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,6 +425,12 @@ pub struct Subnet {
     pub map_public_ip_on_launch: bool,
     #[serde(default)]
     pub ipv6_native: bool,
+    /// The subnet's IPv6 CIDR blocks.
+    #[serde(default)]
+    pub ipv6_cidr_blocks: Vec<IpNet>,
+    /// `enableDns64`.
+    #[serde(default)]
+    pub enable_dns64: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -533,6 +635,17 @@ pub struct IamData {
     /// does not exist is absent, with a `GetRole` call of outcome `not_found` scoped to the ARN.
     #[serde(default)]
     pub roles: BTreeMap<String, Role>,
+    /// The account's ECS service-linked role `AWSServiceRoleForECS` (`None`: not looked up).
+    #[serde(default)]
+    pub service_linked_role: Option<Fetched<ServiceLinkedRole>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLinkedRole {
+    pub arn: String,
+    #[serde(default)]
+    pub trust_policy: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -590,6 +703,22 @@ pub struct EcrData {
     /// or digest is absent, with a `DescribeImages` call of outcome `not_found` scoped to it.
     #[serde(default)]
     pub images: BTreeMap<String, Image>,
+    /// Pull-through cache rules of the registry, keyed by `<account>:<region>` (read only for
+    /// images whose repository does not exist yet: a pull-through rule creates it on first pull).
+    #[serde(default)]
+    pub pull_through_rules: BTreeMap<String, Fetched<Vec<PullThroughRule>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullThroughRule {
+    /// `ecrRepositoryPrefix` (`docker-hub`, `ROOT` …).
+    pub prefix: String,
+    /// `upstreamRegistryUrl` (`registry-1.docker.io`).
+    #[serde(default)]
+    pub upstream_url: Option<String>,
+    #[serde(default)]
+    pub credential_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -626,6 +755,14 @@ pub struct Image {
     /// a single-platform image. `None` when they could not be determined.
     #[serde(default)]
     pub platforms: Option<Vec<ImagePlatform>>,
+    /// `imageSizeInBytes` (compressed) of what the task pulls; `None` when ECR did not report
+    /// it (a manifest list whose platform image could not be read).
+    #[serde(default)]
+    pub size_bytes: Option<i64>,
+    /// Layers with a foreign media type (`…foreign.diff.tar.gzip`: Windows base layers pulled
+    /// from Microsoft's registry, not ECR); `None` when the manifest was not read.
+    #[serde(default)]
+    pub foreign_layers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -712,6 +849,175 @@ pub struct KmsKey {
     pub key_state: Option<String>,
     #[serde(default)]
     pub policy: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups: found, absent, or unreadable — by construction
+// ---------------------------------------------------------------------------------------------
+
+/// The outcome of looking one thing up. A reader cannot get the value without handling
+/// "absent" (AWS said it does not exist) and "unreadable" (the call was denied, throttled,
+/// failed or timed out) separately.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "lookup", deny_unknown_fields)]
+pub enum Fetched<T> {
+    Found {
+        value: T,
+    },
+    /// The call answered that it does not exist.
+    Absent {
+        /// `service:Operation`.
+        call: String,
+        #[serde(default)]
+        detail: Option<String>,
+    },
+    /// The call did not answer: denied, throttled, failed.
+    Unreadable {
+        call: String,
+        reason: String,
+    },
+}
+
+impl<T> Fetched<T> {
+    pub fn found(value: T) -> Self {
+        Fetched::Found { value }
+    }
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Fetched::Found { value } => Some(value),
+            _ => None,
+        }
+    }
+    pub fn as_ref(&self) -> Fetched<&T> {
+        match self {
+            Fetched::Found { value } => Fetched::Found { value },
+            Fetched::Absent { call, detail } => Fetched::Absent {
+                call: call.clone(),
+                detail: detail.clone(),
+            },
+            Fetched::Unreadable { call, reason } => Fetched::Unreadable {
+                call: call.clone(),
+                reason: reason.clone(),
+            },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// EFS
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EfsData {
+    /// Keyed by the `fileSystemId` a volume names.
+    #[serde(default)]
+    pub file_systems: BTreeMap<String, Fetched<FileSystem>>,
+    /// Keyed by the `accessPointId` a volume names.
+    #[serde(default)]
+    pub access_points: BTreeMap<String, Fetched<AccessPoint>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSystem {
+    pub id: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// `creating`, `available`, `updating`, `deleting`, `deleted`, `error`.
+    pub life_cycle_state: String,
+    /// Its mount targets (`DescribeMountTargets`, and `DescribeMountTargetSecurityGroups` for
+    /// each).
+    pub mount_targets: Fetched<Vec<MountTarget>>,
+    /// The file system policy (`DescribeFileSystemPolicy`); absent: EFS's default policy.
+    pub policy: Fetched<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MountTarget {
+    pub id: String,
+    pub subnet_id: String,
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    #[serde(default)]
+    pub availability_zone_id: Option<String>,
+    #[serde(default)]
+    pub ip_address: Option<String>,
+    #[serde(default)]
+    pub network_interface_id: Option<String>,
+    pub life_cycle_state: String,
+    /// Its security groups (their rules are in `network.security_groups`).
+    pub security_groups: Fetched<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPoint {
+    pub id: String,
+    pub file_system_id: String,
+    pub life_cycle_state: String,
+    #[serde(default)]
+    pub root_directory: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3 (environment files)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Data {
+    /// Keyed by the object ARN an `environmentFiles` entry names (`HeadObject`; never
+    /// `GetObject`: an env file's content is a secret).
+    #[serde(default)]
+    pub objects: BTreeMap<String, Fetched<S3Object>>,
+    /// Keyed by bucket name (`GetBucketLocation`).
+    #[serde(default)]
+    pub buckets: BTreeMap<String, Fetched<S3Bucket>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Object {
+    pub bucket: String,
+    pub key: String,
+    #[serde(default)]
+    pub size_bytes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Bucket {
+    pub name: String,
+    /// The bucket's Region (`GetBucketLocation`; an empty constraint is `us-east-1`).
+    pub region: String,
+    /// `GetBucketPolicy`; absent: no bucket policy.
+    pub policy: Fetched<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// DNS (Route 53)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnsData {
+    /// Private hosted zones associated with a VPC (`ListHostedZonesByVPC`), keyed by VPC ID.
+    #[serde(default)]
+    pub private_zones: BTreeMap<String, Fetched<Vec<HostedZone>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostedZone {
+    /// `Z…` (without `/hostedzone/`).
+    pub id: String,
+    /// The zone name, without the trailing dot (`us-east-1.amazonaws.com`).
+    pub name: String,
+    /// The record names of the zone (`ListResourceRecordSets`), lower case, without the
+    /// trailing dot; read only for a zone that covers a name the task needs.
+    pub records: Fetched<Vec<String>>,
 }
 
 // ---------------------------------------------------------------------------------------------

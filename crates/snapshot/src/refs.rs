@@ -3,7 +3,7 @@
 //! agree on the keys of [`crate::ResourceData`].
 
 /// The parts of an ARN: `arn:partition:service:region:account:resource`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arn<'a> {
     pub partition: &'a str,
     pub service: &'a str,
@@ -24,6 +24,16 @@ pub fn parse_arn(s: &str) -> Option<Arn<'_>> {
         account: it.next()?,
         resource: it.next()?,
     })
+}
+
+/// The account of an ARN (`None` for a name, or an ARN without an account).
+pub fn account_of(s: &str) -> Option<&str> {
+    parse_arn(s).map(|a| a.account).filter(|a| !a.is_empty())
+}
+
+/// The Region of an ARN (`None` for a name, or a global ARN).
+pub fn region_of(s: &str) -> Option<&str> {
+    parse_arn(s).map(|a| a.region).filter(|r| !r.is_empty())
 }
 
 /// The secret a Secrets Manager `valueFrom` refers to, without the JSON key / version
@@ -55,6 +65,19 @@ pub fn log_group_key(region: &str, name: &str) -> String {
     format!("{region}:{name}")
 }
 
+/// The key in [`crate::EcrData::images`] of an image pinned to `digest` (a service's running
+/// tasks pull the digest resolved at deployment): the image without its tag or digest,
+/// then `@digest`.
+pub fn pinned_image(image: &str, digest: &str) -> String {
+    let base = image.split_once('@').map_or(image, |(b, _)| b);
+    let slash = base.rfind('/').map_or(0, |i| i + 1);
+    let base = match base[slash..].rfind(':') {
+        Some(i) => &base[..slash + i],
+        None => base,
+    };
+    format!("{base}@{digest}")
+}
+
 /// The repository ARN of a private ECR image in `account`/`region` named `name`.
 pub fn repository_arn(partition: &str, region: &str, account: &str, name: &str) -> String {
     format!("arn:{partition}:ecr:{region}:{account}:repository/{name}")
@@ -74,6 +97,18 @@ pub fn partition_for_region(region: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pinned_images() {
+        let repo = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app";
+        assert_eq!(pinned_image(&format!("{repo}:1.2"), "sha256:ab"), format!("{repo}@sha256:ab"));
+        assert_eq!(pinned_image(repo, "sha256:ab"), format!("{repo}@sha256:ab"));
+        assert_eq!(
+            pinned_image(&format!("{repo}:1@sha256:00"), "sha256:ab"),
+            format!("{repo}@sha256:ab")
+        );
+        assert_eq!(pinned_image("localhost:5000/x:1", "sha256:ab"), "localhost:5000/x@sha256:ab");
+    }
 
     #[test]
     fn secret_ids() {

@@ -1,8 +1,7 @@
 use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
-use crate::image::{self, ImageSource};
+use crate::image::ImageSource;
 use crate::report::Severity;
-use fd_snapshot::refs;
 
 pub static CHECK: Check = Check {
     id: "ECR-IMAGE-NOT-FOUND",
@@ -21,42 +20,34 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    let Some(td) = cx.td else {
+    if cx.td.is_none() {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    };
+    }
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for c in &td.containers {
-        let ImageSource::PrivateEcr {
-            account,
-            region,
+    for i in cx.needs.ecr_images() {
+        let (ImageSource::PrivateEcr {
             repository,
             reference,
             ..
-        } = image::parse(&c.image)
+        }, Some(arn)) = (&i.source, i.repository_arn())
         else {
             continue;
         };
-        let arn = refs::repository_arn(
-            refs::partition_for_region(&region),
-            &region,
-            &account,
-            &repository,
-        );
         if !cx.snap.ecr.repositories.contains_key(&arn) {
             continue; // ECR-REPO-NOT-FOUND (or unknown) speaks for it
         }
         any = true;
-        match lookup(cx, &cx.snap.ecr.images, &c.image, "ecr", "DescribeImages") {
+        match lookup(cx, &cx.snap.ecr.images, &i.image, "ecr", "DescribeImages") {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(
                 format!(
                     "Container {} uses {}, but {repository} has no image {reference}.",
-                    c.name, c.image
+                    i.container, i.image
                 ),
-                vec![c.image.clone(), arn.clone()],
+                vec![i.image.clone(), arn.clone()],
                 vec![ev(
                     &arn,
                     format!("ecr:DescribeImages {reference}: ImageNotFoundException"),

@@ -1,8 +1,7 @@
 use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
-use crate::image::{self, ImageSource};
+use crate::image::ImageSource;
 use crate::report::Severity;
-use fd_snapshot::refs;
 
 pub static CHECK: Check = Check {
     id: "ECR-REPO-NOT-FOUND",
@@ -21,36 +20,30 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    let Some(td) = cx.td else {
+    if cx.td.is_none() {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    };
+    }
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for c in &td.containers {
-        let ImageSource::PrivateEcr {
+    for i in cx.needs.ecr_images() {
+        let (ImageSource::PrivateEcr {
             account,
             region,
             repository,
             ..
-        } = image::parse(&c.image)
+        }, Some(arn)) = (&i.source, i.repository_arn())
         else {
             continue;
         };
         any = true;
-        let arn = refs::repository_arn(
-            refs::partition_for_region(&region),
-            &region,
-            &account,
-            &repository,
-        );
         match lookup(cx, &cx.snap.ecr.repositories, &arn, "ecr", "DescribeRepositories") {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(
                 format!(
                     "Container {} uses {}, but repository {repository} does not exist in account {account}, Region {region}.",
-                    c.name, c.image
+                    i.container, i.image
                 ),
                 vec![arn.clone()],
                 vec![ev(&arn, "ecr:DescribeRepositories: RepositoryNotFoundException")],

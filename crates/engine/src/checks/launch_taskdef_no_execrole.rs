@@ -1,6 +1,5 @@
 use super::{ev, Check, Outcome};
 use crate::context::Cx;
-use crate::image::{self, ImageSource};
 use crate::report::Severity;
 
 pub static CHECK: Check = Check {
@@ -29,31 +28,19 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(role) = cx.execution_role() {
         return Outcome::pass_because(format!("execution role {role}"));
     }
-    let mut needs = Vec::new();
-    for c in &td.containers {
-        if matches!(image::parse(&c.image), ImageSource::PrivateEcr { .. }) {
-            needs.push(format!(
-                "container {} pulls private ECR image {}",
-                c.name, c.image
-            ));
-        }
-        if let Some(lc) = &c.log_configuration {
-            if lc.log_driver == "awslogs" {
-                needs.push(format!("container {} uses the awslogs log driver", c.name));
-            }
-            if !lc.secret_options.is_empty() {
-                needs.push(format!("container {} has log secretOptions", c.name));
-            }
-        }
-        if !c.secrets.is_empty() {
-            needs.push(format!("container {} has secrets", c.name));
-        }
-        if c.repository_credentials.is_some() {
-            needs.push(format!("container {} has repositoryCredentials", c.name));
-        }
-        if !c.environment_files.is_empty() {
-            needs.push(format!("container {} has environment files", c.name));
-        }
+    let n = &cx.needs;
+    let mut needs: Vec<String> = Vec::new();
+    for i in n.ecr_images() {
+        needs.push(format!("container {} pulls private ECR image {}", i.container, i.image));
+    }
+    for (l, _) in n.awslogs() {
+        needs.push(format!("container {} uses the awslogs log driver", l.container));
+    }
+    for s in &n.secrets {
+        needs.push(format!("{} needs it", s.why()));
+    }
+    for f in &n.env_files {
+        needs.push(format!("{} needs it", f.why()));
     }
     if needs.is_empty() {
         return Outcome::na("nothing in the task definition needs an execution role");

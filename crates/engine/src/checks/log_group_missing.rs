@@ -20,42 +20,24 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    let Some(td) = cx.td else {
+    if cx.td.is_none() {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    };
+    }
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for c in &td.containers {
-        let Some(lc) = c
-            .log_configuration
-            .as_ref()
-            .filter(|l| l.log_driver == "awslogs")
-        else {
-            continue;
-        };
-        if lc
-            .options
-            .get("awslogs-create-group")
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        {
-            continue;
-        }
-        let Some(group) = lc.options.get("awslogs-group") else {
-            continue;
+    for (l, a) in cx.needs.awslogs().filter(|(_, a)| !a.create_group) {
+        let Some(group) = &a.group else {
+            continue; // LOG-CONFIG-INVALID
         };
         any = true;
-        let region = lc
-            .options
-            .get("awslogs-region")
-            .cloned()
-            .unwrap_or_else(|| cx.snap.region.clone());
-        let key = refs::log_group_key(&region, group);
+        let region = &a.region;
+        let key = refs::log_group_key(region, group);
         match lookup(cx, &cx.snap.resources.log_groups, &key, "logs", "DescribeLogGroups") {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(
-                format!("Container {} logs to {group} in {region}, which does not exist, and awslogs-create-group is not true.", c.name),
+                format!("Container {} logs to {group} in {region}, which does not exist, and awslogs-create-group is not true.", l.container),
                 vec![group.clone()],
                 vec![ev(group, format!("logs:DescribeLogGroups in {region}: not found"))],
                 format!("aws logs create-log-group --log-group-name {group} --region {region}"),

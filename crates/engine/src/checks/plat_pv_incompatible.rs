@@ -23,13 +23,6 @@ pub static CHECK: Check = Check {
     run,
 };
 
-/// `arn:aws:secretsmanager:region:acct:secret:name-AbCdEf:json-key:version-stage:version-id`:
-/// anything after the secret name selects a key or version.
-fn selects_key_or_version(value_from: &str) -> bool {
-    let parts: Vec<&str> = value_from.split(':').collect();
-    parts.len() > 7 && parts[2] == "secretsmanager" && parts[7..].iter().any(|p| !p.is_empty())
-}
-
 fn run(cx: &Cx) -> Outcome {
     if !cx.pv.legacy {
         return Outcome::na(format!(
@@ -42,8 +35,8 @@ fn run(cx: &Cx) -> Outcome {
     };
     let name = td.arn.clone().unwrap_or_else(|| td.family.clone());
     let mut features: Vec<Evidence> = Vec::new();
-    for v in &td.efs_volumes {
-        features.push(ev(&name, format!("EFS volume {v}")));
+    for v in &cx.needs.efs {
+        features.push(ev(&name, format!("EFS volume {}", v.volume)));
     }
     if td.cpu_architecture.as_deref() == Some("ARM64") {
         features.push(ev(&name, "runtimePlatform.cpuArchitecture ARM64"));
@@ -51,24 +44,14 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(gib) = td.ephemeral_storage_gib.filter(|g| *g > 20) {
         features.push(ev(&name, format!("ephemeralStorage.sizeInGiB {gib}")));
     }
-    for c in &td.containers {
-        for s in &c.secrets {
-            if selects_key_or_version(&s.value_from) {
-                features.push(ev(
-                    &name,
-                    format!(
-                        "container {} secret {} = {} (JSON key or version)",
-                        c.name, s.name, s.value_from
-                    ),
-                ));
-            }
-        }
-        for f in &c.environment_files {
-            features.push(ev(
-                &name,
-                format!("container {} environmentFiles {f}", c.name),
-            ));
-        }
+    for s in cx.needs.secrets.iter().filter(|s| s.selects_part) {
+        features.push(ev(
+            &name,
+            format!("{} = {} (JSON key or version)", s.why(), s.value_from),
+        ));
+    }
+    for f in &cx.needs.env_files {
+        features.push(ev(&name, f.why()));
     }
     if features.is_empty() {
         return Outcome::pass_because(format!(
@@ -90,23 +73,4 @@ fn run(cx: &Cx) -> Outcome {
         )],
         None,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn json_key_detection() {
-        assert!(super::selects_key_or_version(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::"
-        ));
-        assert!(!super::selects_key_or_version(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
-        ));
-        assert!(!super::selects_key_or_version(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:::"
-        ));
-        assert!(!super::selects_key_or_version(
-            "arn:aws:ssm:us-east-1:123456789012:parameter/a:b:c"
-        ));
-    }
 }

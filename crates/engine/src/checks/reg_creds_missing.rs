@@ -1,7 +1,7 @@
 use super::{ev, secret_problem, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::refs;
+use fd_snapshot::needs::SecretUse;
 
 pub static CHECK: Check = Check {
     id: "REG-CREDS-MISSING",
@@ -20,19 +20,19 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    let Some(td) = cx.td else {
+    if cx.td.is_none() {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    };
+    }
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for c in &td.containers {
-        let Some(cred) = &c.repository_credentials else {
-            continue;
-        };
+    for (s, id, _) in cx
+        .needs
+        .secrets_manager()
+        .filter(|(s, _, _)| s.usage == SecretUse::RegistryCredentials)
+    {
         any = true;
-        let id = refs::secret_id(cred);
-        let problem = match secret_problem(cx, &id) {
+        let problem = match secret_problem(cx, id) {
             Ok(None) => continue,
             Ok(Some(problem)) => problem,
             Err(why) => {
@@ -41,9 +41,9 @@ fn run(cx: &Cx) -> Outcome {
             }
         };
         findings.push(CHECK.finding(
-            format!("Container {} authenticates to its registry with secret {cred}, which {problem}.", c.name),
-            vec![id.clone()],
-            vec![ev(&id, format!("secretsmanager:DescribeSecret: {problem}"))],
+            format!("Container {} authenticates to its registry with secret {}, which {problem}.", s.container, s.value_from),
+            vec![id.to_string()],
+            vec![ev(id, format!("secretsmanager:DescribeSecret: {problem}"))],
             "Create the credentials secret (or restore it) and reference its ARN in repositoryCredentials.credentialsParameter.".into(),
         ));
     }

@@ -1,7 +1,7 @@
-use super::{ev, secret_problem, Check, Outcome};
+use super::{capitalize, ev, secret_problem, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::refs;
+use fd_snapshot::needs::SecretUse;
 
 pub static CHECK: Check = Check {
     id: "SEC-SM-NOT-FOUND",
@@ -22,36 +22,32 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    let Some(td) = cx.td else {
+    if cx.td.is_none() {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    };
+    }
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for c in &td.containers {
-        let refs_iter = c.secrets.iter().chain(
-            c.log_configuration
-                .iter()
-                .flat_map(|l| l.secret_options.iter()),
-        );
-        for s in refs_iter.filter(|s| refs::is_secrets_manager(&s.value_from)) {
-            any = true;
-            let id = refs::secret_id(&s.value_from);
-            let problem = match secret_problem(cx, &id) {
-                Ok(None) => continue,
-                Ok(Some(problem)) => problem,
-                Err(why) => {
-                    unknown = Some(why);
-                    continue;
-                }
-            };
-            findings.push(CHECK.finding(
-                format!("Secret {} of container {} comes from {id}, which {problem}.", s.name, c.name),
-                vec![id.clone()],
-                vec![ev(&id, format!("secretsmanager:DescribeSecret: {problem}"))],
-                "Point valueFrom at an existing secret (full ARN with its suffix), or restore the secret.".into(),
-            ));
-        }
+    for (s, id, _) in cx
+        .needs
+        .secrets_manager()
+        .filter(|(s, _, _)| s.usage != SecretUse::RegistryCredentials)
+    {
+        any = true;
+        let problem = match secret_problem(cx, id) {
+            Ok(None) => continue,
+            Ok(Some(problem)) => problem,
+            Err(why) => {
+                unknown = Some(why);
+                continue;
+            }
+        };
+        findings.push(CHECK.finding(
+            format!("{} comes from {id}, which {problem}.", capitalize(&s.why())),
+            vec![id.to_string()],
+            vec![ev(id, format!("secretsmanager:DescribeSecret: {problem}"))],
+            "Point valueFrom at an existing secret (full ARN with its suffix), or restore the secret.".into(),
+        ));
     }
     if !any {
         return Outcome::na("no Secrets Manager secret referenced");

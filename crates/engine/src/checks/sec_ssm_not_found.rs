@@ -1,7 +1,7 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{capitalize, ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::refs;
+use fd_snapshot::needs::SecretSource;
 
 pub static CHECK: Check = Check {
     id: "SEC-SSM-NOT-FOUND",
@@ -19,30 +19,26 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    let Some(td) = cx.td else {
+    if cx.td.is_none() {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    };
+    }
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for c in &td.containers {
-        let refs_iter = c.secrets.iter().chain(
-            c.log_configuration
-                .iter()
-                .flat_map(|l| l.secret_options.iter()),
-        );
-        for s in refs_iter.filter(|s| !refs::is_secrets_manager(&s.value_from)) {
-            any = true;
-            match lookup(cx, &cx.snap.resources.parameters, &s.value_from, "ssm", "DescribeParameters") {
-                Found::Yes(_) => {}
-                Found::Unknown(why) => unknown = Some(why),
-                Found::Missing => findings.push(CHECK.finding(
-                    format!("Secret {} of container {} comes from SSM parameter {}, which does not exist.", s.name, c.name, s.value_from),
-                    vec![s.value_from.clone()],
-                    vec![ev(&s.value_from, "ssm:DescribeParameters: no such parameter")],
-                    "Create the parameter (aws ssm put-parameter --type SecureString …) or fix the name in valueFrom.".into(),
-                )),
-            }
+    for s in &cx.needs.secrets {
+        let SecretSource::Ssm { value_from, .. } = &s.source else {
+            continue;
+        };
+        any = true;
+        match lookup(cx, &cx.snap.resources.parameters, value_from, "ssm", "DescribeParameters") {
+            Found::Yes(_) => {}
+            Found::Unknown(why) => unknown = Some(why),
+            Found::Missing => findings.push(CHECK.finding(
+                format!("{} comes from SSM parameter {value_from}, which does not exist.", capitalize(&s.why())),
+                vec![value_from.clone()],
+                vec![ev(value_from, "ssm:DescribeParameters: no such parameter")],
+                "Create the parameter (aws ssm put-parameter --type SecureString …) or fix the name in valueFrom.".into(),
+            )),
         }
     }
     if !any {

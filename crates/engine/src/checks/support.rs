@@ -344,11 +344,22 @@ pub fn lookup<'a, T>(
     service: &str,
     operation: &str,
 ) -> Found<'a, T> {
+    lookup_in(cx.snap, map, key, service, operation)
+}
+
+/// [`lookup`] without a check context.
+pub fn lookup_in<'a, T>(
+    snap: &fd_snapshot::Snapshot,
+    map: &'a std::collections::BTreeMap<String, T>,
+    key: &str,
+    service: &str,
+    operation: &str,
+) -> Found<'a, T> {
     use fd_snapshot::CallOutcome;
     if let Some(v) = map.get(key) {
         return Found::Yes(v);
     }
-    match cx.snap.call_for(service, operation, key) {
+    match snap.call_for(service, operation, key) {
         Some(c) if matches!(c.outcome, CallOutcome::NotFound | CallOutcome::Ok) => Found::Missing,
         Some(c) => Found::Unknown(c.describe_failure()),
         None => Found::Unknown(format!(
@@ -360,7 +371,6 @@ pub fn lookup<'a, T>(
 /// Shared body of IMG-ARCH-MISMATCH (`os_only == false`) and IMG-OS-MISMATCH: compare the
 /// platforms of each private ECR image's manifest with the task's runtime platform.
 pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Outcome {
-    use crate::image::{self, ImageSource};
     let Some(td) = cx.td else {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
     };
@@ -372,10 +382,7 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for c in &td.containers {
-        if !matches!(image::parse(&c.image), ImageSource::PrivateEcr { .. }) {
-            continue;
-        }
+    for c in cx.needs.ecr_images() {
         let Some(img) = cx.snap.ecr.images.get(&c.image) else {
             continue;
         };
@@ -420,7 +427,7 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
         findings.push(check.finding(
             format!(
                 "Container {} runs {} on a {wanted} task, but the image offers only {}.",
-                c.name,
+                c.container,
                 c.image,
                 offered.join(", ")
             ),
@@ -463,5 +470,40 @@ pub fn secret_problem(cx: &Cx, id: &str) -> Result<Option<&'static str>, String>
         Found::Yes(_) => Ok(None),
         Found::Missing => Ok(Some("does not exist")),
         Found::Unknown(why) => Err(why),
+    }
+}
+
+/// Looks `key` up in a map of [`fd_snapshot::Fetched`] lookups: found, absent (AWS said so), or
+/// unknown (the call failed, or the snapshot does not hold the lookup at all).
+pub fn fetched<'a, T>(
+    map: &'a std::collections::BTreeMap<String, fd_snapshot::Fetched<T>>,
+    key: &str,
+    what: &str,
+) -> Found<'a, T> {
+    use fd_snapshot::Fetched;
+    match map.get(key) {
+        Some(Fetched::Found { value }) => Found::Yes(value),
+        Some(Fetched::Absent { .. }) => Found::Missing,
+        Some(Fetched::Unreadable { call, reason }) => Found::Unknown(format!("{call} failed: {reason}")),
+        None => Found::Unknown(format!("{what} {key} was not read (not in the snapshot)")),
+    }
+}
+
+/// The same for one [`fd_snapshot::Fetched`] value.
+pub fn fetched_one<'a, T>(f: &'a fd_snapshot::Fetched<T>) -> Found<'a, T> {
+    use fd_snapshot::Fetched;
+    match f {
+        Fetched::Found { value } => Found::Yes(value),
+        Fetched::Absent { .. } => Found::Missing,
+        Fetched::Unreadable { call, reason } => Found::Unknown(format!("{call} failed: {reason}")),
+    }
+}
+
+/// "Secret X of container y" → "Secret X of container y" (first letter upper case).
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

@@ -31,32 +31,8 @@ pub(crate) fn arn_matches(pattern: &str, value: &str) -> bool {
     }
 }
 
-/// The parts of `arn:partition:service:region:account:resource`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Arn<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
-}
-
-pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
-    let mut it = s.splitn(6, ':');
-    if it.next()? != "arn" {
-        return None;
-    }
-    let partition = it.next()?;
-    let service = it.next()?;
-    let _region = it.next()?;
-    let account = it.next()?;
-    let resource = it.next()?;
-    Some(Arn {
-        partition,
-        service,
-        account,
-        resource,
-    })
-}
+// The one ARN parser is fd_snapshot's.
+pub(crate) use fd_snapshot::refs::parse_arn;
 
 pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())

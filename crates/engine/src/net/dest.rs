@@ -1,9 +1,10 @@
 //! What a task must reach over its ENI, derived from its task definition and platform version
 //! (reference §2, "Destinations the task must reach", and §0.4 for 1.3.0 versus 1.4.0).
 
-use fd_snapshot::TaskDefinition;
+use fd_snapshot::needs::{SecretSource, TaskNeeds};
+use fd_snapshot::S3Data;
 
-use crate::image::{self, ImageSource};
+use crate::image::ImageSource;
 use crate::platform::PlatformVersion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -11,11 +12,16 @@ pub enum Service {
     EcrApi,
     EcrDkr,
     S3,
+    /// S3 buckets holding `environmentFiles`.
+    S3Files,
     Logs,
     SecretsManager,
     Ssm,
     /// A registry other than private ECR: reachable only over the internet.
     Internet,
+    /// EFS over NFS (mount targets inside the VPC; see [`crate::net::efs`]). Never a
+    /// [`Destination`]: it names the service of the task role's EFS calls.
+    Efs,
 }
 
 impl Service {
@@ -24,12 +30,17 @@ impl Service {
         Some(match self {
             Service::EcrApi => "ecr.api",
             Service::EcrDkr => "ecr.dkr",
-            Service::S3 => "s3",
+            Service::S3 | Service::S3Files => "s3",
             Service::Logs => "logs",
             Service::SecretsManager => "secretsmanager",
             Service::Ssm => "ssm",
-            Service::Internet => return None,
+            Service::Internet | Service::Efs => return None,
         })
+    }
+
+    /// Reached through S3's address ranges and gateway endpoint.
+    pub fn is_s3(self) -> bool {
+        matches!(self, Service::S3 | Service::S3Files)
     }
 
     pub fn label(self) -> &'static str {
@@ -37,10 +48,12 @@ impl Service {
             Service::EcrApi => "ECR API (auth token)",
             Service::EcrDkr => "ECR registry",
             Service::S3 => "S3 (image layers)",
+            Service::S3Files => "S3 (environment files)",
             Service::Logs => "CloudWatch Logs",
             Service::SecretsManager => "Secrets Manager",
             Service::Ssm => "SSM Parameter Store",
             Service::Internet => "public registry",
+            Service::Efs => "EFS (NFS mount)",
         }
     }
 }
@@ -69,24 +82,14 @@ impl Destination {
     }
 }
 
-/// Region of an ARN (`arn:aws:ssm:eu-west-1:…`), if the value is an ARN.
-pub fn arn_region(value: &str) -> Option<&str> {
-    let mut it = value.splitn(6, ':');
-    (it.next()? == "arn").then_some(())?;
-    let _partition = it.next()?;
-    let _service = it.next()?;
-    it.next().filter(|r| !r.is_empty())
-}
-
-fn arn_service(value: &str) -> Option<&str> {
-    let mut it = value.splitn(6, ':');
-    (it.next()? == "arn").then_some(())?;
-    it.next()?;
-    it.next()
-}
-
-/// The destinations of `td` for a task in `region` on platform `pv`, in a stable order.
-pub fn destinations(td: &TaskDefinition, pv: &PlatformVersion, region: &str) -> Vec<Destination> {
+/// The destinations of a task with `needs` in `region` on platform `pv`, in a stable order.
+/// `s3` gives the Region of an env-file bucket, when it was read.
+pub fn destinations(
+    needs: &TaskNeeds,
+    pv: &PlatformVersion,
+    region: &str,
+    s3: &S3Data,
+) -> Vec<Destination> {
     let mut out: Vec<Destination> = Vec::new();
     let mut add = |service: Service, region: &str, host: String, reason: String| {
         if let Some(d) = out
@@ -105,99 +108,75 @@ pub fn destinations(td: &TaskDefinition, pv: &PlatformVersion, region: &str) -> 
             });
         }
     };
-    for c in &td.containers {
-        match image::parse(&c.image) {
+    for i in &needs.images {
+        match &i.source {
             ImageSource::PrivateEcr {
                 region: r, host, ..
             } => {
-                let why = format!("image {} of container {}", c.image, c.name);
                 if !pv.legacy {
                     add(
                         Service::EcrApi,
-                        &r,
+                        r,
                         format!("api.ecr.{r}.amazonaws.com"),
-                        why.clone(),
+                        i.why(),
                     );
                 }
-                add(Service::EcrDkr, &r, host, why.clone());
+                add(Service::EcrDkr, r, host.clone(), i.why());
                 add(
                     Service::S3,
-                    &r,
+                    r,
                     format!("prod-{r}-starport-layer-bucket.s3.{r}.amazonaws.com"),
-                    why,
+                    i.why(),
                 );
             }
             ImageSource::Other { registry } => {
                 let host = if registry == "docker.io" {
                     "registry-1.docker.io".to_string()
                 } else {
-                    registry
+                    registry.clone()
                 };
-                add(
-                    Service::Internet,
-                    region,
-                    host,
-                    format!("image {} of container {}", c.image, c.name),
-                );
+                add(Service::Internet, region, host, i.why());
             }
         }
-        if let Some(lc) = &c.log_configuration {
-            if lc.log_driver == "awslogs" {
-                let r = lc
-                    .options
-                    .get("awslogs-region")
-                    .map(String::as_str)
-                    .unwrap_or(region);
-                add(
-                    Service::Logs,
-                    r,
-                    format!("logs.{r}.amazonaws.com"),
-                    format!("awslogs log driver of container {}", c.name),
-                );
-            }
-        }
-        // On 1.3.0 and earlier, secrets and registry credentials are fetched by the platform
-        // over its own ENI, not the task's.
-        if pv.legacy {
-            continue;
-        }
-        let secret_refs = c
-            .secrets
-            .iter()
-            .map(|s| {
-                (
-                    s.value_from.as_str(),
-                    format!("secret {} of container {}", s.name, c.name),
-                )
-            })
-            .chain(c.log_configuration.iter().flat_map(|lc| {
-                lc.secret_options.iter().map(|s| {
-                    (
-                        s.value_from.as_str(),
-                        format!("log secretOption {} of container {}", s.name, c.name),
-                    )
-                })
-            }));
-        for (value, why) in secret_refs {
-            let r = arn_region(value).unwrap_or(region).to_string();
-            if arn_service(value) == Some("secretsmanager") {
-                add(
+    }
+    for (l, a) in needs.awslogs() {
+        add(
+            Service::Logs,
+            &a.region,
+            format!("logs.{}.amazonaws.com", a.region),
+            format!("awslogs log driver of container {}", l.container),
+        );
+    }
+    // On 1.3.0 and earlier, secrets, registry credentials and env files are fetched by the
+    // platform over its own ENI, not the task's.
+    if !pv.legacy {
+        for s in &needs.secrets {
+            let r = s.source.region();
+            match &s.source {
+                SecretSource::SecretsManager { .. } => add(
                     Service::SecretsManager,
-                    &r,
+                    r,
                     format!("secretsmanager.{r}.amazonaws.com"),
-                    why,
-                );
-            } else {
-                add(Service::Ssm, &r, format!("ssm.{r}.amazonaws.com"), why);
+                    s.why(),
+                ),
+                SecretSource::Ssm { .. } => {
+                    add(Service::Ssm, r, format!("ssm.{r}.amazonaws.com"), s.why())
+                }
             }
         }
-        if let Some(cred) = &c.repository_credentials {
-            let r = arn_region(cred).unwrap_or(region).to_string();
+        for f in &needs.env_files {
+            let Some(bucket) = f.bucket() else { continue };
+            let r = s3
+                .buckets
+                .get(bucket)
+                .and_then(|b| b.value())
+                .map_or(region, |b| b.region.as_str())
+                .to_string();
             add(
-                Service::SecretsManager,
+                Service::S3Files,
                 &r,
-                format!("secretsmanager.{r}.amazonaws.com"),
-                format!("repositoryCredentials of container {}", c.name),
+                format!("{bucket}.s3.{r}.amazonaws.com"),
+                f.why(),
             );
         }
     }

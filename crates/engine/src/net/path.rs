@@ -17,7 +17,7 @@ use fd_snapshot::{
 };
 use ipnet::IpNet;
 
-use super::dest::{Destination, Service};
+use super::dest::Destination;
 use super::ipset;
 use super::nacl::{self, NaclDecision};
 use super::route::{self, Lookup, TableChoice};
@@ -279,7 +279,7 @@ pub fn s3_prefix_list<'a>(snap: &'a Snapshot, region: &str) -> Option<&'a fd_sna
 /// How the remote side of a routed path is described in findings.
 fn dest_label(snap: &Snapshot, dest: &Destination, hop: &Hop<'_>) -> String {
     match (dest.service, s3_prefix_list(snap, &dest.region)) {
-        (Service::S3, Some(pl)) if pl.cidrs.is_some() => {
+        (s, Some(pl)) if s.is_s3() && pl.cidrs.is_some() => {
             format!("S3's address ranges (prefix list {})", pl.id)
         }
         _ if matches!(hop, Hop::GatewayEndpoint { .. }) => "S3's address ranges".into(),
@@ -290,7 +290,7 @@ fn dest_label(snap: &Snapshot, dest: &Destination, hop: &Hop<'_>) -> String {
 /// The addresses the destination's name resolves to when no interface endpoint is used: S3's
 /// ranges (from its managed prefix list) for image layers, the public internet otherwise.
 fn destination_nets(snap: &Snapshot, dest: &Destination) -> Vec<IpNet> {
-    if dest.service == Service::S3 {
+    if dest.service.is_s3() {
         if let Some(cidrs) = s3_prefix_list(snap, &dest.region).and_then(|p| p.cidrs.clone()) {
             let v4: Vec<IpNet> = cidrs
                 .into_iter()
@@ -325,7 +325,7 @@ fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUs
             .filter(move |e| e.endpoint_type.eq_ignore_ascii_case(t))
             .collect::<Vec<_>>()
     };
-    if dest.service == Service::S3 {
+    if dest.service.is_s3() {
         let endpoints = in_vpc("Gateway");
         let table = input.table.map(|t| t.table.id.as_str());
         let associated = endpoints
@@ -598,7 +598,7 @@ fn endpoint_targets(snap: &Snapshot, ep: &VpcEndpoint) -> Vec<(String, IpNet)> {
     out
 }
 
-fn sg_unknown(snap: &Snapshot) -> Option<String> {
+pub(crate) fn sg_unknown(snap: &Snapshot) -> Option<String> {
     snap.call_failure("ec2", "DescribeSecurityGroups")
         .map(|c| c.describe_failure())
 }
@@ -721,7 +721,7 @@ fn acl_of<'a>(snap: &'a Snapshot, subnet_id: &str) -> Result<&'a NetworkAcl, Str
         .ok_or_else(|| format!("no network ACL association for {subnet_id} in the snapshot"))
 }
 
-struct NaclLeg {
+pub(crate) struct NaclLeg {
     label: String,
     subnet: String,
     role: &'static str,
@@ -731,7 +731,7 @@ struct NaclLeg {
     ports: (u16, u16),
 }
 
-fn run_legs(snap: &Snapshot, legs: Vec<NaclLeg>) -> Eval<Vec<NaclIssue>> {
+pub(crate) fn run_legs(snap: &Snapshot, legs: Vec<NaclLeg>) -> Eval<Vec<NaclIssue>> {
     let mut issues = Vec::new();
     for leg in legs {
         let acl = match acl_of(snap, &leg.subnet) {
@@ -773,7 +773,7 @@ fn run_legs(snap: &Snapshot, legs: Vec<NaclLeg>) -> Eval<Vec<NaclIssue>> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn leg(
+pub(crate) fn leg(
     label: &str,
     subnet: &str,
     role: &'static str,
