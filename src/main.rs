@@ -110,10 +110,10 @@ enum Command {
         #[arg(long)]
         task_definition: String,
         /// Subnet IDs, comma-separated.
-        #[arg(long, value_delimiter = ',', required = true)]
+        #[arg(long, value_delimiter = ',', required = true, value_parser = resource_id)]
         subnets: Vec<String>,
         /// Security group IDs, comma-separated.
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', value_parser = resource_id)]
         security_groups: Vec<String>,
         /// The task will get a public IP (assignPublicIp ENABLED).
         #[arg(long)]
@@ -144,6 +144,16 @@ enum Command {
         /// Check ID, e.g. NET-ROUTE-NO-DEFAULT.
         id: String,
     },
+}
+
+/// A subnet or security group ID in a comma-separated list: `--subnets ,` or `a,,b` is a typo,
+/// not an empty ID to look up.
+fn resource_id(s: &str) -> std::result::Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty ID in the comma-separated list".into());
+    }
+    Ok(s.to_string())
 }
 
 fn main() -> ExitCode {
@@ -194,6 +204,12 @@ fn run(cli: Cli) -> Result<u8> {
                 bail!("--save-snapshot is for live commands; `diagnose` already reads a snapshot");
             }
             let snap = fd_snapshot::load_file(&snapshot)?;
+            if snap.targets.is_empty() {
+                bail!(
+                    "{}: the snapshot has no targets: nothing to diagnose",
+                    snapshot.display()
+                );
+            }
             (snap, 0)
         }
         Command::Task { cluster, task } => collect(&cli.aws, Request::Task { cluster, task })?,

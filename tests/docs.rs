@@ -96,6 +96,26 @@ fn implemented_ids_are_the_spec_ids() {
         "VPCE-POLICY-DENIES",
         "VPCE-S3-POLICY-DENIES-LAYER-BUCKET",
         "VPCE-CROSS-REGION",
+        // Beyond the seeds
+        "EFS-FS-NOT-FOUND",
+        "EFS-ACCESS-POINT-NOT-FOUND",
+        "EFS-MOUNT-TARGET-MISSING",
+        "EFS-NFS-BLOCKED",
+        "EFS-IAM-DENIED",
+        "ENVFILE-NOT-FOUND",
+        "IAM-EXEC-ENVFILES",
+        "VPCE-S3-POLICY-DENIES-ENVFILES",
+        "IAM-SLR-MISSING",
+        "ECR-IMAGE-DIGEST-GONE",
+        "ECR-KMS-KEY-UNUSABLE",
+        "ECR-PULL-THROUGH",
+        "NET-DNS-RESOLVER-OVERRIDES",
+        "NET-IPV6-ONLY",
+        "IMG-TOO-LARGE",
+        "IMG-WINDOWS-FOREIGN-LAYERS",
+        "CAP-ARM64-UNSUPPORTED",
+        "LOG-CONFIG-INVALID",
+        "TD-FEATURE-NOT-CHECKED",
     ];
     let ours: BTreeSet<&str> = fd_engine::checks::ALL.iter().map(|c| c.id).collect();
     let spec: BTreeSet<&str> = spec.into_iter().collect();

@@ -16,7 +16,13 @@ moto quirks this file works around (see shared/reference/moto-notes.md):
 - CreateService validates subnets and security groups, so a "missing subnet" service is made by
   deleting a subnet after the service exists;
 - a route to a deleted NAT gateway stays `active` in moto (AWS says `blackhole`): the tool must
-  read the NAT's `deleted` state.
+  read the NAT's `deleted` state;
+- moto never creates the ECS service-linked role (and its CreateServiceLinkedRole misnames it
+  `AWSServiceRoleForecs`): main() creates `AWSServiceRoleForECS` as AWS names it, for every
+  scenario but the ones marked `@without_slr`;
+- S3 is addressed path-style (a bucket name cannot be a host name of the local endpoint);
+- ECR reports `imageSizeInBytes` = the manifest's `config.size` for a single-platform manifest
+  (nothing for a manifest list): a large image is seeded by its config size.
 """
 
 import hashlib
@@ -25,6 +31,7 @@ import os
 import sys
 
 import boto3
+from botocore.config import Config
 
 ACCOUNT = "123456789012"
 EXEC_ROLE = "ecsTaskExecutionRole"
@@ -44,6 +51,17 @@ MULTI_ARCH = (("linux", "amd64"), ("linux", "arm64"))
 ECR_PULL = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 SECRET_READS = ["secretsmanager:GetSecretValue", "ssm:GetParameters", "kms:Decrypt"]
 MISSING_SECRET = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-AbCdEf"
+GIB = 1 << 30
+SLR_NAME = "AWSServiceRoleForECS"
+SLR_PATH = "/aws-service-role/ecs.amazonaws.com/"
+SLR_POLICY = "arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy"
+TASK_ROLE = "appTaskRole"
+EFS_CLIENT = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+MISSING_FS = "fs-0123456789abcdef0"
+MISSING_ACCESS_POINT = "fsap-0123456789abcdef0"
+ENV_BUCKET = f"app-config-{ACCOUNT}"
+ENV_KEY = "web/app.env"
+LAYER_BUCKET = "prod-{region}-starport-layer-bucket"
 REPO_MISSING_REASON = (
     "CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve "
     f"ref {ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/missing:1: "
@@ -92,8 +110,8 @@ class World:
         self.region = region
         endpoint = os.environ["AWS_ENDPOINT_URL"]
 
-        def client(name):
-            return boto3.client(name, region_name=region, endpoint_url=endpoint)
+        def client(name, **kw):
+            return boto3.client(name, region_name=region, endpoint_url=endpoint, **kw)
 
         self.ec2 = client("ec2")
         self.ecs = client("ecs")
@@ -102,6 +120,9 @@ class World:
         self.logs = client("logs")
         self.sm = client("secretsmanager")
         self.ssm = client("ssm")
+        self.efs = client("efs")
+        self.s3 = client("s3", config=Config(s3={"addressing_style": "path"}))
+        self.route53 = client("route53")
         self._igws = {}
         self._sg_count = 0
 
@@ -319,26 +340,148 @@ class World:
             "Policy"
         ]["Arn"]
 
-    def ecr_image(self, repo="app", tag="1", platforms=MULTI_ARCH):
-        """A repository with a manifest list of `platforms` ((os, arch) pairs; default linux
-        amd64 + arm64) under `tag`."""
-        self.ecr.create_repository(repositoryName=repo)
-        media = "application/vnd.docker.distribution.manifest.list.v2+json"
-        manifest = json.dumps(
-            {
-                "schemaVersion": 2,
-                "mediaType": media,
-                "manifests": [
-                    {
-                        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                        "size": 1000,
-                        "digest": "sha256:" + c * 64,
-                        "platform": {"architecture": arch, "os": os_name},
-                    }
-                    for c, (os_name, arch) in zip("abcdef", platforms)
-                ],
-            }
+    def service_linked_role(self):
+        """The ECS service-linked role as AWS names it (moto never creates it), with its managed
+        policy. Returns its ARN."""
+        trust = policy(allow("sts:AssumeRole", None, {"Service": "ecs.amazonaws.com"}))
+        arn = self.iam.create_role(
+            RoleName=SLR_NAME,
+            Path=SLR_PATH,
+            AssumeRolePolicyDocument=trust,
+            Description="Role to enable Amazon ECS to manage your cluster.",
+        )["Role"]["Arn"]
+        self.iam.attach_role_policy(RoleName=SLR_NAME, PolicyArn=SLR_POLICY)
+        return arn
+
+    def task_role(self, name=TASK_ROLE, statements=()):
+        """A task role (trusted by ecs-tasks.amazonaws.com) with one inline policy `app` of
+        `statements` (none: no policy at all)."""
+        inline = {"app": list(statements)} if statements else {}
+        return self.exec_role(name=name, managed=False, inline=inline)
+
+    # ------------------------------------------------------------------ S3 environment files
+
+    def env_file(self, bucket=ENV_BUCKET, key=ENV_KEY, put=True):
+        """A bucket and (when `put`) the object `key` in it; returns the object ARN that
+        `environmentFiles[].value` names."""
+        self.s3.create_bucket(Bucket=bucket)
+        if put:
+            self.s3.put_object(Bucket=bucket, Key=key, Body=b"APP_ENV=prod\nLOG_LEVEL=info\n")
+        return f"arn:aws:s3:::{bucket}/{key}"
+
+    @staticmethod
+    def env_file_reads(bucket=ENV_BUCKET, key=ENV_KEY):
+        """What the execution role needs for one env file (taskdef-envfiles.md)."""
+        return [
+            allow("s3:GetObject", f"arn:aws:s3:::{bucket}/{key}"),
+            allow("s3:GetBucketLocation", f"arn:aws:s3:::{bucket}"),
+        ]
+
+    # ------------------------------------------------------------------ EFS
+
+    def file_system(self, name="app-data"):
+        """An encrypted EFS file system; returns (id, ARN)."""
+        fs = self.efs.create_file_system(
+            CreationToken=name,
+            Encrypted=True,
+            PerformanceMode="generalPurpose",
+            Tags=[{"Key": "Name", "Value": name}],
         )
+        return fs["FileSystemId"], fs["FileSystemArn"]
+
+    def mount_target(self, fs, subnet, sgs):
+        return self.efs.create_mount_target(
+            FileSystemId=fs, SubnetId=subnet, SecurityGroups=list(sgs)
+        )["MountTargetId"]
+
+    def access_point(self, fs):
+        return self.efs.create_access_point(
+            FileSystemId=fs,
+            PosixUser={"Uid": 1000, "Gid": 1000},
+            RootDirectory={
+                "Path": "/app",
+                "CreationInfo": {"OwnerUid": 1000, "OwnerGid": 1000, "Permissions": "750"},
+            },
+        )["AccessPointId"]
+
+    def file_system_policy(self, fs, statements):
+        self.efs.put_file_system_policy(FileSystemId=fs, Policy=policy(*statements))
+
+    # ------------------------------------------------------------------ Route 53
+
+    def private_zone(self, vpc, name):
+        """A private hosted zone associated with `vpc`; returns its bare ID (no /hostedzone/)."""
+        zone = self.route53.create_hosted_zone(
+            Name=name,
+            VPC={"VPCRegion": self.region, "VPCId": vpc},
+            CallerReference=f"{name}-{vpc}",
+            HostedZoneConfig={"PrivateZone": True, "Comment": "internal overrides"},
+        )["HostedZone"]["Id"]
+        return zone.rsplit("/", 1)[-1]
+
+    def records(self, zone, records):
+        """Create `records`: (name, type, value) triples."""
+        self.route53.change_resource_record_sets(
+            HostedZoneId=zone,
+            ChangeBatch={
+                "Changes": [
+                    {
+                        "Action": "CREATE",
+                        "ResourceRecordSet": {
+                            "Name": name,
+                            "Type": rtype,
+                            "TTL": 300,
+                            "ResourceRecords": [{"Value": value}],
+                        },
+                    }
+                    for name, rtype, value in records
+                ]
+            },
+        )
+
+    def ecr_image(self, repo="app", tag="1", platforms=MULTI_ARCH, size=None):
+        """A repository with a manifest list of `platforms` ((os, arch) pairs; default linux
+        amd64 + arm64) under `tag`. With `size` (bytes), a single-platform image manifest instead
+        (no platform list), whose config and one layer are `size` bytes: moto reports
+        imageSizeInBytes = config.size for it."""
+        self.ecr.create_repository(repositoryName=repo)
+        if size is not None:
+            media = "application/vnd.docker.distribution.manifest.v2+json"
+            manifest = json.dumps(
+                {
+                    "schemaVersion": 2,
+                    "mediaType": media,
+                    "config": {
+                        "mediaType": "application/vnd.docker.container.image.v1+json",
+                        "size": size,
+                        "digest": "sha256:" + "c" * 64,
+                    },
+                    "layers": [
+                        {
+                            "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                            "size": size,
+                            "digest": "sha256:" + "d" * 64,
+                        }
+                    ],
+                }
+            )
+        else:
+            media = "application/vnd.docker.distribution.manifest.list.v2+json"
+            manifest = json.dumps(
+                {
+                    "schemaVersion": 2,
+                    "mediaType": media,
+                    "manifests": [
+                        {
+                            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                            "size": 1000,
+                            "digest": "sha256:" + c * 64,
+                            "platform": {"architecture": arch, "os": os_name},
+                        }
+                        for c, (os_name, arch) in zip("abcdef", platforms)
+                    ],
+                }
+            )
         self.ecr.put_image(
             repositoryName=repo,
             imageManifest=manifest,
@@ -378,9 +521,18 @@ class World:
         os_family=None,
         repo_creds=None,
         log_options=None,
+        volumes=None,
+        mount_points=None,
+        environment_files=None,
+        task_role_arn=None,
+        ephemeral_gib=None,
+        proxy=None,
     ):
         """`role`: True (ecsTaskExecutionRole), False (none) or a role ARN; `log_options` are
-        added to the awslogs options; `repo_creds` is the repositoryCredentials secret."""
+        added to the awslogs options (an option whose value is None is removed);
+        `repo_creds` is the repositoryCredentials secret. `volumes`, `mount_points` (of the
+        container), `environment_files` (S3 object ARNs), `task_role_arn`, `ephemeral_gib`
+        (ephemeralStorage.sizeInGiB) and `proxy` (proxyConfiguration) are passed when given."""
         container = {
             "name": "app",
             "image": image or f"{ACCOUNT}.dkr.ecr.{self.region}.amazonaws.com/app:1",
@@ -388,20 +540,27 @@ class World:
             "memory": min(512, int(memory)),
         }
         if logs:
+            options = {
+                "awslogs-group": LOG_GROUP,
+                "awslogs-region": self.region,
+                "awslogs-stream-prefix": "app",
+                **(log_options or {}),
+            }
             container["logConfiguration"] = {
                 "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": LOG_GROUP,
-                    "awslogs-region": self.region,
-                    "awslogs-stream-prefix": "app",
-                    **(log_options or {}),
-                },
+                "options": {k: v for k, v in options.items() if v is not None},
             }
         if repo_creds:
             container["repositoryCredentials"] = {"credentialsParameter": repo_creds}
         if secrets:
             container["secrets"] = [
                 {"name": f"SECRET_{i}", "valueFrom": v} for i, v in enumerate(secrets)
+            ]
+        if mount_points:
+            container["mountPoints"] = list(mount_points)
+        if environment_files:
+            container["environmentFiles"] = [
+                {"value": arn, "type": "s3"} for arn in environment_files
             ]
         kw = dict(
             family=family,
@@ -418,6 +577,14 @@ class World:
                 "cpuArchitecture": arch or "X86_64",
                 "operatingSystemFamily": os_family or "LINUX",
             }
+        if volumes:
+            kw["volumes"] = list(volumes)
+        if task_role_arn:
+            kw["taskRoleArn"] = task_role_arn
+        if ephemeral_gib:
+            kw["ephemeralStorage"] = {"sizeInGiB": ephemeral_gib}
+        if proxy:
+            kw["proxyConfiguration"] = proxy
         return self.ecs.register_task_definition(**kw)["taskDefinition"]["taskDefinitionArn"]
 
     @staticmethod
@@ -441,14 +608,17 @@ class World:
             networkConfiguration=self.awsvpc(subnets, sgs, public_ip),
         )["service"]["serviceArn"]
 
-    def app(self, role_kw=None, platforms=MULTI_ARCH, log_group=LOG_GROUP, **td_kwargs):
+    def app(
+        self, role_kw=None, platforms=MULTI_ARCH, log_group=LOG_GROUP, image_size=None, **td_kwargs
+    ):
         """The usual dependencies of the `app` task (execution role, ECR image, log group,
         cluster) and its task definition. Returns the task definition ARN. `role_kw` are
-        exec_role kwargs (False: no role is created), `platforms` those of the app:1 image,
-        `log_group=None` creates no log group."""
+        exec_role kwargs (False: no role is created), `platforms` those of the app:1 image
+        (`image_size`: a single-platform image of that many bytes instead), `log_group=None`
+        creates no log group."""
         if role_kw is not False:
             self.exec_role(**(role_kw or {}))
-        self.ecr_image(platforms=platforms)
+        self.ecr_image(platforms=platforms, size=image_size)
         if log_group:
             self.log_group(log_group)
         self.cluster()
@@ -573,6 +743,15 @@ SCENARIOS = {}
 
 def scenario(fn):
     SCENARIOS[fn.__name__.replace("_", "-")] = fn
+    return fn
+
+
+# Scenarios that must NOT get the ECS service-linked role main() creates for all the others.
+NO_SLR = set()
+
+
+def without_slr(fn):
+    NO_SLR.add(fn.__name__.replace("_", "-"))
     return fn
 
 
@@ -1217,10 +1396,10 @@ def vpce_policy_exec_role(w):
     return endpoint_policy_for(w, role_arn())
 
 
-def nat_s3_endpoint(w, buckets):
+def nat_s3_endpoint(w, buckets, td=None):
     """A NAT network plus an S3 gateway endpoint on the task route table whose policy allows
-    s3:GetObject only on `buckets`."""
-    td = w.app()
+    s3:GetObject only on `buckets`; `td` defaults to the usual app task definition."""
+    td = td or w.app()
     net = nat_net(w)
     objects = [f"arn:aws:s3:::{b}/*" for b in buckets]
     only = policy(allow("s3:GetObject", objects, "*"))
@@ -1276,6 +1455,289 @@ def stopped_auth_timeout_healthy(w):
     return stop_one(w, w.app(), nat_net(w), STOPPED_REASON)
 
 
+# ---------------------------------------------------------------------------------------------
+# "Beyond the seeds" scenarios: EFS volumes, S3 environment files, the service-linked role,
+# private hosted zones, log configuration, image size, features no check evaluates.
+# ---------------------------------------------------------------------------------------------
+
+
+def nfs(sg=None):
+    """TCP 2049 (NFS) from the security group `sg`."""
+    return {
+        "IpProtocol": "tcp",
+        "FromPort": 2049,
+        "ToPort": 2049,
+        "UserIdGroupPairs": [{"GroupId": sg}],
+    }
+
+
+def efs_service(
+    w,
+    file_system=True,
+    mount_azs=("a", "b"),
+    access_point=True,
+    iam=True,
+    task_role=True,
+    task_role_efs=True,
+    fs_policy="task-role",
+    mt_nfs=True,
+):
+    """NAT network (private subnets in a and b), service web with one EFS volume `data` mounted
+    at /data and one env file (the object exists, the execution role may read it).
+
+    `file_system=False`: the volume names MISSING_FS (nothing is created, no authorizationConfig).
+    `mount_azs`: the AZs that get a mount target (in the service subnet of that AZ); the
+    mount-target SG allows TCP 2049 from the task SG, or (`mt_nfs=False`) only 443.
+    `access_point`: True (created), False (the volume names MISSING_ACCESS_POINT), None (none).
+    `iam`: authorizationConfig.iam ENABLED. `task_role`: the task definition names appTaskRole
+    (the role is created either way); `task_role_efs`: its inline policy allows ClientMount and
+    ClientWrite on the file system. `fs_policy`: "task-role" (allow those to appTaskRole when
+    aws:SecureTransport), "other-role" (allow them only to otherTaskRole), None (no policy)."""
+    net = nat_net(w)
+    vpc, subnets, task_sg = net["vpc"], net["subnets"], net["task_sg"]
+    env_file = w.env_file()
+    config = {"transitEncryption": "ENABLED"}
+    if file_system:
+        fs, fs_arn = w.file_system()
+        mt_sg = w.sg(
+            vpc,
+            "efs-mount-targets",
+            ingress=[nfs(task_sg) if mt_nfs else w.tcp443(sg=task_sg)],
+        )
+        net["mount_target_sg"] = mt_sg
+        net["mount_targets"] = {
+            subnet: w.mount_target(fs, subnet, [mt_sg])
+            for subnet, az in zip(subnets, ("a", "b"))
+            if az in mount_azs
+        }
+        auth = {"iam": "ENABLED" if iam else "DISABLED"}
+        if access_point is not None:
+            auth["accessPointId"] = w.access_point(fs) if access_point else MISSING_ACCESS_POINT
+            net["access_point"] = auth["accessPointId"]
+        config["authorizationConfig"] = auth
+    else:
+        fs = MISSING_FS
+        fs_arn = f"arn:aws:elasticfilesystem:{w.region}:{ACCOUNT}:file-system/{fs}"
+    config["fileSystemId"] = fs
+    role = w.task_role(statements=[allow(EFS_CLIENT, fs_arn)] if task_role_efs else ())
+    if file_system and fs_policy:
+        grantee = role
+        if fs_policy == "other-role":
+            grantee = w.task_role("otherTaskRole", [allow(EFS_CLIENT, fs_arn)])
+            net["other_role"] = grantee
+        secure = {"Bool": {"aws:SecureTransport": "true"}}
+        statement = allow(EFS_CLIENT, fs_arn, {"AWS": grantee})
+        statement["Condition"] = secure
+        w.file_system_policy(fs, [statement])
+    inline = {"secrets": [allow(SECRET_READS)], "env-files": w.env_file_reads()}
+    td = w.app(
+        role_kw={"inline": inline},
+        volumes=[{"name": "data", "efsVolumeConfiguration": config}],
+        mount_points=[{"sourceVolume": "data", "containerPath": "/data", "readOnly": False}],
+        environment_files=[env_file],
+        task_role_arn=role if task_role else None,
+    )
+    # The role exists either way; the key says whether the task definition names it.
+    net["task_role" if task_role else "unreferenced_task_role"] = role
+    net.update(file_system=fs, file_system_arn=fs_arn, env_file=env_file, env_bucket=ENV_BUCKET)
+    return with_role(with_service(w, net, td))
+
+
+@scenario
+def efs_healthy(w):
+    """NAT network; EFS with a mount target in each service AZ (SG allows 2049 from the task SG),
+    an access point, IAM authorization with the task role (allowed by its own policy and by the
+    file system policy, over TLS), plus an S3 env file the execution role may read."""
+    return efs_service(w)
+
+
+@scenario
+def efs_fs_missing(w):
+    """The volume names fs-0123456789abcdef0, which does not exist."""
+    return efs_service(w, file_system=False)
+
+
+@scenario
+def efs_ap_missing(w):
+    """The file system is fine; the volume names access point fsap-0123456789abcdef0 (absent)."""
+    return efs_service(w, access_point=False)
+
+
+@scenario
+def efs_mount_target_one_az(w):
+    """A mount target only in AZ a (the first service subnet); the second subnet is in b."""
+    return efs_service(w, mount_azs=("a",))
+
+
+@scenario
+def efs_mt_sg_no_nfs(w):
+    """The mount targets' security group accepts only 443 from the task SG, not 2049."""
+    return efs_service(w, mt_nfs=False)
+
+
+@scenario
+def efs_iam_no_task_role(w):
+    """authorizationConfig.iam ENABLED, but the task definition has no taskRoleArn."""
+    return efs_service(w, task_role=False)
+
+
+@scenario
+def efs_iam_policy_other_role(w):
+    """The file system policy allows ClientMount/ClientWrite only to otherTaskRole; the task
+    role has no policy of its own."""
+    return efs_service(w, task_role_efs=False, fs_policy="other-role")
+
+
+def env_file_service(w, put=True, reads=True):
+    """Public subnets; one env file in ENV_BUCKET (`put`: the object exists); the execution role
+    has the managed policy plus (`reads`) s3:GetObject / s3:GetBucketLocation on it."""
+    env_file = w.env_file(put=put)
+    inline = {"env-files": w.env_file_reads()} if reads else {}
+    net = public_service(w, w.app(role_kw={"inline": inline}, environment_files=[env_file]))
+    net.update(env_file=env_file, env_bucket=ENV_BUCKET)
+    return with_role(net)
+
+
+@scenario
+def envfile_missing(w):
+    """The bucket exists, the object web/app.env does not."""
+    return env_file_service(w, put=False)
+
+
+@scenario
+def envfile_exec_no_s3(w):
+    """The object exists; the execution role has AmazonECSTaskExecutionRolePolicy only."""
+    return env_file_service(w, reads=False)
+
+
+@scenario
+def envfile_vpce_s3_policy(w):
+    """NAT network plus an S3 gateway endpoint on the task route table whose policy allows
+    s3:GetObject only on the ECR layer bucket: layers pass, the env-file bucket does not."""
+    env_file = w.env_file()
+    td = w.app(
+        role_kw={"inline": {"env-files": w.env_file_reads()}}, environment_files=[env_file]
+    )
+    net = nat_s3_endpoint(w, [LAYER_BUCKET.format(region=w.region)], td)
+    net.update(env_file=env_file, env_bucket=ENV_BUCKET)
+    return with_role(net)
+
+
+@scenario
+@without_slr
+def slr_missing(w):
+    """healthy-nat, in an account without the ECS service-linked role."""
+    return healthy_nat(w)
+
+
+def needed_records(region):
+    """Records for every name a private-ECR + awslogs task on PV 1.4.0 resolves: A records to
+    made-up endpoint addresses, a CNAME for logs, and *.s3 for the layer bucket's
+    virtual-hosted name."""
+    return [
+        (f"api.ecr.{region}.amazonaws.com", "A", "10.0.1.10"),
+        (f"{ACCOUNT}.dkr.ecr.{region}.amazonaws.com", "A", "10.0.1.11"),
+        (
+            f"logs.{region}.amazonaws.com",
+            "CNAME",
+            f"vpce-0123456789abcdef0-abcdefgh.logs.{region}.vpce.amazonaws.com",
+        ),
+        (f"s3.{region}.amazonaws.com", "A", "10.0.1.12"),
+        (f"*.s3.{region}.amazonaws.com", "A", "10.0.1.13"),
+    ]
+
+
+def phz_service(w, records):
+    """healthy-nat plus a private hosted zone `<region>.amazonaws.com` on the VPC."""
+    net = healthy_nat(w)
+    zone = w.private_zone(net["vpc"], f"{w.region}.amazonaws.com")
+    if records:
+        w.records(zone, records)
+    net["hosted_zone"] = zone
+    return net
+
+
+@scenario
+def phz_shadow(w):
+    """A private hosted zone us-east-1.amazonaws.com on the VPC, without a record for the ECR,
+    Logs or S3 names: it shadows them."""
+    return phz_service(w, [])
+
+
+@scenario
+def phz_with_records(w):
+    """The same zone, with a record for every name the task needs (see needed_records)."""
+    records = needed_records(w.region)
+    net = phz_service(w, records)
+    net["records"] = [n for n, _, _ in records]
+    return net
+
+
+@scenario
+def awslogs_no_region(w):
+    """awslogs log configuration without awslogs-region (public subnets)."""
+    return public_service(w, w.app(log_options={"awslogs-region": None}))
+
+
+@scenario
+def image_too_large(w):
+    """app:1 is a single-platform image of 31 GiB (compressed); default 20 GiB storage."""
+    net = public_service(w, w.app(image_size=31 * GIB))
+    net.update(image=ecr_uri(), image_size=31 * GIB)
+    return net
+
+
+@scenario
+def image_large_enough_storage(w):
+    """The same 31 GiB image, with ephemeralStorage.sizeInGiB 100."""
+    net = public_service(w, w.app(image_size=31 * GIB, ephemeral_gib=100))
+    net.update(image=ecr_uri(), image_size=31 * GIB)
+    return net
+
+
+@scenario
+def td_fsx_volume(w):
+    """A WINDOWS_SERVER_2019_CORE task (windows/amd64 image) with an FSx for Windows File Server
+    volume mounted at C:\\data (its credentials secret exists and is readable)."""
+    creds = w.secret("fsx-domain-join")
+    fsx = {
+        "name": "fsx",
+        "fsxWindowsFileServerVolumeConfiguration": {
+            "fileSystemId": "fs-0fedcba9876543210",
+            "rootDirectory": "share",
+            "authorizationConfig": {"credentialsParameter": creds, "domain": "corp.example.com"},
+        },
+    }
+    td = w.app(
+        platforms=(("windows", "amd64"),),
+        cpu="1024",
+        memory="2048",
+        os_family="WINDOWS_SERVER_2019_CORE",
+        volumes=[fsx],
+        mount_points=[{"sourceVolume": "fsx", "containerPath": "C:\\data"}],
+    )
+    net = public_service(w, td, pv="LATEST")
+    net.update(fsx_file_system="fs-0fedcba9876543210", fsx_credentials=creds)
+    return net
+
+
+@scenario
+def td_proxy_configuration(w):
+    """An App Mesh proxyConfiguration (public subnets): something no check evaluates."""
+    proxy = {
+        "type": "APPMESH",
+        "containerName": "app",
+        "properties": [
+            {"name": "AppPorts", "value": "8080"},
+            {"name": "ProxyIngressPort", "value": "15000"},
+            {"name": "ProxyEgressPort", "value": "15001"},
+            {"name": "IgnoredUID", "value": "1337"},
+            {"name": "EgressIgnoredIPs", "value": "169.254.170.2,169.254.169.254"},
+        ],
+    }
+    return public_service(w, w.app(proxy=proxy))
+
+
 REGIONS = {"az-unsupported": "ca-central-1"}
 
 
@@ -1293,7 +1755,13 @@ def main(argv):
         return 2
     region = REGIONS.get(name, "us-east-1")
     w = World(region)
+    # Every real account that ever ran ECS has the service-linked role; moto has none.
+    slr = f"arn:aws:iam::{ACCOUNT}:role{SLR_PATH}{SLR_NAME}"
+    if name not in NO_SLR:
+        slr = w.service_linked_role()
     out = SCENARIOS[name](w)
+    out["service_linked_role"] = slr
+    out["service_linked_role_exists"] = name not in NO_SLR
     out["region"] = region
     out["scenario"] = name
     print(json.dumps(out, sort_keys=True))

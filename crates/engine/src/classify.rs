@@ -514,8 +514,8 @@ pub static RULES: &[Rule] = &[
         None,
         Kind::CannotAssumeRole,
         Resource::Role,
-        ids(&[]),
-        "ECS could not assume its service-linked role AWSServiceRoleForECS: create it (aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com); no check covers this yet",
+        ids(&["IAM-SLR-MISSING"]),
+        "ECS could not assume its service-linked role AWSServiceRoleForECS: create it (aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com)",
     ),
     rule(
         "assume-role",
@@ -592,6 +592,27 @@ pub static RULES: &[Rule] = &[
         Resource::Capacity,
         ids(&["CAP-AZ-UNSUPPORTED"]),
         "ECS could not place the task (\"Internal error.\"): typically a subnet in an Availability Zone where Fargate does not run",
+    ),
+    rule(
+        "eni-provisioning-timeout",
+        &[
+            &["timeout", "timed out"],
+            &["network interface provisioning", "provisioning the network interface", "eni provisioning"],
+        ],
+        None,
+        Kind::InternalError,
+        Resource::Subnet,
+        ids(&["ENI-SUBNET-NO-FREE-IP", "IAM-SLR-MISSING", "ENI-CONFIG-INVALID"]),
+        "Fargate timed out provisioning the task's network interface: usually transient (retry); if it repeats, check the subnet's free addresses, the ECS service-linked role and the account's network interface quota",
+    ),
+    rule(
+        "storage-provisioning-timeout",
+        &[&["timeout", "timed out"], &["ephemeral storage"]],
+        None,
+        Kind::InternalError,
+        Resource::Capacity,
+        ids(&[]),
+        "Fargate timed out provisioning the task's ephemeral storage: an AWS-side failure, not the configuration; retry (and report it to AWS Support if it repeats)",
     ),
     rule(
         "internal-error",
@@ -678,8 +699,8 @@ pub static RULES: &[Rule] = &[
         CPE,
         Kind::DiskFull,
         Resource::Image,
-        ids(&[]),
-        "the image does not fit in the task's ephemeral storage: raise ephemeralStorage.sizeInGiB or shrink the image; no check covers this yet",
+        ids(&["IMG-TOO-LARGE"]),
+        "the image does not fit in the task's ephemeral storage: raise ephemeralStorage.sizeInGiB or shrink the image",
     ),
     rule(
         "rate-limit",
@@ -727,8 +748,8 @@ pub static RULES: &[Rule] = &[
         RIE,
         Kind::InvalidConfig,
         Resource::Logs,
-        ids(&[]),
-        "the awslogs options in the task definition are invalid (e.g. awslogs-region missing); no check covers this yet",
+        ids(&["LOG-CONFIG-INVALID"]),
+        "the awslogs options in the task definition are invalid (e.g. awslogs-region missing)",
     ),
     // ---- 4. access denied ------------------------------------------------------------------------
     rule(
@@ -782,8 +803,13 @@ pub static RULES: &[Rule] = &[
         RIE,
         Kind::AccessDenied,
         Resource::EnvFiles,
-        ids(&[]),
-        "access denied downloading environment files from S3: the execution role needs s3:GetObject (and s3:GetBucketLocation), and the bucket and S3 endpoint policies must allow it; no check covers this yet",
+        ids(&[
+            "IAM-EXEC-ENVFILES",
+            "ENVFILE-NOT-FOUND",
+            "VPCE-S3-POLICY-DENIES-ENVFILES",
+            "IAM-GUARDRAILS",
+        ]),
+        "access denied downloading environment files from S3 (S3 also answers 403 for a missing object when the role may not list the bucket): the execution role needs s3:GetObject and s3:GetBucketLocation, and the bucket and S3 endpoint policies must allow it",
     ),
     rule(
         "efs-denied",
@@ -791,8 +817,8 @@ pub static RULES: &[Rule] = &[
         RIE,
         Kind::AccessDenied,
         Resource::Efs,
-        ids(&[]),
-        "access denied mounting the EFS volume (file system policy, access point or IAM authorization); no check covers this yet",
+        ids(&["EFS-IAM-DENIED", "EFS-ACCESS-POINT-NOT-FOUND"]),
+        "access denied mounting the EFS volume (file system policy, access point or IAM authorization)",
     ),
     rule(
         "layers-denied",
@@ -904,6 +930,20 @@ pub static RULES: &[Rule] = &[
     ),
     // ---- 6. DNS, then network ------------------------------------------------------------------
     rule(
+        "efs-dns",
+        &[EFS, &["failed to resolve", "could not resolve", "no such host"]],
+        RIE,
+        Kind::DnsFailure,
+        Resource::Efs,
+        ids(&[
+            "EFS-MOUNT-TARGET-MISSING",
+            "EFS-FS-NOT-FOUND",
+            "NET-DNS-VPC-RESOLUTION-DISABLED",
+            "NET-DNS-RESOLVER-OVERRIDES",
+        ]),
+        "the EFS file system's name did not resolve: the file system resolves only to a mount target in the task's own Availability Zone (or VPC DNS is off, or a private hosted zone shadows it)",
+    ),
+    rule(
         "dns",
         &[&["no such host", "dial tcp: lookup", "server misbehaving", "dial udp"]],
         None,
@@ -914,8 +954,9 @@ pub static RULES: &[Rule] = &[
             "NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES",
             "VPCE-PRIVATE-DNS-DISABLED",
             "NET-DNS-CUSTOM-DHCP",
+            "NET-DNS-RESOLVER-OVERRIDES",
         ]),
-        "the endpoint's DNS name did not resolve: VPC DNS resolution, private DNS of the endpoint, or custom DHCP options",
+        "the endpoint's DNS name did not resolve: VPC DNS resolution, private DNS of the endpoint, custom DHCP options, or a private hosted zone that shadows the name",
     ),
     rule(
         "pull-panic-s3",
@@ -1050,8 +1091,12 @@ pub static RULES: &[Rule] = &[
         RIE,
         Kind::NotFound,
         Resource::Efs,
-        ids(&[]),
-        "the EFS file system, access point or root directory does not exist; no check covers this yet",
+        ids(&[
+            "EFS-FS-NOT-FOUND",
+            "EFS-ACCESS-POINT-NOT-FOUND",
+            "TD-FEATURE-NOT-CHECKED",
+        ]),
+        "the EFS file system, access point or root directory does not exist (a missing rootDirectory cannot be seen without mounting: create it, or use an access point that creates it)",
     ),
     rule(
         "repository-not-found",
@@ -1169,6 +1214,9 @@ pub static RULES: &[Rule] = &[
         Kind::Unspecified,
         Resource::EnvFiles,
         ids(&[
+            "ENVFILE-NOT-FOUND",
+            "IAM-EXEC-ENVFILES",
+            "VPCE-S3-POLICY-DENIES-ENVFILES",
             "VPCE-S3-GATEWAY-MISSING",
             "VPCE-S3-NOT-ASSOCIATED",
             "NET-SG-TASK-EGRESS-S3-PREFIXLIST",
@@ -1182,7 +1230,14 @@ pub static RULES: &[Rule] = &[
         RIE,
         Kind::Unspecified,
         Resource::Efs,
-        ids(&["NET-SG-TASK-EGRESS", "NET-NACL-PATH", "PLAT-PV-INCOMPATIBLE"]),
+        ids(&[
+            "EFS-FS-NOT-FOUND",
+            "EFS-MOUNT-TARGET-MISSING",
+            "EFS-NFS-BLOCKED",
+            "EFS-IAM-DENIED",
+            "EFS-ACCESS-POINT-NOT-FOUND",
+            "PLAT-PV-INCOMPATIBLE",
+        ]),
         "mounting the EFS volume failed, and the message (possibly truncated) does not say why",
     ),
     rule(
@@ -1512,8 +1567,8 @@ pub fn network_candidates(
 
     let mut v: Vec<&'static str> = Vec::new();
     if resource == Resource::Efs {
-        // EFS mount targets live in the VPC: only the task's egress and the NACLs are checked.
-        v.extend(["NET-SG-TASK-EGRESS", "NET-NACL-PATH"]);
+        // EFS mount targets live in the VPC: the mount target in the task's zone and NFS to it.
+        v.extend(["EFS-NFS-BLOCKED", "EFS-MOUNT-TARGET-MISSING"]);
         return v;
     }
     match address {

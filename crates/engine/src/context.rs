@@ -8,9 +8,9 @@ use fd_snapshot::{
 };
 
 use crate::net::dest::{self, Destination};
+use crate::net::efs::{self, NfsPath};
 use crate::net::path::{self, PathEval, PathInput};
 use crate::net::route::{self, TableChoice};
-use crate::net::efs::{self, NfsPath};
 use crate::platform::PlatformVersion;
 use crate::roles::{self, Need, RoleView};
 
@@ -75,13 +75,7 @@ impl<'a> Cx<'a> {
             .first()
             .and_then(|s| snap.network.vpcs.get(&s.vpc_id));
         let needs = td
-            .map(|t| {
-                TaskNeeds::of(
-                    t,
-                    target.execution_role_override.as_deref(),
-                    &snap.region,
-                )
-            })
+            .map(|t| TaskNeeds::of(t, target.execution_role_override.as_deref(), &snap.region))
             .unwrap_or_default();
         let dests = dest::destinations(&needs, &pv, &snap.region, &snap.s3);
         let group_ids: Vec<String> = task_groups.iter().map(|g| g.id.clone()).collect();
@@ -104,14 +98,8 @@ impl<'a> Cx<'a> {
                 }
             })
             .collect();
-        let nfs_paths = efs::evaluate_all(
-            snap,
-            &needs,
-            &subnets,
-            &task_groups,
-            &group_ids,
-            pv.windows,
-        );
+        let nfs_paths =
+            efs::evaluate_all(snap, &needs, &subnets, &task_groups, &group_ids, pv.windows);
         let exec_role = roles::load(snap, needs.execution_role.as_deref(), "execution role");
         let task_role = roles::load(snap, needs.task_role.as_deref(), "task role");
         let exec_needs = roles::execution_needs(snap, &needs, pv.legacy);

@@ -1,6 +1,7 @@
-//! Fargate platform facts shipped as data: platform versions, valid task sizes, and the
-//! Availability Zones where Fargate does not run. Each table says where it comes from; when AWS
-//! changes them, change the data here (and its date), not the checks.
+//! Fargate platform facts shipped as data: platform versions, valid task sizes, the
+//! Availability Zones where Fargate does not run, and where it runs no ARM64 task. Each table
+//! says where it comes from; when AWS changes them, change the data here (and its date), not
+//! the checks.
 
 use fd_snapshot::TaskDefinition;
 
@@ -181,6 +182,55 @@ pub fn supported_zones(region: &str, windows: bool) -> Option<&'static [&'static
     table.iter().find(|(r, _)| *r == region).map(|(_, z)| *z)
 }
 
+/// Date of the ARM64 table below (the source text's date).
+pub const ARM64_TABLE_DATE: &str = "2023-02-07";
+
+/// Regions where Fargate runs no ARM64 (Graviton) task. Source: "Working with 64-bit ARM
+/// workloads on Amazon ECS" (ecs-arm64.html), Fargate considerations, as of the last text
+/// published in awsdocs/amazon-ecs-developer-guide (`doc_source/ecs-arm64.md` @ 13fa9b2,
+/// 2023-02-07). AWS extends Graviton Fargate over time: refresh this table (and
+/// [`ARM64_TABLE_DATE`]) from the live page.
+pub static ARM64_UNSUPPORTED_REGIONS: &[&str] = &[
+    "ap-south-2",     // Asia Pacific (Hyderabad)
+    "ap-southeast-4", // Asia Pacific (Melbourne)
+    "cn-north-1",     // China (Beijing)
+    "cn-northwest-1", // China (Ningxia)
+    "eu-central-2",   // Europe (Zurich)
+    "af-south-1",     // Africa (Cape Town)
+    "me-central-1",   // Middle East (UAE)
+    "me-south-1",     // Middle East (Bahrain)
+    "us-gov-east-1",  // AWS GovCloud (US-East)
+    "us-gov-west-1",  // AWS GovCloud (US-West)
+];
+
+/// Zones (by zone ID) without ARM64 Fargate in Regions that otherwise have it. Same source and
+/// date as [`ARM64_UNSUPPORTED_REGIONS`].
+pub static ARM64_UNSUPPORTED_ZONES: &[(&str, &[&str])] = &[
+    ("us-east-1", &["use1-az3"]),
+    ("ap-northeast-3", &["apne3-az2", "apne3-az3"]),
+];
+
+/// Where ARM64 Fargate tasks cannot run in `region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arm64Gap {
+    /// Nowhere in the Region.
+    Region,
+    /// Not in these zone IDs.
+    Zones(&'static [&'static str]),
+    /// The table knows of no gap in the Region.
+    None,
+}
+
+pub fn arm64_gap(region: &str) -> Arm64Gap {
+    if ARM64_UNSUPPORTED_REGIONS.contains(&region) {
+        return Arm64Gap::Region;
+    }
+    ARM64_UNSUPPORTED_ZONES
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map_or(Arm64Gap::None, |(_, z)| Arm64Gap::Zones(z))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +251,12 @@ mod tests {
         assert!(row.allows(8192) && row.allows(30720) && !row.allows(32768));
         let row = TASK_SIZES.iter().find(|r| r.cpu == 256).unwrap();
         assert!(row.allows(512) && !row.allows(4096));
+    }
+
+    #[test]
+    fn arm64_table() {
+        assert_eq!(arm64_gap("af-south-1"), Arm64Gap::Region);
+        assert_eq!(arm64_gap("us-east-1"), Arm64Gap::Zones(&["use1-az3"]));
+        assert_eq!(arm64_gap("eu-west-1"), Arm64Gap::None);
     }
 }

@@ -130,7 +130,13 @@ pub struct Need {
     pub context: Vec<(&'static str, String)>,
 }
 
-fn need(kind: NeedKind, service: Service, action: &'static str, resource: String, why: &str) -> Need {
+fn need(
+    kind: NeedKind,
+    service: Service,
+    action: &'static str,
+    resource: String,
+    why: &str,
+) -> Need {
     Need {
         kind,
         service,
@@ -179,11 +185,23 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
             &why,
         ));
         let repo = snap.ecr.repositories.get(&repo_arn);
-        let policy = repo
-            .and_then(|r| r.policy.clone())
-            .map(|p| (format!("repository policy of {}", repo.map_or("", |r| r.name.as_str())), p));
+        let policy = repo.and_then(|r| r.policy.clone()).map(|p| {
+            (
+                format!(
+                    "repository policy of {}",
+                    repo.map_or("", |r| r.name.as_str())
+                ),
+                p,
+            )
+        });
         for action in ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] {
-            let mut n = need(NeedKind::Ecr, Service::EcrDkr, action, repo_arn.clone(), &why);
+            let mut n = need(
+                NeedKind::Ecr,
+                Service::EcrDkr,
+                action,
+                repo_arn.clone(),
+                &why,
+            );
             n.resource_policy = policy.clone();
             n.resource_account = acct.clone();
             out.push(n);
@@ -202,7 +220,13 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
             l.container
         );
         for action in ["logs:CreateLogStream", "logs:PutLogEvents"] {
-            let mut n = need(NeedKind::Logs, Service::Logs, action, stream_arn.clone(), &why);
+            let mut n = need(
+                NeedKind::Logs,
+                Service::Logs,
+                action,
+                stream_arn.clone(),
+                &why,
+            );
             n.subject = group_arn.clone();
             out.push(n);
         }
@@ -249,7 +273,10 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                     .and_then(|k| customer_key(snap, k));
                 out.push(n);
             }
-            SecretSource::Ssm { value_from, region: r } => {
+            SecretSource::Ssm {
+                value_from,
+                region: r,
+            } => {
                 let param = snap.resources.parameters.get(value_from);
                 let arn = param.and_then(|p| p.arn.clone()).unwrap_or_else(|| {
                     if value_from.starts_with("arn:") {
@@ -277,20 +304,23 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                 continue;
             };
             let why = f.why();
-            out.push(need(
-                NeedKind::EnvFiles,
-                Service::S3Files,
-                "s3:GetObject",
-                f.arn.clone(),
-                &why,
-            ));
-            out.push(need(
-                NeedKind::EnvFiles,
-                Service::S3Files,
-                "s3:GetBucketLocation",
-                bucket_arn,
-                &why,
-            ));
+            let bucket = f.bucket().unwrap_or_default();
+            // Bucket owner: a bucket policy that cannot be read is reported by the check.
+            let policy = snap
+                .s3
+                .buckets
+                .get(bucket)
+                .and_then(Fetched::value)
+                .and_then(|b| b.policy.value())
+                .map(|p| (format!("bucket policy of {bucket}"), p.clone()));
+            for (action, resource) in [
+                ("s3:GetObject", f.arn.clone()),
+                ("s3:GetBucketLocation", bucket_arn.clone()),
+            ] {
+                let mut n = need(NeedKind::EnvFiles, Service::S3Files, action, resource, &why);
+                n.resource_policy = policy.clone();
+                out.push(n);
+            }
         }
     }
     out
@@ -302,8 +332,8 @@ pub const EFS_DEFAULT_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"E
 
 /// The calls the task role must be allowed for EFS volumes with IAM authorization:
 /// `elasticfilesystem:ClientMount`, and `ClientWrite` unless every mount point is read-only.
-/// Volumes whose file system or policy could not be read are left out (EFS-IAM-DENIED says
-/// `unknown` for them).
+/// Volumes whose file system or policy could not be read (or that do not exist) are left out:
+/// EFS-IAM-DENIED says `unknown` for them, EFS-FS-NOT-FOUND reports a missing one.
 pub fn efs_needs(snap: &Snapshot, needs: &TaskNeeds) -> Vec<Need> {
     let account = task_account(snap, needs);
     let partition = refs::partition_for_region(&snap.region);
@@ -325,7 +355,9 @@ pub fn efs_needs(snap: &Snapshot, needs: &TaskNeeds) -> Vec<Need> {
                 format!("the default file system policy of {fs_id}"),
                 EFS_DEFAULT_POLICY.to_string(),
             )),
-            _ => None,
+            // Without the file system (or its policy) the decision cannot be made: EFS-IAM-DENIED
+            // reports that volume as unknown.
+            _ => continue,
         };
         let why = format!(
             "EFS volume {} ({fs_id}, IAM authorization) of {}",

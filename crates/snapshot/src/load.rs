@@ -52,6 +52,24 @@ pub fn load_file(path: &Path) -> Result<Snapshot, LoadError> {
 
 /// Parses and validates snapshot text; `path` is used in error messages only.
 pub fn load_str(text: &str, path: &Path) -> Result<Snapshot, LoadError> {
+    // The version first: a snapshot from a newer fargate-doctor has fields this one does not
+    // know, and "unknown field" would hide the real reason.
+    #[derive(serde::Deserialize)]
+    struct VersionOnly {
+        schema_version: Option<u32>,
+    }
+    if let Ok(VersionOnly {
+        schema_version: Some(found),
+    }) = serde_json::from_str::<VersionOnly>(text)
+    {
+        if found != SCHEMA_VERSION {
+            return Err(LoadError::Version {
+                path: path.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let snapshot: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let field = err.path().to_string();
@@ -129,6 +147,13 @@ mod tests {
     fn other_schema_version_is_refused() {
         let e = err(r#"{"schema_version": 7, "region": "r", "targets": []}"#);
         assert!(e.contains("schema_version 7"), "{e}");
+    }
+
+    #[test]
+    fn newer_schema_version_is_refused_before_its_unknown_fields() {
+        let e = err(r#"{"schema_version": 2, "region": "r", "targets": [], "fleet": {}}"#);
+        assert!(e.contains("unsupported snapshot schema_version 2"), "{e}");
+        assert!(!e.contains("unknown field"), "{e}");
     }
 
     #[test]

@@ -147,7 +147,10 @@ pub struct EnvFileNeed {
 
 impl EnvFileNeed {
     pub fn why(&self) -> String {
-        format!("environmentFiles {} of container {}", self.arn, self.container)
+        format!(
+            "environmentFiles {} of container {}",
+            self.arn, self.container
+        )
     }
     pub fn bucket(&self) -> Option<&str> {
         self.object.as_ref().map(|(b, _)| b.as_str())
@@ -189,7 +192,10 @@ impl TaskNeeds {
             if let Some(l) = &c.log_configuration {
                 n.logs.push(log_need(&c.name, l, region));
             }
-            let env = c.secrets.iter().map(|s| (SecretUse::Env(s.name.clone()), s));
+            let env = c
+                .secrets
+                .iter()
+                .map(|s| (SecretUse::Env(s.name.clone()), s));
             let log = c
                 .log_configuration
                 .iter()
@@ -391,7 +397,11 @@ mod tests {
             }],
             ..Default::default()
         };
-        let n = TaskNeeds::of(&td, Some("arn:aws:iam::123456789012:role/other"), "us-east-1");
+        let n = TaskNeeds::of(
+            &td,
+            Some("arn:aws:iam::123456789012:role/other"),
+            "us-east-1",
+        );
         assert_eq!(
             n.execution_role.as_deref(),
             Some("arn:aws:iam::123456789012:role/other")

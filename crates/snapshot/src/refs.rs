@@ -101,13 +101,19 @@ mod tests {
     #[test]
     fn pinned_images() {
         let repo = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app";
-        assert_eq!(pinned_image(&format!("{repo}:1.2"), "sha256:ab"), format!("{repo}@sha256:ab"));
+        assert_eq!(
+            pinned_image(&format!("{repo}:1.2"), "sha256:ab"),
+            format!("{repo}@sha256:ab")
+        );
         assert_eq!(pinned_image(repo, "sha256:ab"), format!("{repo}@sha256:ab"));
         assert_eq!(
             pinned_image(&format!("{repo}:1@sha256:00"), "sha256:ab"),
             format!("{repo}@sha256:ab")
         );
-        assert_eq!(pinned_image("localhost:5000/x:1", "sha256:ab"), "localhost:5000/x@sha256:ab");
+        assert_eq!(
+            pinned_image("localhost:5000/x:1", "sha256:ab"),
+            "localhost:5000/x@sha256:ab"
+        );
     }
 
     #[test]

@@ -27,11 +27,14 @@ fn run(cx: &Cx) -> Outcome {
     let mut unknown = None;
     let mut any = false;
     for i in cx.needs.ecr_images() {
-        let (ImageSource::PrivateEcr {
-            repository,
-            reference,
-            ..
-        }, Some(arn)) = (&i.source, i.repository_arn())
+        let (
+            ImageSource::PrivateEcr {
+                repository,
+                reference,
+                ..
+            },
+            Some(arn),
+        ) = (&i.source, i.repository_arn())
         else {
             continue;
         };

@@ -27,12 +27,15 @@ fn run(cx: &Cx) -> Outcome {
     let mut unknown = None;
     let mut any = false;
     for i in cx.needs.ecr_images() {
-        let (ImageSource::PrivateEcr {
-            account,
-            region,
-            repository,
-            ..
-        }, Some(arn)) = (&i.source, i.repository_arn())
+        let (
+            ImageSource::PrivateEcr {
+                account,
+                region,
+                repository,
+                ..
+            },
+            Some(arn),
+        ) = (&i.source, i.repository_arn())
         else {
             continue;
         };
@@ -40,6 +43,18 @@ fn run(cx: &Cx) -> Outcome {
         match lookup(cx, &cx.snap.ecr.repositories, &arn, "ecr", "DescribeRepositories") {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
+            // A pull-through cache rule creates the repository on the first pull: then
+            // ECR-PULL-THROUGH judges whether that pull can happen.
+            Found::Missing
+                if cx
+                    .snap
+                    .ecr
+                    .pull_through_rules
+                    .get(&format!("{account}:{region}"))
+                    .and_then(|f| f.value())
+                    .is_some_and(|rules| {
+                        super::ecr_pull_through::matching_rule(rules, repository).is_some()
+                    }) => {}
             Found::Missing => findings.push(CHECK.finding(
                 format!(
                     "Container {} uses {}, but repository {repository} does not exist in account {account}, Region {region}.",

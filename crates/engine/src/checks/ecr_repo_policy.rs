@@ -37,7 +37,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     let mut unknown = None;
     for n in &ecr {
-        let e = evaluate(cx, &rp, n);
+        let e = evaluate(cx, rp, n);
         if e.effective.is_allowed().is_none() {
             if let Some(r) = &e.resource {
                 if r.is_allowed().is_none() {

@@ -40,7 +40,7 @@ fn run(cx: &Cx) -> Outcome {
     };
     let mut limited = Vec::new();
     for n in needs(cx) {
-        let e = evaluate(cx, &rp, &n);
+        let e = evaluate(cx, rp, &n);
         if e.identity.is_allowed() == Some(true) {
             continue;
         }

@@ -31,10 +31,16 @@ fn run(cx: &Cx) -> Outcome {
     let n = &cx.needs;
     let mut needs: Vec<String> = Vec::new();
     for i in n.ecr_images() {
-        needs.push(format!("container {} pulls private ECR image {}", i.container, i.image));
+        needs.push(format!(
+            "container {} pulls private ECR image {}",
+            i.container, i.image
+        ));
     }
     for (l, _) in n.awslogs() {
-        needs.push(format!("container {} uses the awslogs log driver", l.container));
+        needs.push(format!(
+            "container {} uses the awslogs log driver",
+            l.container
+        ));
     }
     for s in &n.secrets {
         needs.push(format!("{} needs it", s.why()));

@@ -11,28 +11,45 @@ use crate::report::{CheckResult, CheckStatus, Evidence, Finding, Severity};
 mod support;
 pub use support::*;
 
+mod cap_arm64_unsupported;
 mod cap_az_unsupported;
 mod cap_single_az;
+mod ecr_image_digest_gone;
 mod ecr_image_not_found;
+mod ecr_kms_key_unusable;
+mod ecr_pull_through;
 mod ecr_repo_not_found;
 mod ecr_repo_policy;
+mod efs_access_point_not_found;
+mod efs_fs_not_found;
+mod efs_iam_denied;
+mod efs_mount_target_missing;
+mod efs_nfs_blocked;
 mod eni_config_invalid;
 mod eni_subnet_no_free_ip;
+mod envfile_not_found;
 mod exec_role;
 mod iam_exec_ecr;
+mod iam_exec_envfiles;
 mod iam_exec_logs;
 mod iam_exec_missing;
 mod iam_exec_privreg;
 mod iam_exec_secrets;
 mod iam_exec_trust;
 mod iam_guardrails;
+mod iam_slr_missing;
 mod img_arch_mismatch;
 mod img_os_mismatch;
+mod img_too_large;
+mod img_windows_foreign_layers;
 mod launch_taskdef_no_execrole;
+mod log_config_invalid;
 mod log_group_missing;
 mod net_dns_custom_dhcp;
 mod net_dns_privatedns_needs_hostnames;
+mod net_dns_resolver_overrides;
 mod net_dns_vpc_resolution_disabled;
+mod net_ipv6_only;
 mod net_nacl_path;
 mod net_nat_in_private_subnet;
 mod net_nat_not_available;
@@ -50,6 +67,9 @@ mod reg_creds_missing;
 mod reg_internet_required;
 mod sec_sm_not_found;
 mod sec_ssm_not_found;
+mod td_feature_not_checked;
+#[cfg(test)]
+mod testkit;
 mod vpce_cross_region;
 mod vpce_ecr_api_missing;
 mod vpce_ecr_dkr_missing;
@@ -59,6 +79,7 @@ mod vpce_policy_denies;
 mod vpce_private_dns_disabled;
 mod vpce_s3_gateway_missing;
 mod vpce_s3_not_associated;
+mod vpce_s3_policy_denies_envfiles;
 mod vpce_s3_policy_denies_layer_bucket;
 mod vpce_secretsmanager_missing;
 mod vpce_ssm_missing;
@@ -66,22 +87,33 @@ mod vpce_ssm_missing;
 /// Every check, in root-cause order.
 pub static ALL: &[&Check] = &[
     &eni_config_invalid::CHECK,
+    &iam_slr_missing::CHECK,
     &launch_taskdef_no_execrole::CHECK,
+    &log_config_invalid::CHECK,
     &iam_exec_missing::CHECK,
     &iam_exec_trust::CHECK,
     &plat_tasksize_invalid::CHECK,
     &plat_pv_incompatible::CHECK,
     &cap_az_unsupported::CHECK,
+    &cap_arm64_unsupported::CHECK,
     &eni_subnet_no_free_ip::CHECK,
     &ecr_repo_not_found::CHECK,
+    &ecr_pull_through::CHECK,
     &ecr_image_not_found::CHECK,
+    &ecr_image_digest_gone::CHECK,
+    &ecr_kms_key_unusable::CHECK,
     &img_os_mismatch::CHECK,
     &img_arch_mismatch::CHECK,
+    &img_too_large::CHECK,
     &reg_creds_missing::CHECK,
     &sec_sm_not_found::CHECK,
     &sec_ssm_not_found::CHECK,
     &log_group_missing::CHECK,
+    &efs_fs_not_found::CHECK,
+    &efs_access_point_not_found::CHECK,
+    &envfile_not_found::CHECK,
     &net_dns_vpc_resolution_disabled::CHECK,
+    &net_dns_resolver_overrides::CHECK,
     &net_route_blackhole::CHECK,
     &net_nat_not_available::CHECK,
     &net_nat_in_private_subnet::CHECK,
@@ -91,7 +123,10 @@ pub static ALL: &[&Check] = &[
     &net_dns_privatedns_needs_hostnames::CHECK,
     &vpce_s3_not_associated::CHECK,
     &net_route_no_default::CHECK,
+    &efs_mount_target_missing::CHECK,
+    &net_ipv6_only::CHECK,
     &reg_internet_required::CHECK,
+    &img_windows_foreign_layers::CHECK,
     &vpce_cross_region::CHECK,
     &vpce_ecr_dkr_missing::CHECK,
     &vpce_ecr_api_missing::CHECK,
@@ -100,21 +135,26 @@ pub static ALL: &[&Check] = &[
     &vpce_secretsmanager_missing::CHECK,
     &vpce_ssm_missing::CHECK,
     &vpce_s3_policy_denies_layer_bucket::CHECK,
+    &vpce_s3_policy_denies_envfiles::CHECK,
     &vpce_policy_denies::CHECK,
     &iam_exec_ecr::CHECK,
     &ecr_repo_policy::CHECK,
     &iam_exec_logs::CHECK,
     &iam_exec_secrets::CHECK,
     &iam_exec_privreg::CHECK,
+    &iam_exec_envfiles::CHECK,
+    &efs_iam_denied::CHECK,
     &net_sg_task_egress::CHECK,
     &net_sg_task_egress_s3_prefixlist::CHECK,
     &net_sg_endpoint_ingress::CHECK,
     &net_nacl_path::CHECK,
+    &efs_nfs_blocked::CHECK,
     &net_route_opaque::CHECK,
     &net_publicip_no_igw_route::CHECK,
     &net_dns_custom_dhcp::CHECK,
     &iam_guardrails::CHECK,
     &cap_single_az::CHECK,
+    &td_feature_not_checked::CHECK,
 ];
 
 /// A check: its public identity and documentation, and the function that runs it.

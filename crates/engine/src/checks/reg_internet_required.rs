@@ -1,7 +1,8 @@
-use super::{ev, gate_paths, table_evidence, table_id, Check, Outcome};
+use super::{
+    ev, gate_paths, internet_route, table_evidence, table_id, Check, InternetRoute, Outcome,
+};
 use crate::context::Cx;
 use crate::net::dest::Service;
-use crate::net::path::Hop;
 use crate::report::Severity;
 
 pub static CHECK: Check = Check {
@@ -40,10 +41,10 @@ fn run(cx: &Cx) -> Outcome {
             .iter()
             .filter(|p| p.dest.service == Service::Internet)
         {
-            match &p.route.hop {
-                Hop::Unknown(why) => unknown = Some(why.clone()),
-                h if h.aims_at_internet() => {}
-                _ => {
+            match internet_route(p) {
+                InternetRoute::Unknown(why) => unknown = Some(why),
+                InternetRoute::Yes => {}
+                InternetRoute::No => {
                     let rtb = table_id(sp);
                     findings.push(CHECK.finding(
                         format!(

@@ -484,7 +484,9 @@ pub fn fetched<'a, T>(
     match map.get(key) {
         Some(Fetched::Found { value }) => Found::Yes(value),
         Some(Fetched::Absent { .. }) => Found::Missing,
-        Some(Fetched::Unreadable { call, reason }) => Found::Unknown(format!("{call} failed: {reason}")),
+        Some(Fetched::Unreadable { call, reason }) => {
+            Found::Unknown(format!("{call} failed: {reason}"))
+        }
         None => Found::Unknown(format!("{what} {key} was not read (not in the snapshot)")),
     }
 }
@@ -505,5 +507,53 @@ pub fn capitalize(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+/// Whether a path's route takes public addresses to the internet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InternetRoute {
+    /// Routed to an internet egress: an internet gateway, a NAT gateway, or a hop the tool cannot
+    /// see through (and a blackhole route, which shows a gateway was meant: NET-ROUTE-BLACKHOLE
+    /// speaks for it). Whether the gateway works is the NET-* checks' business.
+    Yes,
+    /// No route to an internet egress (no route, `local`, a gateway endpoint …).
+    No,
+    /// The route could not be decided (route table or gateway not readable).
+    Unknown(String),
+}
+
+/// How `p`'s route treats public addresses (REG-INTERNET-REQUIRED's rule, shared with the
+/// checks that need an internet path for something the task definition does not name as a
+/// destination: Windows foreign layers, a pull-through cache's first pull).
+pub fn internet_route(p: &PathEval) -> InternetRoute {
+    match &p.route.hop {
+        crate::net::path::Hop::Unknown(why) => InternetRoute::Unknown(why.clone()),
+        h if h.aims_at_internet() => InternetRoute::Yes,
+        _ => InternetRoute::No,
+    }
+}
+
+/// The evaluated path of a subnet that shows how it routes public IPv4 addresses: its first
+/// destination that is reached over the internet's addresses (every destination but S3's,
+/// which go to S3's ranges). `None` when the task needs no such destination.
+pub fn public_route_path<'s, 'a>(sp: &'s SubnetPaths<'a>) -> Option<&'s PathEval<'a>> {
+    sp.paths.iter().find(|p| !p.dest.service.is_s3())
+}
+
+/// Whether `sp` has an internet path, with the path that shows it ([`internet_route`] of
+/// [`public_route_path`]); `Unknown` when no destination of the task shows it.
+pub fn subnet_internet_route<'s, 'a>(
+    sp: &'s SubnetPaths<'a>,
+) -> (InternetRoute, Option<&'s PathEval<'a>>) {
+    match public_route_path(sp) {
+        Some(p) => (internet_route(p), Some(p)),
+        None => (
+            InternetRoute::Unknown(format!(
+                "the route of {} for public addresses was not evaluated (the task needs no destination there)",
+                sp.subnet.id
+            )),
+            None,
+        ),
     }
 }

@@ -23,7 +23,9 @@ pub enum MountTargetUse<'a> {
     /// The file system does not exist (EFS-FS-NOT-FOUND's finding).
     NoFileSystem,
     /// No `available` mount target in the subnet's zone; the ones elsewhere.
-    Missing { elsewhere: Vec<&'a MountTarget> },
+    Missing {
+        elsewhere: Vec<&'a MountTarget>,
+    },
     Found(&'a MountTarget),
 }
 
@@ -55,7 +57,9 @@ pub fn evaluate_all<'a>(
             let fs_id = &e.config.file_system_id;
             let target = mount_target(snap, subnet, fs_id);
             let (task_egress, target_ingress, nacl) = match &target {
-                MountTargetUse::Found(mt) => flows(snap, subnet, mt, task_groups, task_group_ids, windows),
+                MountTargetUse::Found(mt) => {
+                    flows(snap, subnet, mt, task_groups, task_group_ids, windows)
+                }
                 _ => (Eval::Ok, Eval::Ok, Eval::Ok),
             };
             out.push(NfsPath {
@@ -103,7 +107,11 @@ fn mount_target<'a>(snap: &'a Snapshot, subnet: &Subnet, fs_id: &str) -> MountTa
         }
     };
     let usable = |mt: &&MountTarget| mt.life_cycle_state.eq_ignore_ascii_case("available");
-    match targets.iter().filter(usable).find(|mt| same_zone(subnet, mt)) {
+    match targets
+        .iter()
+        .filter(usable)
+        .find(|mt| same_zone(subnet, mt))
+    {
         Some(mt) => MountTargetUse::Found(mt),
         None => MountTargetUse::Missing {
             elsewhere: targets.iter().collect(),
@@ -133,7 +141,9 @@ fn flows<'a>(
     let mt_groups: Result<&Vec<String>, String> = match &mt.security_groups {
         Fetched::Found { value } => Ok(value),
         Fetched::Absent { call, .. } => Err(format!("{call}: {} has no security groups", mt.id)),
-        Fetched::Unreadable { call, reason } => Err(format!("{call} failed for {}: {reason}", mt.id)),
+        Fetched::Unreadable { call, reason } => {
+            Err(format!("{call} failed for {}: {reason}", mt.id))
+        }
     };
     let prefix_lists = &snap.network.prefix_lists;
 
@@ -204,9 +214,8 @@ fn flows<'a>(
                         endpoint: Some(mt.id.clone()),
                         uncovered,
                         wanted: format!(
-                            "TCP 2049 (NFS) from the task (its security groups {}, or its subnet {})",
+                            "TCP 2049 (NFS) from the task (its security groups {}, or its subnets' CIDRs)",
                             task_group_ids.join(", "),
-                            subnet.cidr_block
                         ),
                     }),
                 }
@@ -230,10 +239,42 @@ fn flows<'a>(
             run_legs(
                 snap,
                 vec![
-                    leg(&mt_label, &subnet.id, "task subnet", true, "request", addr, nfs),
-                    leg(&mt_label, &subnet.id, "task subnet", false, "return", addr, eph),
-                    leg(&task_label, &mt.subnet_id, "mount target subnet", false, "request", task_net, nfs),
-                    leg(&task_label, &mt.subnet_id, "mount target subnet", true, "return", task_net, eph),
+                    leg(
+                        &mt_label,
+                        &subnet.id,
+                        "task subnet",
+                        true,
+                        "request",
+                        addr,
+                        nfs,
+                    ),
+                    leg(
+                        &mt_label,
+                        &subnet.id,
+                        "task subnet",
+                        false,
+                        "return",
+                        addr,
+                        eph,
+                    ),
+                    leg(
+                        &task_label,
+                        &mt.subnet_id,
+                        "mount target subnet",
+                        false,
+                        "request",
+                        task_net,
+                        nfs,
+                    ),
+                    leg(
+                        &task_label,
+                        &mt.subnet_id,
+                        "mount target subnet",
+                        true,
+                        "return",
+                        task_net,
+                        eph,
+                    ),
                 ],
             )
         }

@@ -1,0 +1,127 @@
+use super::{ev, gate_paths, group_by, subjects, Check, Outcome};
+use crate::context::Cx;
+use crate::net::efs::MountTargetUse;
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "EFS-MOUNT-TARGET-MISSING",
+    title: "No EFS mount target in the task subnet's Availability Zone",
+    severity: Severity::Error,
+    group: "EFS volumes",
+    what: "Per task subnet and EFS volume: looks for an available mount target of the file system \
+           (elasticfilesystem:DescribeMountTargets) in the subnet's Availability Zone, by zone ID.",
+    why: "The file system's DNS name resolves only to the mount target in the client's own zone. A \
+          task placed in a zone without one cannot resolve it: 'ResourceInitializationError: failed \
+          to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve \
+          \"fs-….efs.<region>.amazonaws.com\"'. With several subnets, only the tasks placed in the \
+          uncovered zones fail: an intermittent failure.",
+    fix: "Create a mount target in each Availability Zone the service uses (one per zone), with a \
+          security group that accepts NFS (TCP 2049) from the tasks:\n  \
+          aws efs create-mount-target --file-system-id fs-… --subnet-id subnet-… --security-groups sg-…",
+    docs: &[
+        "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs.html",
+        "https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html",
+    ],
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    if let Some(o) = gate_paths(cx) {
+        return o;
+    }
+    if cx.needs.efs.is_empty() {
+        return Outcome::na("the task definition has no EFS volume");
+    }
+    let mut unknown = None;
+    let mut missing = Vec::new();
+    for p in &cx.nfs_paths {
+        match &p.target {
+            MountTargetUse::Found(_) | MountTargetUse::NoFileSystem => {}
+            MountTargetUse::Unknown(why) => unknown = Some(why.clone()),
+            MountTargetUse::Missing { elsewhere } => missing.push((
+                p.file_system_id.clone(),
+                p.subnet.id.clone(),
+                (p, elsewhere),
+            )),
+        }
+    }
+    let findings = group_by(missing)
+        .into_iter()
+        .map(|(fs, subnets, (p, elsewhere))| {
+            let zones: Vec<String> = subnets
+                .iter()
+                .filter_map(|s| cx.snap.network.subnets.get(s))
+                .map(|s| {
+                    format!(
+                        "{} ({})",
+                        s.availability_zone,
+                        s.availability_zone_id.as_deref().unwrap_or("zone ID unknown")
+                    )
+                })
+                .collect();
+            let have: Vec<String> = elsewhere
+                .iter()
+                .map(|mt| {
+                    format!(
+                        "{} in {} ({}, {})",
+                        mt.id,
+                        mt.subnet_id,
+                        mt.availability_zone.as_deref().unwrap_or("?"),
+                        mt.life_cycle_state
+                    )
+                })
+                .collect();
+            let mut resources = subnets.clone();
+            resources.push(fs.clone());
+            let groups = cx.netcfg.map(|n| n.security_groups.join(" ")).unwrap_or_default();
+            CHECK.finding(
+                format!(
+                    "{} in {} where EFS file system {fs} (volume {}) has no available mount target: tasks placed there cannot mount it.",
+                    subjects(&subnets, "is", "are"),
+                    zones.join(", "),
+                    p.volume
+                ),
+                resources,
+                vec![ev(
+                    &fs,
+                    if have.is_empty() {
+                        "mount targets: none".to_string()
+                    } else {
+                        format!("mount targets: {}", have.join("; "))
+                    },
+                )],
+                subnets
+                    .iter()
+                    .map(|s| format!("aws efs create-mount-target --file-system-id {fs} --subnet-id {s} --security-groups <sg accepting TCP 2049 from {groups}>"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })
+        .collect();
+    Outcome::from_findings(findings, unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{self, efs_file_system, efs_volume};
+    use super::*;
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn names_only_the_uncovered_subnet() {
+        let mut snap = testkit::healthy_nat();
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::NotApplicable);
+        let subnets = testkit::subnets(&snap);
+        let sg = testkit::task_groups(&snap)[0].clone();
+        efs_volume(&mut snap, "fs-1", None, false);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        efs_file_system(&mut snap, "fs-1", &[(&subnets[0], &sg)]);
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail);
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(out.findings[0].resources[0], subnets[1]);
+        assert!(!out.findings[0].resources.contains(&subnets[0]));
+        efs_file_system(&mut snap, "fs-1", &[(&subnets[0], &sg), (&subnets[1], &sg)]);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+    }
+}

@@ -1,0 +1,171 @@
+//! Fixtures for the per-check tests (each check file tests its own behaviour on a snapshot,
+//! without moto): a healthy base snapshot collected from a moto scenario, and small helpers to
+//! break one thing in it.
+
+use fd_snapshot::{Snapshot, TaskDefinition};
+
+use super::{Check, Outcome};
+use crate::context::Cx;
+use crate::report::CheckStatus;
+
+/// A service on two private subnets (two zones) with a NAT gateway, one private ECR image,
+/// awslogs, the AmazonECSTaskExecutionRolePolicy role: nothing wrong.
+pub fn healthy_nat() -> Snapshot {
+    fd_snapshot::load_str(
+        include_str!("../../tests/fixtures/healthy-nat.json"),
+        std::path::Path::new("healthy-nat.json"),
+    )
+    .expect("healthy-nat fixture")
+}
+
+/// The same service on private subnets with interface endpoints (ecr.api, ecr.dkr, logs) and
+/// an S3 gateway endpoint, no NAT gateway: nothing wrong.
+pub fn healthy_endpoints() -> Snapshot {
+    fd_snapshot::load_str(
+        include_str!("../../tests/fixtures/healthy-endpoints.json"),
+        std::path::Path::new("healthy-endpoints.json"),
+    )
+    .expect("healthy-endpoints fixture")
+}
+
+/// Runs `check` on the snapshot's first target.
+pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
+    let cx = Cx::new(snap, &snap.targets[0]);
+    (check.run)(&cx)
+}
+
+pub fn status(check: &Check, snap: &Snapshot) -> CheckStatus {
+    run(check, snap).status
+}
+
+/// The first target's task definition.
+pub fn td(snap: &mut Snapshot) -> &mut TaskDefinition {
+    let key = snap.targets[0]
+        .task_definition
+        .clone()
+        .expect("task definition");
+    snap.ecs
+        .task_definitions
+        .get_mut(&key)
+        .expect("task definition body")
+}
+
+/// The first target's subnets, in order.
+pub fn subnets(snap: &Snapshot) -> Vec<String> {
+    snap.targets[0]
+        .network_configuration
+        .as_ref()
+        .map(|n| n.subnets.clone())
+        .unwrap_or_default()
+}
+
+/// The first target's security groups.
+pub fn task_groups(snap: &Snapshot) -> Vec<String> {
+    snap.targets[0]
+        .network_configuration
+        .as_ref()
+        .map(|n| n.security_groups.clone())
+        .unwrap_or_default()
+}
+
+/// Adds an EFS volume on `fs_id` (optionally through an access point, with IAM authorization)
+/// mounted read-write by every container.
+pub fn efs_volume(snap: &mut Snapshot, fs_id: &str, access_point: Option<&str>, iam: bool) {
+    use fd_snapshot::{EfsVolume, MountPoint, Volume, VolumeKind};
+    let td = td(snap);
+    td.volumes.push(Volume {
+        name: "data".into(),
+        kind: VolumeKind::Efs(EfsVolume {
+            file_system_id: fs_id.into(),
+            transit_encryption: true,
+            access_point_id: access_point.map(str::to_string),
+            iam,
+            ..Default::default()
+        }),
+    });
+    for c in &mut td.containers {
+        c.mount_points.push(MountPoint {
+            source_volume: "data".into(),
+            container_path: Some("/data".into()),
+            read_only: false,
+        });
+    }
+}
+
+/// An available file system with the default policy and one mount target per `(subnet, sg)`
+/// (address: the subnet's 10th host).
+pub fn efs_file_system(snap: &mut Snapshot, fs_id: &str, targets: &[(&str, &str)]) {
+    use fd_snapshot::{Fetched, FileSystem, MountTarget};
+    let mount_targets = targets
+        .iter()
+        .enumerate()
+        .map(|(i, (subnet, sg))| {
+            let s = &snap.network.subnets[*subnet];
+            MountTarget {
+                id: format!("fsmt-{i}"),
+                subnet_id: subnet.to_string(),
+                availability_zone: Some(s.availability_zone.clone()),
+                availability_zone_id: s.availability_zone_id.clone(),
+                ip_address: s.cidr_block.hosts().nth(9).map(|h| h.to_string()),
+                network_interface_id: None,
+                life_cycle_state: "available".into(),
+                security_groups: Fetched::found(vec![sg.to_string()]),
+            }
+        })
+        .collect();
+    snap.efs.file_systems.insert(
+        fs_id.into(),
+        Fetched::found(FileSystem {
+            id: fs_id.into(),
+            arn: Some(format!(
+                "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/{fs_id}"
+            )),
+            life_cycle_state: "available".into(),
+            mount_targets: Fetched::found(mount_targets),
+            policy: Fetched::Absent {
+                call: "efs:DescribeFileSystemPolicy".into(),
+                detail: None,
+            },
+        }),
+    );
+}
+
+/// A security group in the first subnet's VPC with the given ingress rules (TCP from/to, peer
+/// security group) and allow-all egress.
+pub fn security_group(snap: &mut Snapshot, id: &str, ingress_tcp: &[(i32, i32, &str)]) {
+    use fd_snapshot::{SecurityGroup, SgPeer, SgRule};
+    let vpc = snap.network.subnets[&subnets(snap)[0]].vpc_id.clone();
+    let rule = |from: Option<i32>, to: Option<i32>, proto: &str, peer: SgPeer| SgRule {
+        protocol: proto.into(),
+        from_port: from,
+        to_port: to,
+        peer,
+        description: None,
+        rule_id: None,
+    };
+    snap.network.security_groups.insert(
+        id.into(),
+        SecurityGroup {
+            id: id.into(),
+            name: Some(id.into()),
+            vpc_id: vpc,
+            ingress: ingress_tcp
+                .iter()
+                .map(|(f, t, g)| {
+                    rule(
+                        Some(*f),
+                        Some(*t),
+                        "tcp",
+                        SgPeer::SecurityGroup(g.to_string()),
+                    )
+                })
+                .collect(),
+            egress: vec![rule(
+                None,
+                None,
+                "-1",
+                SgPeer::Cidr("0.0.0.0/0".parse().expect("cidr")),
+            )],
+        },
+    );
+}
