@@ -56,6 +56,13 @@ struct AwsFlags {
     /// Also write everything that was read to FILE, for `diagnose` later or for a colleague.
     #[arg(long, global = true, value_name = "FILE")]
     save_snapshot: Option<PathBuf>,
+    /// Give up one attempt of one AWS call after SECONDS (a call and its retries get three
+    /// times as long); a call that times out makes the checks that need it `unknown`.
+    #[arg(long, global = true, value_name = "SECONDS", env = "FD_CALL_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    call_timeout: u64,
+    /// Give up the whole run after SECONDS of reading AWS (exit 2).
+    #[arg(long, global = true, value_name = "SECONDS", env = "FD_DEADLINE", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    deadline: u64,
 }
 
 #[derive(Args, Debug)]
@@ -277,6 +284,8 @@ fn collect(aws: &AwsFlags, request: Request) -> Result<(fd_snapshot::Snapshot, u
         region: aws.region.clone(),
         profile: aws.profile.clone(),
         endpoint_url: aws.endpoint_url.clone(),
+        attempt_timeout: Some(std::time::Duration::from_secs(aws.call_timeout)),
+        deadline: Some(std::time::Duration::from_secs(aws.deadline)),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -290,7 +290,7 @@ fn image_larger_than_default_ephemeral_storage() {
 
 #[test]
 fn image_fits_the_configured_ephemeral_storage() {
-    // The same 31 GiB image with ephemeralStorage.sizeInGiB 100.
+    // The same 31 GiB image with ephemeralStorage.sizeInGiB 200.
     let c = service_case("image-large-enough-storage");
     c.statuses(&["IMG-TOO-LARGE"], "pass");
     passes_unless_unknown(&c, PLATFORM_CHECKS);

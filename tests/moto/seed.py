@@ -466,6 +466,37 @@ class World:
                 }
             )
         else:
+            # As a real push does: every platform image is in the repository (untagged), and
+            # the manifest list refers to them by digest.
+            children = []
+            for c, (os_name, arch) in zip("abcdef", platforms):
+                child_media = "application/vnd.docker.distribution.manifest.v2+json"
+                child = json.dumps(
+                    {
+                        "schemaVersion": 2,
+                        "mediaType": child_media,
+                        "config": {
+                            "mediaType": "application/vnd.docker.container.image.v1+json",
+                            "size": 50_000_000,
+                            "digest": "sha256:" + c * 64,
+                        },
+                        "layers": [
+                            {
+                                "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                                "size": 50_000_000,
+                                "digest": "sha256:" + c * 63 + "0",
+                            }
+                        ],
+                    }
+                )
+                digest = "sha256:" + hashlib.sha256(child.encode()).hexdigest()
+                self.ecr.put_image(
+                    repositoryName=repo,
+                    imageManifest=child,
+                    imageManifestMediaType=child_media,
+                    imageDigest=digest,
+                )
+                children.append((digest, len(child), os_name, arch))
             media = "application/vnd.docker.distribution.manifest.list.v2+json"
             manifest = json.dumps(
                 {
@@ -474,11 +505,11 @@ class World:
                     "manifests": [
                         {
                             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                            "size": 1000,
-                            "digest": "sha256:" + c * 64,
+                            "size": size_,
+                            "digest": digest,
                             "platform": {"architecture": arch, "os": os_name},
                         }
-                        for c, (os_name, arch) in zip("abcdef", platforms)
+                        for digest, size_, os_name, arch in children
                     ],
                 }
             )
@@ -1689,8 +1720,8 @@ def image_too_large(w):
 
 @scenario
 def image_large_enough_storage(w):
-    """The same 31 GiB image, with ephemeralStorage.sizeInGiB 100."""
-    net = public_service(w, w.app(image_size=31 * GIB, ephemeral_gib=100))
+    """The same 31 GiB image, with ephemeralStorage.sizeInGiB 200 (the largest Fargate offers): room for the compressed and the extracted copy."""
+    net = public_service(w, w.app(image_size=31 * GIB, ephemeral_gib=200))
     net.update(image=ecr_uri(), image_size=31 * GIB)
     return net
 

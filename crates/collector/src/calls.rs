@@ -14,7 +14,7 @@ use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use fd_snapshot::{ApiCall, CallOutcome};
+use fd_snapshot::{ApiCall, CallOutcome, Fetched};
 
 /// Why a call got no HTTP response at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,14 +236,18 @@ where
 {
     let full = error_chain(err);
     match err {
-        SdkError::ServiceError(_) => {
+        SdkError::ServiceError(e) => {
             let code = err.code().map(str::to_string);
             let message = err
                 .message()
                 .map(str::to_string)
                 .or_else(|| code.is_none().then(|| full.clone()));
             CallFailure {
-                outcome: classify_code(code.as_deref(), message.as_deref()),
+                outcome: classify_service_error(
+                    code.as_deref(),
+                    message.as_deref(),
+                    e.raw().status().as_u16(),
+                ),
                 code,
                 message,
                 transport: None,
@@ -301,11 +305,23 @@ fn mentions_credentials(text: &str) -> bool {
     text.to_ascii_lowercase().contains("credentials")
 }
 
-/// Error codes that mean the caller lacks a permission.
+/// Error codes that mean the caller lacks a permission (S3 answers `Forbidden` on a HEAD).
 const DENIED_CODES: &[&str] = &[
     "UnauthorizedOperation",
     "UnauthorizedException",
     "AuthorizationError",
+    "Forbidden",
+];
+
+/// Error codes that say the thing asked for does not exist, beyond the `…NotFound` and
+/// `…NotFoundException` families (EFS `FileSystemNotFound`, `PolicyNotFound`, ECR
+/// `PullThroughCacheRuleNotFoundException`, S3 HEAD's `NotFound` …).
+const NOT_FOUND_CODES: &[&str] = &[
+    "NoSuchEntity",
+    "NoSuchBucket",
+    "NoSuchKey",
+    "NoSuchBucketPolicy",
+    "NoSuchHostedZone",
 ];
 
 /// Error codes that mean the SDK gave up retrying a throttled request (cf. aws-runtime's list).
@@ -335,7 +351,7 @@ pub(crate) fn classify_code(code: Option<&str>, message: Option<&str>) -> CallOu
         CallOutcome::Throttled
     } else if code.ends_with("NotFound")
         || code.ends_with("NotFoundException")
-        || code == "NoSuchEntity"
+        || NOT_FOUND_CODES.contains(&code)
         || (code == "ClientException"
             && message.is_some_and(|m| m.contains("Unable to describe task definition")))
     {
@@ -344,6 +360,37 @@ pub(crate) fn classify_code(code: Option<&str>, message: Option<&str>) -> CallOu
         CallOutcome::NotFound
     } else {
         CallOutcome::Failed
+    }
+}
+
+/// A service error: by its code, else (a response without a body, such as S3's answer to a
+/// HEAD request) by its HTTP status.
+pub(crate) fn classify_service_error(
+    code: Option<&str>,
+    message: Option<&str>,
+    status: u16,
+) -> CallOutcome {
+    match (code, status) {
+        (Some(_), _) => classify_code(code, message),
+        (None, 403) => CallOutcome::Denied,
+        (None, 404) => CallOutcome::NotFound,
+        (None, _) => CallOutcome::Failed,
+    }
+}
+
+/// A call's result as a lookup: "does not exist" is an answer ([`Fetched::Absent`]); denied,
+/// throttled or failed is not ([`Fetched::Unreadable`]). `call` is `service:Operation`.
+pub(crate) fn fetched<T>(call: &str, result: Result<T, CallFailure>) -> Fetched<T> {
+    match result {
+        Ok(value) => Fetched::Found { value },
+        Err(f) if f.outcome == CallOutcome::NotFound => Fetched::Absent {
+            call: call.to_string(),
+            detail: Some(f.detail()),
+        },
+        Err(f) => Fetched::Unreadable {
+            call: call.to_string(),
+            reason: f.detail(),
+        },
     }
 }
 
@@ -357,6 +404,7 @@ mod tests {
             "AccessDenied",
             "AccessDeniedException",
             "UnauthorizedOperation",
+            "Forbidden",
         ] {
             assert_eq!(
                 classify_code(Some(code), None),
@@ -391,6 +439,16 @@ mod tests {
             "ClusterNotFoundException",
             "ServiceNotFoundException",
             "NoSuchEntity",
+            "FileSystemNotFound",
+            "AccessPointNotFound",
+            "MountTargetNotFound",
+            "PolicyNotFound",
+            "NoSuchBucket",
+            "NoSuchKey",
+            "NoSuchBucketPolicy",
+            "NoSuchHostedZone",
+            "PullThroughCacheRuleNotFoundException",
+            "NotFound",
         ] {
             assert_eq!(
                 classify_code(Some(code), None),
@@ -418,6 +476,86 @@ mod tests {
             CallOutcome::Failed
         );
         assert_eq!(classify_code(None, Some("boom")), CallOutcome::Failed);
+    }
+
+    #[test]
+    fn bodiless_errors_by_status() {
+        assert_eq!(classify_service_error(None, None, 403), CallOutcome::Denied);
+        assert_eq!(
+            classify_service_error(None, None, 404),
+            CallOutcome::NotFound
+        );
+        assert_eq!(classify_service_error(None, None, 500), CallOutcome::Failed);
+        // A code wins over the status.
+        assert_eq!(
+            classify_service_error(Some("SlowDown"), None, 503),
+            CallOutcome::Throttled
+        );
+        assert_eq!(
+            classify_service_error(Some("InternalError"), None, 404),
+            CallOutcome::Failed
+        );
+    }
+
+    /// S3 HeadObject: the SDK's error for a body-less 403 and 404, through the real classifier.
+    #[test]
+    fn head_object_status_is_classified() {
+        use aws_sdk_s3::operation::head_object::HeadObjectError;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        use aws_smithy_types::error::ErrorMetadata;
+
+        let failure = |status: u16| {
+            let raw = HttpResponse::new(
+                StatusCode::try_from(status).expect("status"),
+                SdkBody::empty(),
+            );
+            let err: SdkError<HeadObjectError, HttpResponse> = SdkError::service_error(
+                HeadObjectError::generic(ErrorMetadata::builder().build()),
+                raw,
+            );
+            classify_sdk_error(&err)
+        };
+        assert_eq!(failure(403).outcome, CallOutcome::Denied);
+        assert_eq!(failure(404).outcome, CallOutcome::NotFound);
+        assert_eq!(failure(500).outcome, CallOutcome::Failed);
+    }
+
+    #[test]
+    fn fetched_from_results() {
+        let failure = |outcome, code: &str| CallFailure {
+            outcome,
+            code: Some(code.to_string()),
+            message: Some("m".into()),
+            transport: None,
+        };
+        assert_eq!(
+            fetched("efs:DescribeFileSystems", Ok(7)),
+            Fetched::Found { value: 7 }
+        );
+        assert_eq!(
+            fetched::<i32>(
+                "efs:DescribeFileSystems",
+                Err(failure(CallOutcome::NotFound, "FileSystemNotFound"))
+            ),
+            Fetched::Absent {
+                call: "efs:DescribeFileSystems".into(),
+                detail: Some("FileSystemNotFound: m".into()),
+            }
+        );
+        for outcome in [
+            CallOutcome::Denied,
+            CallOutcome::Throttled,
+            CallOutcome::Failed,
+        ] {
+            assert_eq!(
+                fetched::<i32>("s3:HeadObject", Err(failure(outcome, "X"))),
+                Fetched::Unreadable {
+                    call: "s3:HeadObject".into(),
+                    reason: "X: m".into(),
+                }
+            );
+        }
     }
 
     #[test]

@@ -121,6 +121,70 @@ pub(crate) async fn collect_network(
     net
 }
 
+/// Adds the subnets and security groups that only a later phase revealed (EFS mount targets),
+/// with the network ACLs of those subnets, to `net`. What the network phase already read (every
+/// subnet, group and ACL of the targets' VPCs) is not read again, so a mount target in the
+/// task's VPC costs no call; one in another VPC costs a lookup by ID.
+pub(crate) async fn complete_network(
+    client: &Client,
+    rec: &Recorder,
+    net: &mut m::NetworkData,
+    subnet_ids: &BTreeSet<String>,
+    security_group_ids: &BTreeSet<String>,
+) {
+    let Missing {
+        subnets,
+        groups,
+        without_acl,
+    } = missing(net, subnet_ids, security_group_ids);
+    let (new_subnets, new_groups, new_acls) = futures::join!(
+        describe_subnets(client, rec, "subnet-id", &subnets),
+        describe_security_groups(client, rec, "group-id", &groups),
+        network_acls_by(client, rec, "association.subnet-id", &without_acl),
+    );
+    net.subnets.extend(new_subnets);
+    net.security_groups.extend(new_groups);
+    net.network_acls.extend(new_acls);
+}
+
+/// What [`complete_network`] has to read.
+#[derive(Debug, PartialEq, Eq)]
+struct Missing {
+    subnets: BTreeSet<String>,
+    groups: BTreeSet<String>,
+    /// Subnets whose network ACL is unknown. Every subnet is associated with exactly one ACL,
+    /// so one already read that lists the subnet covers it.
+    without_acl: BTreeSet<String>,
+}
+
+fn missing(
+    net: &m::NetworkData,
+    subnet_ids: &BTreeSet<String>,
+    security_group_ids: &BTreeSet<String>,
+) -> Missing {
+    Missing {
+        subnets: subnet_ids
+            .iter()
+            .filter(|id| !net.subnets.contains_key(*id))
+            .cloned()
+            .collect(),
+        groups: security_group_ids
+            .iter()
+            .filter(|id| !net.security_groups.contains_key(*id))
+            .cloned()
+            .collect(),
+        without_acl: subnet_ids
+            .iter()
+            .filter(|id| {
+                !net.network_acls
+                    .values()
+                    .any(|acl| acl.subnet_associations.contains(id))
+            })
+            .cloned()
+            .collect(),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Calls
 // ---------------------------------------------------------------------------------------------
@@ -435,21 +499,34 @@ async fn describe_network_acls(
     rec: &Recorder,
     vpc_ids: &BTreeSet<String>,
 ) -> BTreeMap<String, m::NetworkAcl> {
-    let ids: Vec<String> = vpc_ids.iter().cloned().collect();
-    let stream = client
-        .describe_network_acls()
-        .filters(filter("vpc-id", &ids))
-        .into_paginator()
-        .send();
-    let (pages, _) = rec
-        .pages(SVC, "DescribeNetworkAcls", joined(&ids), stream)
-        .await;
-    pages
-        .iter()
-        .flat_map(|p| p.network_acls())
-        .filter_map(map_network_acl)
-        .map(|n| (n.id.clone(), n))
-        .collect()
+    network_acls_by(client, rec, "vpc-id", vpc_ids).await
+}
+
+/// `filter_name` is `vpc-id` (every ACL of the VPCs) or `association.subnet-id` (the ACLs of
+/// subnets outside them).
+async fn network_acls_by(
+    client: &Client,
+    rec: &Recorder,
+    filter_name: &str,
+    ids: &BTreeSet<String>,
+) -> BTreeMap<String, m::NetworkAcl> {
+    let mut out = BTreeMap::new();
+    for chunk in chunks(ids) {
+        let stream = client
+            .describe_network_acls()
+            .filters(filter(filter_name, &chunk))
+            .into_paginator()
+            .send();
+        let (pages, _) = rec
+            .pages(SVC, "DescribeNetworkAcls", joined(&chunk), stream)
+            .await;
+        for acl in pages.iter().flat_map(|p| p.network_acls()) {
+            if let Some(a) = map_network_acl(acl) {
+                out.insert(a.id.clone(), a);
+            }
+        }
+    }
+    out
 }
 
 /// Every managed prefix list visible to the account (AWS-managed and customer-managed), as
@@ -584,6 +661,17 @@ pub(crate) fn map_subnet(s: &t::Subnet) -> Option<m::Subnet> {
             .and_then(|n| u32::try_from(n).ok()),
         map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
         ipv6_native: s.ipv6_native().unwrap_or(false),
+        ipv6_cidr_blocks: s
+            .ipv6_cidr_block_association_set()
+            .iter()
+            .filter(|a| {
+                a.ipv6_cidr_block_state()
+                    .and_then(|st| st.state())
+                    .is_none_or(|code| code.as_str() == "associated")
+            })
+            .filter_map(|a| parse_net(a.ipv6_cidr_block()))
+            .collect(),
+        enable_dns64: s.enable_dns64().unwrap_or(false),
     })
 }
 
@@ -1071,6 +1159,8 @@ mod tests {
         assert_eq!(m.available_ip_address_count, Some(250));
         assert!(m.map_public_ip_on_launch);
         assert!(!m.ipv6_native);
+        assert!(m.ipv6_cidr_blocks.is_empty());
+        assert!(!m.enable_dns64);
         let s = t::Subnet::builder().subnet_id("subnet-2").build();
         assert!(map_subnet(&s).is_none());
     }
@@ -1198,5 +1288,95 @@ mod tests {
         let wanted = wanted_prefix_lists(&net, &all, "us-east-1");
         let ids: Vec<&str> = wanted.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(ids, vec!["pl-s3", "pl-tgw"]);
+    }
+
+    #[test]
+    fn subnet_ipv6_blocks_and_dns64() {
+        let block = |cidr: &str, state: t::SubnetCidrBlockStateCode| {
+            t::SubnetIpv6CidrBlockAssociation::builder()
+                .ipv6_cidr_block(cidr)
+                .ipv6_cidr_block_state(t::SubnetCidrBlockState::builder().state(state).build())
+                .build()
+        };
+        let s = t::Subnet::builder()
+            .subnet_id("subnet-1")
+            .vpc_id("vpc-1")
+            .cidr_block("10.0.1.0/24")
+            .availability_zone("us-east-1a")
+            .ipv6_cidr_block_association_set(block(
+                "2600:1f18:1::/64",
+                t::SubnetCidrBlockStateCode::Associated,
+            ))
+            .ipv6_cidr_block_association_set(block(
+                "2600:1f18:2::/64",
+                t::SubnetCidrBlockStateCode::Disassociated,
+            ))
+            .enable_dns64(true)
+            .build();
+        let m = map_subnet(&s).expect("mapped");
+        assert_eq!(m.ipv6_cidr_blocks, vec![net("2600:1f18:1::/64")]);
+        assert!(m.enable_dns64);
+    }
+
+    #[test]
+    fn only_what_the_network_phase_did_not_read() {
+        let mut net = m::NetworkData::default();
+        let subnet = |id: &str| m::Subnet {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            cidr_block: "10.0.1.0/24".parse().expect("cidr"),
+            availability_zone: "us-east-1a".into(),
+            availability_zone_id: None,
+            available_ip_address_count: None,
+            map_public_ip_on_launch: false,
+            ipv6_native: false,
+            ipv6_cidr_blocks: vec![],
+            enable_dns64: false,
+        };
+        net.subnets
+            .insert("subnet-task".into(), subnet("subnet-task"));
+        net.security_groups.insert(
+            "sg-task".into(),
+            m::SecurityGroup {
+                id: "sg-task".into(),
+                name: None,
+                vpc_id: "vpc-1".into(),
+                ingress: vec![],
+                egress: vec![],
+            },
+        );
+        net.network_acls.insert(
+            "acl-1".into(),
+            m::NetworkAcl {
+                id: "acl-1".into(),
+                vpc_id: "vpc-1".into(),
+                is_default: true,
+                subnet_associations: vec!["subnet-task".into()],
+                entries: vec![],
+            },
+        );
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        // A mount target in the task's VPC: nothing more to read.
+        assert_eq!(
+            missing(&net, &ids(&["subnet-task"]), &ids(&["sg-task"])),
+            Missing {
+                subnets: ids(&[]),
+                groups: ids(&[]),
+                without_acl: ids(&[])
+            }
+        );
+        // One in another VPC: its subnet, its group and its subnet's ACL.
+        assert_eq!(
+            missing(
+                &net,
+                &ids(&["subnet-task", "subnet-far"]),
+                &ids(&["sg-far"])
+            ),
+            Missing {
+                subnets: ids(&["subnet-far"]),
+                groups: ids(&["sg-far"]),
+                without_acl: ids(&["subnet-far"])
+            }
+        );
     }
 }

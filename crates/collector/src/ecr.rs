@@ -8,10 +8,14 @@
 //! - `DescribeImages`, `BatchGetImage`: the image string exactly as the container definition
 //!   gives it.
 //!
+//! - `DescribePullThroughCacheRules`: `<account>:<region>` of a registry, read only when one of
+//!   its repositories does not exist (a pull-through cache rule would create it on first pull).
+//!
 //! `RepositoryPolicyNotFoundException` (no policy) is recorded `not_found` and leaves
 //! [`m::Repository::policy`] `None`. An image that does not exist is absent from
 //! [`m::EcrData::images`], with `DescribeImages` `not_found`; so is one whose repository does
-//! not exist (`RepositoryNotFoundException`).
+//! not exist (`RepositoryNotFoundException`). An image pinned to a digest by a service's
+//! deployment ([`refs::pinned_image`]) is just another image reference: `repo@sha256:…`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +25,7 @@ use fd_snapshot::image::{self, ImageSource};
 use fd_snapshot::{self as m, refs, CallOutcome};
 use futures::stream::{self, StreamExt};
 
-use crate::calls::{CallFailure, Recorder};
+use crate::calls::{fetched, CallFailure, Recorder};
 use crate::regional::Regional;
 
 const SVC: &str = "ecr";
@@ -91,7 +95,7 @@ pub(crate) async fn collect_ecr(
         .collect();
 
     let repos_fut = stream::iter(repositories.into_values())
-        .map(|i| read_repository(clients, rec, i))
+        .map(|i| async move { (i, read_repository(clients, rec, i).await) })
         .buffer_unordered(CONCURRENCY)
         .collect::<Vec<_>>();
     let images_fut = stream::iter(&images)
@@ -99,25 +103,103 @@ pub(crate) async fn collect_ecr(
         .buffer_unordered(CONCURRENCY)
         .collect::<Vec<_>>();
     let (repos, images) = futures::join!(repos_fut, images_fut);
+
+    let mut repositories = BTreeMap::new();
+    // `<account>:<region>` → (account, region) of registries with a missing repository.
+    let mut registries: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    for (i, repo) in repos {
+        match repo {
+            Ok(r) => {
+                repositories.insert(r.arn.clone(), r);
+            }
+            Err(CallOutcome::NotFound) => {
+                registries.insert(
+                    registry_key(&i.account, &i.region),
+                    (i.account.as_str(), i.region.as_str()),
+                );
+            }
+            Err(_) => {}
+        }
+    }
+    let pull_through_rules: BTreeMap<_, _> = stream::iter(registries)
+        .map(|(key, (account, region))| async move {
+            (key, pull_through_rules(clients, rec, account, region).await)
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
     m::EcrData {
-        repositories: repos
-            .into_iter()
-            .flatten()
-            .map(|r| (r.arn.clone(), r))
-            .collect(),
+        repositories,
         images: images
             .into_iter()
             .filter_map(|(key, image)| Some((key, image?)))
             .collect(),
+        pull_through_rules,
     }
 }
 
-/// DescribeRepositories and GetRepositoryPolicy, concurrently.
+/// The key of [`m::EcrData::pull_through_rules`].
+pub(crate) fn registry_key(account: &str, region: &str) -> String {
+    format!("{account}:{region}")
+}
+
+/// DescribePullThroughCacheRules of one registry, every page. Emulators that do not implement
+/// it answer with an HTML error page: that is `Unreadable`, like any failure.
+async fn pull_through_rules(
+    clients: &Regional<Client>,
+    rec: &Recorder,
+    account: &str,
+    region: &str,
+) -> m::Fetched<Vec<m::PullThroughRule>> {
+    let client = clients.get(region);
+    let stream = client
+        .describe_pull_through_cache_rules()
+        .registry_id(account)
+        .into_paginator()
+        .send();
+    let (pages, failure) = rec
+        .pages(
+            SVC,
+            "DescribePullThroughCacheRules",
+            Some(registry_key(account, region)),
+            stream,
+        )
+        .await;
+    let result = match failure {
+        Some(f) => Err(f),
+        None => Ok(pages
+            .iter()
+            .flat_map(|p| p.pull_through_cache_rules())
+            .filter_map(map_pull_through_rule)
+            .collect()),
+    };
+    fetched("ecr:DescribePullThroughCacheRules", result)
+}
+
+pub(crate) fn map_pull_through_rule(r: &t::PullThroughCacheRule) -> Option<m::PullThroughRule> {
+    Some(m::PullThroughRule {
+        prefix: r
+            .ecr_repository_prefix()
+            .filter(|p| !p.is_empty())?
+            .to_string(),
+        upstream_url: r
+            .upstream_registry_url()
+            .filter(|u| !u.is_empty())
+            .map(str::to_string),
+        credential_arn: r
+            .credential_arn()
+            .filter(|a| !a.is_empty())
+            .map(str::to_string),
+    })
+}
+
+/// DescribeRepositories and GetRepositoryPolicy, concurrently. The error is DescribeRepositories'
+/// outcome (`not_found`: the repository does not exist).
 async fn read_repository(
     clients: &Regional<Client>,
     rec: &Recorder,
     i: &EcrImage,
-) -> Option<m::Repository> {
+) -> Result<m::Repository, CallOutcome> {
     let client = clients.get(&i.region);
     let scope = Some(i.repository_arn.clone());
     let describe = rec.call_judged(
@@ -146,12 +228,14 @@ async fn read_repository(
             .send(),
     );
     let (describe, policy) = futures::join!(describe, policy);
-    let out = describe.ok()?;
-    let mut repo = map_repository(out.repositories().first()?, i);
+    let out = describe.map_err(|f| f.outcome)?;
+    // The judge above turned an empty answer into `not_found`.
+    let first = out.repositories().first().ok_or(CallOutcome::NotFound)?;
+    let mut repo = map_repository(first, i);
     repo.policy = policy
         .ok()
         .and_then(|p| p.policy_text().map(str::to_string));
-    Some(repo)
+    Ok(repo)
 }
 
 pub(crate) fn map_repository(r: &t::Repository, i: &EcrImage) -> m::Repository {
@@ -248,6 +332,77 @@ async fn read_image(clients: &Regional<Client>, rec: &Recorder, i: &EcrImage) ->
         Err(_) => None,
     };
     let batch = manifest.as_ref().ok().and_then(|out| out.images().first());
+    let mut image = map_image(i, detail, batch)?;
+    if let Some(platforms) = image.platforms.as_mut() {
+        // A manifest list has no size of its own: what a task pulls is its platform's image.
+        let reads = platforms
+            .iter_mut()
+            .map(|p| read_platform_image(&client, rec, i, p));
+        futures::future::join_all(reads).await;
+    }
+    Some(image)
+}
+
+/// The size and foreign layers of one platform image of a manifest list, by its digest
+/// (DescribeImages and BatchGetImage, scoped `image@digest`). A failed read leaves them `None`:
+/// the checks that need them say `unknown`.
+async fn read_platform_image(
+    client: &Client,
+    rec: &Recorder,
+    i: &EcrImage,
+    p: &mut m::ImagePlatform,
+) {
+    let Some(digest) = p.digest.clone() else {
+        return;
+    };
+    let scope = Some(fd_snapshot::refs::pinned_image(&i.image, &digest));
+    let id = t::ImageIdentifier::builder().image_digest(&digest).build();
+    let describe = rec.call(
+        SVC,
+        "DescribeImages",
+        scope.clone(),
+        client
+            .describe_images()
+            .registry_id(&i.account)
+            .repository_name(&i.repository)
+            .image_ids(id.clone())
+            .send(),
+    );
+    let manifest = rec.call(
+        SVC,
+        "BatchGetImage",
+        scope,
+        client
+            .batch_get_image()
+            .registry_id(&i.account)
+            .repository_name(&i.repository)
+            .image_ids(id)
+            .set_accepted_media_types(Some(
+                ACCEPTED_MEDIA_TYPES.iter().map(|s| s.to_string()).collect(),
+            ))
+            .send(),
+    );
+    let (describe, manifest) = futures::join!(describe, manifest);
+    p.size_bytes = describe.ok().and_then(|o| {
+        o.image_details()
+            .first()
+            .and_then(|d| d.image_size_in_bytes())
+    });
+    p.foreign_layers = manifest.ok().and_then(|o| {
+        o.images()
+            .first()
+            .and_then(|im| im.image_manifest())
+            .and_then(manifest_foreign_layers)
+    });
+}
+
+/// An image from DescribeImages' detail and BatchGetImage's manifest, either of which may be
+/// missing (not both).
+pub(crate) fn map_image(
+    i: &EcrImage,
+    detail: Option<&t::ImageDetail>,
+    batch: Option<&t::Image>,
+) -> Option<m::Image> {
     if detail.is_none() && batch.is_none() {
         return None;
     }
@@ -264,6 +419,8 @@ async fn read_image(clients: &Regional<Client>, rec: &Recorder, i: &EcrImage) ->
             .or_else(|| batch.and_then(|b| b.image_manifest_media_type()))
             .map(str::to_string),
         platforms: manifest_text.and_then(manifest_platforms),
+        size_bytes: detail.and_then(|d| d.image_size_in_bytes()),
+        foreign_layers: manifest_text.and_then(manifest_foreign_layers),
     })
 }
 
@@ -312,8 +469,36 @@ pub(crate) fn manifest_platforms(manifest: &str) -> Option<Vec<m::ImagePlatform>
                     os,
                     architecture,
                     variant: field("variant"),
+                    digest: entry
+                        .get("digest")
+                        .and_then(|d| d.as_str())
+                        .map(str::to_string),
+                    size_bytes: None,
+                    foreign_layers: None,
                 })
             })
+            .collect(),
+    )
+}
+
+/// The digests of a single-image manifest's foreign layers (`…foreign.diff.tar.gzip`: Windows
+/// base layers, pulled from Microsoft's registry rather than ECR). `None` for a manifest list
+/// or an OCI index (its platform manifests were not read) and for text that is not a manifest.
+pub(crate) fn manifest_foreign_layers(manifest: &str) -> Option<Vec<String>> {
+    let json: serde_json::Value = serde_json::from_str(manifest).ok()?;
+    if json.get("manifests").is_some() {
+        return None;
+    }
+    let layers = json.get("layers")?.as_array()?;
+    Some(
+        layers
+            .iter()
+            .filter(|l| {
+                l.get("mediaType")
+                    .and_then(|t| t.as_str())
+                    .is_some_and(|t| t.contains("foreign"))
+            })
+            .filter_map(|l| l.get("digest")?.as_str().map(str::to_string))
             .collect(),
     )
 }
@@ -343,11 +528,17 @@ mod tests {
             platforms,
             vec![
                 m::ImagePlatform {
+                    digest: None,
+                    size_bytes: None,
+                    foreign_layers: None,
                     os: "linux".into(),
                     architecture: "amd64".into(),
                     variant: None
                 },
                 m::ImagePlatform {
+                    digest: None,
+                    size_bytes: None,
+                    foreign_layers: None,
                     os: "linux".into(),
                     architecture: "arm64".into(),
                     variant: Some("v8".into())
@@ -418,5 +609,93 @@ mod tests {
             Some("arn:aws:kms:us-east-1:123456789012:key/k")
         );
         assert_eq!(m.region, "us-east-1");
+    }
+
+    #[test]
+    fn foreign_layers_of_single_manifests_only() {
+        let windows = r#"{
+          "schemaVersion": 2,
+          "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+          "config": {"mediaType": "application/vnd.docker.container.image.v1+json",
+                     "digest": "sha256:c", "size": 1},
+          "layers": [
+            {"mediaType": "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+             "digest": "sha256:base", "size": 1,
+             "urls": ["https://mcr.microsoft.com/v2/windows/servercore/blobs/sha256:base"]},
+            {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+             "digest": "sha256:app", "size": 1}
+          ]
+        }"#;
+        assert_eq!(
+            manifest_foreign_layers(windows),
+            Some(vec!["sha256:base".to_string()])
+        );
+        let linux = r#"{"schemaVersion": 2, "layers": [
+            {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": "sha256:l"}]}"#;
+        assert_eq!(manifest_foreign_layers(linux), Some(vec![]));
+        let index = r#"{"schemaVersion": 2, "manifests": []}"#;
+        assert_eq!(manifest_foreign_layers(index), None);
+        assert_eq!(manifest_foreign_layers("<html>"), None);
+    }
+
+    #[test]
+    fn image_mapping_with_size() {
+        let i = EcrImage::parse("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1").expect("ecr");
+        let detail = t::ImageDetail::builder()
+            .image_digest("sha256:d")
+            .image_size_in_bytes(123_456_789)
+            .image_manifest_media_type("application/vnd.docker.distribution.manifest.v2+json")
+            .build();
+        let batch = t::Image::builder()
+            .image_manifest(r#"{"schemaVersion": 2, "layers": []}"#)
+            .build();
+        let m = map_image(&i, Some(&detail), Some(&batch)).expect("image");
+        assert_eq!(m.size_bytes, Some(123_456_789));
+        assert_eq!(m.digest.as_deref(), Some("sha256:d"));
+        assert_eq!(m.foreign_layers, Some(vec![]));
+        assert_eq!(m.platforms, None);
+        // Without the manifest: no foreign layer list, the size still known.
+        let m = map_image(&i, Some(&detail), None).expect("image");
+        assert_eq!(m.foreign_layers, None);
+        assert_eq!(m.size_bytes, Some(123_456_789));
+        assert_eq!(map_image(&i, None, None), None);
+    }
+
+    #[test]
+    fn pinned_images_are_read_by_digest() {
+        let image = refs::pinned_image(
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+            "sha256:ab",
+        );
+        let i = EcrImage::parse(&image).expect("ecr");
+        assert_eq!(i.image, image);
+        assert_eq!(i.reference, "sha256:ab");
+        assert_eq!(
+            image_identifier(&i.reference).image_digest(),
+            Some("sha256:ab")
+        );
+    }
+
+    #[test]
+    fn pull_through_rule_mapping() {
+        let r = t::PullThroughCacheRule::builder()
+            .ecr_repository_prefix("docker-hub")
+            .upstream_registry_url("registry-1.docker.io")
+            .credential_arn(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/hub",
+            )
+            .build();
+        let m = map_pull_through_rule(&r).expect("rule");
+        assert_eq!(m.prefix, "docker-hub");
+        assert_eq!(m.upstream_url.as_deref(), Some("registry-1.docker.io"));
+        assert!(m.credential_arn.is_some());
+        assert_eq!(
+            map_pull_through_rule(&t::PullThroughCacheRule::builder().build()),
+            None
+        );
+        assert_eq!(
+            registry_key("123456789012", "us-east-1"),
+            "123456789012:us-east-1"
+        );
     }
 }

@@ -26,6 +26,9 @@ const STOPPED_TASKS_KEPT: usize = 10;
 const STOPPED_TASKS_LISTED: i32 = 100;
 /// How many service events are kept (ECS returns them newest first).
 const EVENTS_KEPT: usize = 20;
+/// How many running tasks of a service are read for the image digests they were started with:
+/// the tasks of one deployment share them, so a few are enough.
+const RUNNING_TASKS_LISTED: i32 = 10;
 
 /// The two clients the ECS phase needs (EC2 for the task ENI).
 pub(crate) struct Clients<'a> {
@@ -42,6 +45,10 @@ pub(crate) struct Resolved {
     pub task_definition: Option<m::TaskDefinition>,
     /// The task ENI, when there was one and it still exists.
     pub network_interfaces: BTreeMap<String, m::NetworkInterface>,
+    /// A service's running containers and the image digests they run (mapped into
+    /// [`m::Target::deployed_digests`] once the task definition is known: see
+    /// [`deployed_digests`]).
+    pub running: Vec<RunningContainer>,
 }
 
 impl Resolved {
@@ -50,8 +57,20 @@ impl Resolved {
             target,
             task_definition: None,
             network_interfaces: BTreeMap::new(),
+            running: Vec::new(),
         }
     }
+}
+
+/// One container of a running task, with the image digest ECS resolved for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RunningContainer {
+    /// The task's task definition ARN.
+    pub task_definition: Option<String>,
+    pub container: String,
+    /// The image the task ran, as the task reports it.
+    pub image: Option<String>,
+    pub digest: String,
 }
 
 /// What to do when a call about the target itself failed: transport failures and "not found"
@@ -85,7 +104,13 @@ fn target_call_failed(
             what,
             message: failure.message.clone().unwrap_or_default(),
         }),
-        _ => Ok(()),
+        // Denied, throttled after the SDK's retries, or failed: without the target there is
+        // nothing to diagnose, and a report of "0 checks" would hide why.
+        _ => Err(CollectError::TargetUnreadable {
+            what,
+            call: format!("{SVC}:{operation}"),
+            message: failure.detail(),
+        }),
     }
 }
 
@@ -180,6 +205,7 @@ pub(crate) async fn resolve_task(
         target,
         task_definition: None,
         network_interfaces: enis,
+        running: Vec::new(),
     })
 }
 
@@ -337,12 +363,92 @@ pub(crate) async fn resolve_service(
 
     let mut target = map_service_target(cluster, service, svc);
     let service_name = svc.service_name().unwrap_or(service);
-    target.stopped_tasks = stopped_tasks(c, cluster, service_name).await;
+    let (stopped, running) = futures::join!(
+        stopped_tasks(c, cluster, service_name),
+        running_containers(c, cluster, service_name),
+    );
+    target.stopped_tasks = stopped;
     if let Some(newest) = target.stopped_tasks.first() {
         target.stopped_reason = newest.stopped_reason.clone();
         target.stop_code = newest.stop_code.clone();
     }
-    Ok(Resolved::bare(target))
+    Ok(Resolved {
+        running,
+        ..Resolved::bare(target)
+    })
+}
+
+/// ListTasks (RUNNING, first page) and DescribeTasks: the containers the service runs now and
+/// their image digests. Failures are recorded and give none.
+async fn running_containers(
+    c: &Clients<'_>,
+    cluster: &str,
+    service: &str,
+) -> Vec<RunningContainer> {
+    let tasks = service_tasks(
+        c,
+        cluster,
+        service,
+        t::DesiredStatus::Running,
+        RUNNING_TASKS_LISTED,
+        Some(format!("running tasks of {service}")),
+        "running",
+    )
+    .await;
+    map_running_containers(&tasks)
+}
+
+/// The containers of `tasks` that report an image digest.
+pub(crate) fn map_running_containers(tasks: &[t::Task]) -> Vec<RunningContainer> {
+    tasks
+        .iter()
+        .flat_map(|task| {
+            task.containers().iter().filter_map(move |c| {
+                Some(RunningContainer {
+                    task_definition: non_empty(task.task_definition_arn()),
+                    container: non_empty(c.name())?,
+                    image: non_empty(c.image()),
+                    digest: non_empty(c.image_digest())?,
+                })
+            })
+        })
+        .collect()
+}
+
+/// The digests a service's running tasks of its current task definition (`task_definition`,
+/// the target's; `td`, its body when it could be read) were started with, once each. Tasks of
+/// an older task definition (a deployment in progress) are left out: new tasks do not pull their
+/// images. The image is the container definition's of that name, else what the task reports.
+pub(crate) fn deployed_digests(
+    task_definition: Option<&str>,
+    td: Option<&m::TaskDefinition>,
+    running: &[RunningContainer],
+) -> Vec<m::DeployedDigest> {
+    let mut out: Vec<m::DeployedDigest> = Vec::new();
+    for rc in running {
+        if let (Some(want), Some(have)) = (task_definition, rc.task_definition.as_deref()) {
+            if want != have {
+                continue;
+            }
+        }
+        let image = td
+            .and_then(|td| td.containers.iter().find(|c| c.name == rc.container))
+            .map(|c| c.image.clone())
+            .filter(|i| !i.is_empty())
+            .or_else(|| rc.image.clone());
+        let Some(image) = image else {
+            continue;
+        };
+        let d = m::DeployedDigest {
+            container: rc.container.clone(),
+            image,
+            digest: rc.digest.clone(),
+        };
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// The deployment ECS is rolling out now (`PRIMARY`), for fields the service leaves empty.
@@ -418,18 +524,42 @@ pub(crate) fn map_service_target(cluster: &str, reference: &str, svc: &t::Servic
 /// hour; a crash-looping service can have many, so up to 100 are listed and described in one
 /// call each, and the newest 10 kept. Failures are recorded and give fewer (or no) tasks.
 async fn stopped_tasks(c: &Clients<'_>, cluster: &str, service: &str) -> Vec<m::StoppedTask> {
+    let tasks = service_tasks(
+        c,
+        cluster,
+        service,
+        t::DesiredStatus::Stopped,
+        STOPPED_TASKS_LISTED,
+        Some(service.to_string()),
+        "stopped",
+    )
+    .await;
+    newest_stopped_tasks(&tasks)
+}
+
+/// ListTasks (one page of at most `max`) then DescribeTasks for a service's tasks of `status`;
+/// both recorded, a failure leaves the list empty (the calls say why).
+async fn service_tasks(
+    c: &Clients<'_>,
+    cluster: &str,
+    service: &str,
+    status: t::DesiredStatus,
+    max: i32,
+    list_scope: Option<String>,
+    label: &str,
+) -> Vec<t::Task> {
     let Ok(list) = c
         .rec
         .call(
             SVC,
             "ListTasks",
-            Some(service.to_string()),
+            list_scope,
             c.ecs
                 .list_tasks()
                 .cluster(cluster)
                 .service_name(service)
-                .desired_status(t::DesiredStatus::Stopped)
-                .max_results(STOPPED_TASKS_LISTED)
+                .desired_status(status)
+                .max_results(max)
                 .send(),
         )
         .await
@@ -439,7 +569,7 @@ async fn stopped_tasks(c: &Clients<'_>, cluster: &str, service: &str) -> Vec<m::
     let arns: Vec<String> = list
         .task_arns()
         .iter()
-        .take(STOPPED_TASKS_LISTED as usize)
+        .take(usize::try_from(max).unwrap_or(0))
         .cloned()
         .collect();
     if arns.is_empty() {
@@ -450,7 +580,7 @@ async fn stopped_tasks(c: &Clients<'_>, cluster: &str, service: &str) -> Vec<m::
         .call(
             SVC,
             "DescribeTasks",
-            Some(format!("{} stopped tasks of {service}", arns.len())),
+            Some(format!("{} {label} tasks of {service}", arns.len())),
             c.ecs
                 .describe_tasks()
                 .cluster(cluster)
@@ -461,7 +591,7 @@ async fn stopped_tasks(c: &Clients<'_>, cluster: &str, service: &str) -> Vec<m::
     else {
         return Vec::new();
     };
-    newest_stopped_tasks(out.tasks())
+    out.tasks().to_vec()
 }
 
 /// Sorts by `stoppedAt` (then `createdAt`), newest first, and keeps [`STOPPED_TASKS_KEPT`].
@@ -519,9 +649,8 @@ pub(crate) async fn resolve_preflight(
         }
     };
     Ok(Resolved {
-        target,
         task_definition: td,
-        network_interfaces: BTreeMap::new(),
+        ..Resolved::bare(target)
     })
 }
 
@@ -929,10 +1058,7 @@ mod tests {
         assert_eq!(m.volumes[0].name, "data");
         assert!(matches!(m.volumes[0].kind, m::VolumeKind::Efs(_)));
         // A volume with no configuration is a bind mount (task storage).
-        assert_eq!(
-            m.volumes[1].kind,
-            m::VolumeKind::Bind { source_path: None }
-        );
+        assert_eq!(m.volumes[1].kind, m::VolumeKind::Bind { source_path: None });
         assert_eq!(m.containers.len(), 1);
         let c = &m.containers[0];
         assert_eq!(c.repository_credentials.as_deref(), Some("arn:secret"));
@@ -958,12 +1084,22 @@ mod tests {
         )
         .expect_err("fatal");
         assert_eq!(err.to_string(), "cluster prod not found");
-        assert!(target_call_failed(
-            &f(m::CallOutcome::Denied, "AccessDeniedException"),
-            "DescribeServices",
-            "service web in cluster prod".into(),
-        )
-        .is_ok());
+        // A denied or throttled read of the target itself ends the run, naming the call.
+        for (outcome, code) in [
+            (m::CallOutcome::Denied, "AccessDeniedException"),
+            (m::CallOutcome::Throttled, "ThrottlingException"),
+        ] {
+            let err = target_call_failed(
+                &f(outcome, code),
+                "DescribeServices",
+                "service web in cluster prod".into(),
+            )
+            .expect_err("fatal");
+            assert_eq!(
+                err.to_string(),
+                format!("cannot read service web in cluster prod: ecs:DescribeServices failed: {code}: msg")
+            );
+        }
         let unreachable = CallFailure {
             outcome: m::CallOutcome::Failed,
             code: None,
@@ -974,5 +1110,64 @@ mod tests {
             target_call_failed(&unreachable, "DescribeTasks", "x".into()),
             Err(CollectError::Unreachable { .. })
         ));
+    }
+
+    #[test]
+    fn running_containers_and_deployed_digests() {
+        let td_arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4";
+        let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1";
+        let task = |td: &str, digest: Option<&str>| {
+            let mut c = t::Container::builder().name("app").image(image);
+            if let Some(d) = digest {
+                c = c.image_digest(d);
+            }
+            t::Task::builder()
+                .task_definition_arn(td)
+                .containers(c.build())
+                // moto: no digest at all.
+                .containers(
+                    t::Container::builder()
+                        .name("sidecar")
+                        .image("envoy")
+                        .build(),
+                )
+                .build()
+        };
+        let tasks = vec![
+            task(td_arn, Some("sha256:new")),
+            task(td_arn, Some("sha256:new")),
+            task(td_arn, None),
+            task(
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+                Some("sha256:old"),
+            ),
+        ];
+        let running = map_running_containers(&tasks);
+        assert_eq!(running.len(), 3);
+        assert!(running.iter().all(|r| r.container == "app"));
+
+        let td = m::TaskDefinition {
+            family: "web".into(),
+            containers: vec![m::ContainerDefinition {
+                name: "app".into(),
+                image: image.into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let digests = deployed_digests(Some(td_arn), Some(&td), &running);
+        assert_eq!(
+            digests,
+            vec![m::DeployedDigest {
+                container: "app".into(),
+                image: image.into(),
+                digest: "sha256:new".into(),
+            }]
+        );
+        // Without the task definition's body, the task's own image names it.
+        let digests = deployed_digests(Some(td_arn), None, &running);
+        assert_eq!(digests.len(), 1);
+        assert_eq!(digests[0].image, image);
+        assert!(deployed_digests(Some(td_arn), Some(&td), &[]).is_empty());
     }
 }

@@ -1,8 +1,9 @@
-//! IAM: the execution roles the tasks use, with their trust policy, permissions boundary,
-//! attached managed policies and inline policies (documents included), mapped into
-//! [`m::IamData`].
+//! IAM: the execution and task roles the tasks use, with their trust policy, permissions
+//! boundary, attached managed policies and inline policies (documents included), and the
+//! account's ECS service-linked role, mapped into [`m::IamData`].
 //!
 //! Calls and their scopes:
+//! - `GetRole` of the service-linked role: [`SERVICE_LINKED_ROLE`];
 //! - `GetRole`, `ListAttachedRolePolicies`, `ListRolePolicies`: the role ARN as referenced;
 //! - `GetRolePolicy`: `"<role ARN> <policy name>"`;
 //! - `GetPolicy`, `GetPolicyVersion`: the policy ARN (each managed policy is read once, however
@@ -19,14 +20,51 @@ use fd_snapshot as m;
 use futures::stream::{self, StreamExt};
 use percent_encoding::percent_decode_str;
 
-use crate::calls::Recorder;
+use crate::calls::{fetched, Recorder};
 
 const SVC: &str = "iam";
 
 /// IAM requests in flight at once (IAM's request rate limits are account-wide and low).
 const CONCURRENCY: usize = 4;
 
-/// Reads the roles `role_refs` (ARNs as the task definitions and overrides give them).
+/// The role ECS uses to manage the task ENIs in the account's VPCs: without it, no awsvpc task
+/// starts.
+pub(crate) const SERVICE_LINKED_ROLE: &str = "AWSServiceRoleForECS";
+
+/// GetRole of [`SERVICE_LINKED_ROLE`]: `NoSuchEntity` is `Absent` (the role does not exist).
+pub(crate) async fn service_linked_role(
+    client: &Client,
+    rec: &Recorder,
+) -> m::Fetched<m::ServiceLinkedRole> {
+    let result = rec
+        .call(
+            SVC,
+            "GetRole",
+            Some(SERVICE_LINKED_ROLE.to_string()),
+            client.get_role().role_name(SERVICE_LINKED_ROLE).send(),
+        )
+        .await;
+    match result {
+        Ok(out) => match out.role() {
+            Some(role) => m::Fetched::found(map_service_linked_role(role)),
+            None => m::Fetched::Absent {
+                call: "iam:GetRole".into(),
+                detail: Some("GetRole returned no role".into()),
+            },
+        },
+        Err(f) => fetched("iam:GetRole", Err(f)),
+    }
+}
+
+pub(crate) fn map_service_linked_role(role: &aws_sdk_iam::types::Role) -> m::ServiceLinkedRole {
+    m::ServiceLinkedRole {
+        arn: role.arn().to_string(),
+        trust_policy: role.assume_role_policy_document().map(decode_policy),
+    }
+}
+
+/// Reads the roles `role_refs` (ARNs as the task definitions and overrides give them); not
+/// the service-linked role (see [`service_linked_role`]).
 pub(crate) async fn collect_roles(
     client: &Client,
     rec: &Recorder,
@@ -92,7 +130,10 @@ pub(crate) async fn collect_roles(
             Some((reference, role))
         })
         .collect();
-    m::IamData { roles }
+    m::IamData {
+        roles,
+        service_linked_role: None,
+    }
 }
 
 /// One role as read, before its managed policies are filled in.
@@ -315,5 +356,24 @@ mod tests {
         assert_eq!(decode_policy(raw), raw);
         let pretty = "\n  {\"Version\": \"2012-10-17\"}";
         assert_eq!(decode_policy(pretty), pretty);
+    }
+
+    #[test]
+    fn service_linked_role_mapping() {
+        let role = aws_sdk_iam::types::Role::builder()
+            .path("/aws-service-role/ecs.amazonaws.com/")
+            .role_name(SERVICE_LINKED_ROLE)
+            .role_id("AROA")
+            .arn("arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS")
+            .create_date(aws_smithy_types::DateTime::from_secs(0))
+            .assume_role_policy_document("%7B%22Version%22%3A%222012-10-17%22%7D")
+            .build()
+            .expect("role");
+        let m = map_service_linked_role(&role);
+        assert!(m.arn.ends_with("/AWSServiceRoleForECS"));
+        assert_eq!(
+            m.trust_policy.as_deref(),
+            Some(r#"{"Version":"2012-10-17"}"#)
+        );
     }
 }

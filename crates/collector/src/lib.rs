@@ -13,33 +13,40 @@
 //!    mostly concurrent), and
 //!    - the task definitions the targets use, then
 //!    - the account (STS, when no ARN read so far names it), then, concurrently, what the task
-//!      definitions refer to: execution roles and their policies (IAM), images (ECR), secrets
-//!      (Secrets Manager), parameters (SSM), log groups (CloudWatch Logs), and last the
-//!      customer KMS keys those use.
+//!      definitions refer to: execution and task roles and their policies, and the ECS
+//!      service-linked role (IAM), images and the digests services are pinned to (ECR), secrets
+//!      (Secrets Manager), parameters (SSM), log groups (CloudWatch Logs), EFS file systems and
+//!      access points, environment files (S3), and last the customer KMS keys those use;
+//! 3. concurrently: what only phase 2 revealed: the subnets, security groups and network ACLs
+//!    of EFS mount targets outside the targets' VPCs (EC2), and the private hosted zones of the
+//!    targets' VPCs (Route 53).
 //!
 //! Configuration comes from the standard AWS chain (environment, profile, SSO, IMDS …), so
 //! `AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL[_<SERVICE>]`, `AWS_MAX_ATTEMPTS` and
 //! `AWS_RETRY_MODE` work as with any AWS tool; [`CollectOptions`] overrides them.
 
 mod calls;
+mod dns;
 mod ec2;
 mod ecr;
 mod ecs;
+mod efs;
 mod iam;
 mod references;
 mod regional;
 mod resources;
+mod s3;
 mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use aws_config::{BehaviorVersion, Region};
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use fd_snapshot::{
-    AwsVpcConfiguration, EcrData, IamData, ResourceData, Snapshot, Target, TargetKind,
-    TaskDefinition,
+    AwsVpcConfiguration, EcrData, EfsData, IamData, ResourceData, S3Data, Snapshot, Target,
+    TargetKind, TaskDefinition,
 };
 use futures::stream::{self, StreamExt};
 
@@ -60,7 +67,20 @@ pub struct CollectOptions {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// The longest one attempt of one call may take ([`DEFAULT_ATTEMPT_TIMEOUT`] when `None`).
+    /// A call's attempts together get [`OPERATION_ATTEMPTS`] times as long.
+    pub attempt_timeout: Option<Duration>,
+    /// The longest the whole collection may take ([`DEFAULT_DEADLINE`] when `None`).
+    pub deadline: Option<Duration>,
 }
+
+/// Default per-attempt timeout: a person is waiting, and a healthy AWS read answers in well
+/// under a second.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A call's whole budget (its retries included) is this many attempt timeouts.
+pub const OPERATION_ATTEMPTS: u32 = 3;
+/// Default deadline of a whole collection (a `scan --all-clusters` of a large account included).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
 
 /// One thing to diagnose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,10 +122,31 @@ pub enum CollectError {
     /// The SDK could not load credentials to sign requests with.
     #[error("no usable AWS credentials: {message}")]
     NoCredentials { message: String },
+    /// The target itself (the task, the service, its task definition) could not be read: there
+    /// is nothing to diagnose.
+    #[error("cannot read {what}: {call} failed: {message}")]
+    TargetUnreadable {
+        what: String,
+        call: String,
+        message: String,
+    },
+    /// The whole collection did not finish before its deadline.
+    #[error("AWS did not answer within {} s (the run's deadline; raise it with --deadline)", .0.as_secs())]
+    Deadline(Duration),
 }
 
 /// Reads everything needed to diagnose `requests` into one snapshot (one Region).
 pub async fn collect(
+    opts: &CollectOptions,
+    requests: &[Request],
+) -> Result<Snapshot, CollectError> {
+    let deadline = opts.deadline.unwrap_or(DEFAULT_DEADLINE);
+    tokio::time::timeout(deadline, collect_inner(opts, requests))
+        .await
+        .map_err(|_| CollectError::Deadline(deadline))?
+}
+
+async fn collect_inner(
     opts: &CollectOptions,
     requests: &[Request],
 ) -> Result<Snapshot, CollectError> {
@@ -117,7 +158,7 @@ pub async fn collect(
         .ok_or(CollectError::NoRegion)?;
     let ecs_client = aws_sdk_ecs::Client::new(&config);
     let ec2_client = aws_sdk_ec2::Client::new(&config);
-    let dependency_clients = DependencyClients::new(&config);
+    let dependency_clients = DependencyClients::new(&config, &region);
     let rec = Recorder::new();
     let clients = Clients {
         ecs: &ecs_client,
@@ -149,6 +190,8 @@ pub async fn collect(
     let mut td_attempted: BTreeSet<String> = BTreeSet::new();
     let mut inputs = ec2::NetworkInputs::default();
     let mut targets = Vec::with_capacity(resolved.len());
+    // Per target, in the same order: a service's running containers.
+    let mut running = Vec::with_capacity(resolved.len());
     for r in resolved {
         if r.target.kind == TargetKind::Preflight {
             td_attempted.extend(r.target.task_definition.clone());
@@ -169,8 +212,10 @@ pub async fn collect(
                 .filter_map(|t| t.subnet_id.clone()),
         );
         inputs.network_interfaces.extend(r.network_interfaces);
+        running.push(r.running);
         targets.push(r.target);
     }
+    let target_subnets = inputs.subnet_ids.clone();
 
     // Phase 2: task definitions and network, concurrently (they do not depend on each other).
     let wanted: BTreeSet<String> = targets
@@ -182,7 +227,7 @@ pub async fn collect(
         .map(|key| {
             let clients = &clients;
             async move {
-                let td = ecs::describe_task_definition(clients, &key).await.ok();
+                let td = ecs::describe_task_definition(clients, &key).await;
                 (key, td)
             }
         })
@@ -191,25 +236,83 @@ pub async fn collect(
     // The task definitions, then what they refer to.
     let tds_and_dependencies = async {
         let tds = tds_fut.await;
-        task_definitions.extend(tds.into_iter().filter_map(|(k, td)| Some((k, td?))));
+        let mut unreadable = None;
+        for (key, td) in tds {
+            match td {
+                Ok(td) => {
+                    task_definitions.insert(key, td);
+                }
+                // A task definition that does not exist is the engine's to report.
+                Err(f) if f.outcome == fd_snapshot::CallOutcome::NotFound => {}
+                Err(f) => {
+                    unreadable.get_or_insert(CollectError::TargetUnreadable {
+                        what: format!("task definition {key}"),
+                        call: "ecs:DescribeTaskDefinition".into(),
+                        message: f.detail(),
+                    });
+                }
+            }
+        }
+        if let Some(e) = unreadable {
+            return Err(e);
+        }
+        for (target, running) in targets.iter_mut().zip(&running) {
+            let td = target
+                .task_definition
+                .as_ref()
+                .and_then(|k| task_definitions.get(k));
+            target.deployed_digests =
+                ecs::deployed_digests(target.task_definition.as_deref(), td, running);
+        }
         let account_id = match account_of(&targets, &task_definitions) {
             Some(account) => Some(account),
             None => caller_account(&dependency_clients.sts, &rec).await,
         };
-        let references = References::gather(&region, &targets, task_definitions.values());
+        let references = References::gather(&region, &targets, &task_definitions);
         let dependencies = collect_dependencies(
             &dependency_clients,
             &rec,
             &region,
             account_id.as_deref(),
+            !targets.is_empty(),
             &references,
         )
         .await;
-        (task_definitions, account_id, dependencies)
+        Ok((
+            targets,
+            task_definitions,
+            account_id,
+            references.registry_hosts,
+            dependencies,
+        ))
     };
     let net_fut = ec2::collect_network(&ec2_client, &rec, &region, inputs);
-    let ((task_definitions, account_id, (iam, ecr, resources)), network) =
-        futures::join!(tds_and_dependencies, net_fut);
+    let (tds_and_dependencies, mut network) = futures::join!(tds_and_dependencies, net_fut);
+    let (targets, task_definitions, account_id, registry_hosts, deps) = tds_and_dependencies?;
+
+    // Phase 3: the far end of the EFS mount paths, and the private DNS of the targets' VPCs.
+    let (mount_subnets, mount_groups) = efs::mount_target_network(&deps.efs);
+    let vpc_ids: BTreeSet<String> = target_subnets
+        .iter()
+        .filter_map(|id| network.subnets.get(id))
+        .map(|s| s.vpc_id.clone())
+        .collect();
+    let (_, dns) = futures::join!(
+        ec2::complete_network(
+            &ec2_client,
+            &rec,
+            &mut network,
+            &mount_subnets,
+            &mount_groups
+        ),
+        dns::collect_dns(
+            &dependency_clients.route53,
+            &rec,
+            &region,
+            &vpc_ids,
+            &registry_hosts
+        ),
+    );
 
     let mut snapshot = Snapshot::new(region);
     snapshot.account_id = account_id;
@@ -217,9 +320,12 @@ pub async fn collect(
     snapshot.targets = targets;
     snapshot.ecs.task_definitions = task_definitions;
     snapshot.network = network;
-    snapshot.iam = iam;
-    snapshot.ecr = ecr;
-    snapshot.resources = resources;
+    snapshot.iam = deps.iam;
+    snapshot.ecr = deps.ecr;
+    snapshot.resources = deps.resources;
+    snapshot.efs = deps.efs;
+    snapshot.s3 = deps.s3;
+    snapshot.dns = dns;
     snapshot.calls = rec.into_calls();
     Ok(snapshot)
 }
@@ -234,10 +340,15 @@ struct DependencyClients {
     ssm: Regional<aws_sdk_ssm::Client>,
     logs: Regional<aws_sdk_cloudwatchlogs::Client>,
     kms: Regional<aws_sdk_kms::Client>,
+    /// A task mounts EFS in its own Region only.
+    efs: aws_sdk_efs::Client,
+    s3: Regional<aws_sdk_s3::Client>,
+    route53: aws_sdk_route53::Client,
 }
 
 impl DependencyClients {
-    fn new(config: &aws_config::SdkConfig) -> Self {
+    /// `region` is the snapshot's.
+    fn new(config: &aws_config::SdkConfig, region: &str) -> Self {
         DependencyClients {
             sts: aws_sdk_sts::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
@@ -246,8 +357,20 @@ impl DependencyClients {
             ssm: Regional::new(config, aws_sdk_ssm::Client::new),
             logs: Regional::new(config, aws_sdk_cloudwatchlogs::Client::new),
             kms: Regional::new(config, aws_sdk_kms::Client::new),
+            efs: aws_sdk_efs::Client::new(config),
+            s3: Regional::new(config, s3::client),
+            route53: dns::client(config, region),
         }
     }
+}
+
+/// What phase 2 read besides the task definitions.
+struct Dependencies {
+    iam: IamData,
+    ecr: EcrData,
+    resources: ResourceData,
+    efs: EfsData,
+    s3: S3Data,
 }
 
 /// The account, from the first ARN read that names one.
@@ -276,15 +399,16 @@ async fn caller_account(client: &aws_sdk_sts::Client, rec: &Recorder) -> Option<
     out.account().filter(|a| !a.is_empty()).map(str::to_string)
 }
 
-/// IAM, ECR and the other resources concurrently; then the KMS keys the resources and
-/// repositories use.
+/// IAM, ECR, EFS, S3 and the other resources concurrently; then the KMS keys the resources and
+/// repositories use. The service-linked role is read when there is a target to run.
 async fn collect_dependencies(
     clients: &DependencyClients,
     rec: &Recorder,
     region: &str,
     account_id: Option<&str>,
+    any_target: bool,
     references: &References,
-) -> (IamData, EcrData, ResourceData) {
+) -> Dependencies {
     let resource_clients = resources::Clients {
         secrets: &clients.secrets,
         ssm: &clients.ssm,
@@ -294,7 +418,28 @@ async fn collect_dependencies(
         region,
         account_id,
     };
-    let iam_fut = iam::collect_roles(&clients.iam, rec, &references.execution_roles);
+    let iam_fut = async {
+        let roles = references.roles();
+        let slr = async {
+            if any_target {
+                Some(iam::service_linked_role(&clients.iam, rec).await)
+            } else {
+                None
+            }
+        };
+        let (mut iam, slr) = futures::join!(iam::collect_roles(&clients.iam, rec, &roles), slr);
+        iam.service_linked_role = slr;
+        iam
+    };
+    let storage_fut = futures::future::join(
+        efs::collect_efs(
+            &clients.efs,
+            rec,
+            &references.file_systems,
+            &references.access_points,
+        ),
+        s3::collect_s3(&clients.s3, rec, region, &references.env_files),
+    );
     let rest_fut = async {
         let (ecr, mut resources) = futures::join!(
             ecr::collect_ecr(&clients.ecr, rec, &references.images),
@@ -309,8 +454,14 @@ async fn collect_dependencies(
         resources.kms_keys = resources::collect_kms_keys(&resource_clients, &keys).await;
         (ecr, resources)
     };
-    let (iam, (ecr, resources)) = futures::join!(iam_fut, rest_fut);
-    (iam, ecr, resources)
+    let (iam, (ecr, resources), (efs, s3)) = futures::join!(iam_fut, rest_fut, storage_fut);
+    Dependencies {
+        iam,
+        ecr,
+        resources,
+        efs,
+        s3,
+    }
 }
 
 async fn resolve(clients: &Clients<'_>, request: &Request) -> Result<Resolved, CollectError> {
@@ -362,6 +513,18 @@ async fn load_config(opts: &CollectOptions) -> aws_config::SdkConfig {
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }
+    // Without these, an endpoint that accepts the connection and never answers hangs the run:
+    // the SDK's defaults only bound the connect. A timed-out call is recorded like any failed
+    // one (its checks say `unknown`); retries follow AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
+    let attempt = opts.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
+    loader = loader.timeout_config(
+        aws_config::timeout::TimeoutConfig::builder()
+            .connect_timeout(attempt.min(Duration::from_secs(5)))
+            .read_timeout(attempt)
+            .operation_attempt_timeout(attempt)
+            .operation_timeout(attempt * OPERATION_ATTEMPTS)
+            .build(),
+    );
     loader.load().await
 }
 

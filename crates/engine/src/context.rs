@@ -131,6 +131,17 @@ impl<'a> Cx<'a> {
         self.needs.execution_role.as_deref()
     }
 
+    /// The image platform the task pulls, as manifest lists name it: (`linux`|`windows`,
+    /// `amd64`|`arm64`).
+    pub fn platform(&self) -> (&'static str, &'static str) {
+        let os = if self.pv.windows { "windows" } else { "linux" };
+        let arch = match self.td.and_then(|t| t.cpu_architecture.as_deref()) {
+            Some("ARM64") => "arm64",
+            _ => "amd64",
+        };
+        (os, arch)
+    }
+
     pub fn assign_public_ip(&self) -> bool {
         self.netcfg.is_some_and(|n| n.assign_public_ip)
     }

@@ -119,6 +119,10 @@ pub struct Need {
     /// The resource-based policy that also applies (repository policy, secret policy, file
     /// system policy).
     pub resource_policy: Option<(String, String)>,
+    /// Why the resource-based policy could not be read (the call was denied, throttled or
+    /// failed), when it could not: a resource policy may hold an explicit Deny, so an Allow
+    /// from the role's own policies is not an answer then.
+    pub resource_policy_unreadable: Option<String>,
     /// The account owning the resource (for same- versus cross-account composition).
     pub resource_account: Option<String>,
     /// A customer managed KMS key the call also needs `kms:Decrypt` on: (key ARN, key policy).
@@ -144,6 +148,7 @@ fn need(
         subject: resource.clone(),
         resource,
         resource_policy: None,
+        resource_policy_unreadable: None,
         resource_account: None,
         kms: None,
         why: why.to_string(),
@@ -203,6 +208,8 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                 &why,
             );
             n.resource_policy = policy.clone();
+            n.resource_policy_unreadable =
+                unreadable(snap, "ecr", "GetRepositoryPolicy", &repo_arn);
             n.resource_account = acct.clone();
             out.push(n);
         }
@@ -267,6 +274,8 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                         p,
                     )
                 });
+                n.resource_policy_unreadable =
+                    unreadable(snap, "secretsmanager", "GetResourcePolicy", id);
                 n.resource_account = refs::account_of(&arn).map(str::to_string);
                 n.kms = secret
                     .and_then(|s| s.kms_key_id.as_deref())
@@ -324,6 +333,20 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
         }
     }
     out
+}
+
+/// Why the resource policy read by `service:operation` for `scope` failed, if it did (a
+/// `not_found` outcome means "no policy", which is an answer).
+fn unreadable(snap: &Snapshot, service: &str, operation: &str, scope: &str) -> Option<String> {
+    use fd_snapshot::CallOutcome;
+    snap.call_for(service, operation, scope)
+        .filter(|c| {
+            matches!(
+                c.outcome,
+                CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
+            )
+        })
+        .map(|c| c.describe_failure())
 }
 
 /// EFS's policy when a file system has none: every client that reaches a mount target may

@@ -765,6 +765,34 @@ pub struct Image {
     pub foreign_layers: Option<Vec<String>>,
 }
 
+impl Image {
+    /// The platform image a task on `os`/`architecture` pulls from a manifest list, if this is
+    /// one and it offers that platform.
+    pub fn platform_image(&self, os: &str, architecture: &str) -> Option<&ImagePlatform> {
+        self.platforms
+            .as_ref()?
+            .iter()
+            .find(|p| p.os == os && p.architecture == architecture)
+    }
+
+    /// The compressed size of what a task on `os`/`architecture` pulls: the platform image of a
+    /// manifest list, or the image itself.
+    pub fn pulled_size(&self, os: &str, architecture: &str) -> Option<i64> {
+        match self.platform_image(os, architecture) {
+            Some(p) => p.size_bytes,
+            None => self.size_bytes,
+        }
+    }
+
+    /// The foreign layers of what a task on `os`/`architecture` pulls (see [`Image::pulled_size`]).
+    pub fn pulled_foreign_layers(&self, os: &str, architecture: &str) -> Option<&Vec<String>> {
+        match self.platform_image(os, architecture) {
+            Some(p) => p.foreign_layers.as_ref(),
+            None => self.foreign_layers.as_ref(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImagePlatform {
@@ -774,6 +802,15 @@ pub struct ImagePlatform {
     pub architecture: String,
     #[serde(default)]
     pub variant: Option<String>,
+    /// The platform image's digest in the manifest list.
+    #[serde(default)]
+    pub digest: Option<String>,
+    /// `imageSizeInBytes` of the platform image (DescribeImages by its digest), when read.
+    #[serde(default)]
+    pub size_bytes: Option<i64>,
+    /// Foreign layers of the platform image's manifest (BatchGetImage by its digest), when read.
+    #[serde(default)]
+    pub foreign_layers: Option<Vec<String>>,
 }
 
 // ---------------------------------------------------------------------------------------------

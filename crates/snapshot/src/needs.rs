@@ -30,7 +30,38 @@ pub struct ImageNeed {
     pub source: ImageSource,
 }
 
+/// A private ECR image's parts, and its repository's ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcrImage<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+    pub repository: &'a str,
+    /// The tag or `sha256:` digest.
+    pub reference: &'a str,
+    pub repository_arn: String,
+}
+
 impl ImageNeed {
+    /// The image's ECR parts, when it is a private ECR image.
+    pub fn ecr(&self) -> Option<EcrImage<'_>> {
+        match &self.source {
+            ImageSource::PrivateEcr {
+                account,
+                region,
+                repository,
+                reference,
+                ..
+            } => Some(EcrImage {
+                account,
+                region,
+                repository,
+                reference,
+                repository_arn: self.repository_arn()?,
+            }),
+            ImageSource::Other { .. } => None,
+        }
+    }
+
     /// "image X of container Y".
     pub fn why(&self) -> String {
         format!("image {} of container {}", self.image, self.container)

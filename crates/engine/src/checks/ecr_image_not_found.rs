@@ -1,7 +1,7 @@
 use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
-use crate::image::ImageSource;
 use crate::report::Severity;
+use fd_snapshot::needs::EcrImage;
 
 pub static CHECK: Check = Check {
     id: "ECR-IMAGE-NOT-FOUND",
@@ -27,14 +27,12 @@ fn run(cx: &Cx) -> Outcome {
     let mut unknown = None;
     let mut any = false;
     for i in cx.needs.ecr_images() {
-        let (
-            ImageSource::PrivateEcr {
-                repository,
-                reference,
-                ..
-            },
-            Some(arn),
-        ) = (&i.source, i.repository_arn())
+        let Some(EcrImage {
+            repository,
+            reference,
+            repository_arn: arn,
+            ..
+        }) = i.ecr()
         else {
             continue;
         };

@@ -1,13 +1,13 @@
 use super::exec_role::{request_context, role_policies};
 use super::{
-    ev, fetched, gate_paths, lookup, subnet_internet_route, table_evidence, table_id, Check, Found,
-    InternetRoute, Outcome,
+    ev, fetched, gate_paths, repository as repository_of, subnet_internet_route, table_evidence,
+    table_id, Check, Found, InternetRoute, Outcome,
 };
 use crate::context::Cx;
 use crate::iam::{self, Decision, Request};
-use crate::image::ImageSource;
 use crate::net::dest::Service;
 use crate::report::{CheckStatus, Severity};
+use fd_snapshot::needs::EcrImage;
 use fd_snapshot::PullThroughRule;
 
 pub static CHECK: Check = Check {
@@ -82,26 +82,18 @@ fn run(cx: &Cx) -> Outcome {
     let mut any_missing = false;
     let mut any_ecr = false;
     for i in cx.needs.ecr_images() {
-        let (
-            ImageSource::PrivateEcr {
-                account,
-                region,
-                repository,
-                ..
-            },
-            Some(arn),
-        ) = (&i.source, i.repository_arn())
+        let Some(EcrImage {
+            account,
+            region,
+            repository,
+            repository_arn: arn,
+            ..
+        }) = i.ecr()
         else {
             continue;
         };
         any_ecr = true;
-        match lookup(
-            cx,
-            &cx.snap.ecr.repositories,
-            &arn,
-            "ecr",
-            "DescribeRepositories",
-        ) {
+        match repository_of(cx, &arn) {
             Found::Yes(_) => continue,
             Found::Unknown(why) => {
                 unknown = Some(why);

@@ -1,7 +1,7 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, repository as repository_of, Check, Found, Outcome};
 use crate::context::Cx;
-use crate::image::ImageSource;
 use crate::report::Severity;
+use fd_snapshot::needs::EcrImage;
 
 pub static CHECK: Check = Check {
     id: "ECR-REPO-NOT-FOUND",
@@ -27,20 +27,18 @@ fn run(cx: &Cx) -> Outcome {
     let mut unknown = None;
     let mut any = false;
     for i in cx.needs.ecr_images() {
-        let (
-            ImageSource::PrivateEcr {
-                account,
-                region,
-                repository,
-                ..
-            },
-            Some(arn),
-        ) = (&i.source, i.repository_arn())
+        let Some(EcrImage {
+            account,
+            region,
+            repository,
+            repository_arn: arn,
+            ..
+        }) = i.ecr()
         else {
             continue;
         };
         any = true;
-        match lookup(cx, &cx.snap.ecr.repositories, &arn, "ecr", "DescribeRepositories") {
+        match repository_of(cx, &arn) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             // A pull-through cache rule creates the repository on the first pull: then

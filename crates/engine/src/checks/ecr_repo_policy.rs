@@ -37,6 +37,11 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     let mut unknown = None;
     for n in &ecr {
+        if let Some(why) = &n.resource_policy_unreadable {
+            // The policy may deny the role: without it there is no answer.
+            unknown = Some(why.clone());
+            continue;
+        }
         let e = evaluate(cx, rp, n);
         if e.effective.is_allowed().is_none() {
             if let Some(r) = &e.resource {
@@ -71,4 +76,43 @@ fn run(cx: &Cx) -> Outcome {
         ));
     }
     Outcome::from_findings(findings, unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+    use fd_snapshot::{ApiCall, CallOutcome};
+
+    const REPO: &str = "arn:aws:ecr:us-east-1:123456789012:repository/app";
+
+    #[test]
+    fn unreadable_repository_policy_is_unknown_not_pass() {
+        let mut snap = testkit::healthy_nat();
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        snap.calls.push(ApiCall {
+            outcome: CallOutcome::Denied,
+            error_code: Some("AccessDeniedException".into()),
+            ..ApiCall::ok("ecr", "GetRepositoryPolicy", Some(REPO.into()))
+        });
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown);
+        assert!(out
+            .detail
+            .unwrap()
+            .contains("ecr:GetRepositoryPolicy was denied"));
+    }
+
+    #[test]
+    fn a_deny_in_the_repository_policy_fails() {
+        let mut snap = testkit::healthy_nat();
+        snap.ecr.repositories.get_mut(REPO).expect("repository").policy = Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"ecr:*"}]}"#
+                .into(),
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail);
+        assert_eq!(out.findings[0].resources[0], REPO);
+    }
 }

@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, group_by, subjects, Check, Outcome};
+use super::{ev, gate_nfs_paths, group_by, subjects, Check, Outcome};
 use crate::context::Cx;
 use crate::net::efs::MountTargetUse;
 use crate::report::Severity;
@@ -26,11 +26,8 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    if let Some(o) = gate_paths(cx) {
+    if let Some(o) = gate_nfs_paths(cx) {
         return o;
-    }
-    if cx.needs.efs.is_empty() {
-        return Outcome::na("the task definition has no EFS volume");
     }
     let mut unknown = None;
     let mut missing = Vec::new();

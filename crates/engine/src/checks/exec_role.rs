@@ -192,6 +192,13 @@ pub fn permission_check(check: &super::Check, cx: &Cx, kind: NeedKind) -> Outcom
         }
         for (action, resource, d, main) in verdicts {
             match d.is_allowed() {
+                // An Allow with a resource policy that could not be read is not an answer: it
+                // may hold an explicit Deny (repository policies are ECR-REPO-POLICY's).
+                Some(true) if main && kind != NeedKind::Ecr => {
+                    if let Some(why) = &n.resource_policy_unreadable {
+                        unknown = Some(format!("{action} on {resource}: {why}"));
+                    }
+                }
                 Some(true) => {}
                 None => unknown = Some(format!("{action} on {resource}: {}", d.describe())),
                 Some(false) => {

@@ -72,3 +72,32 @@ fn run(cx: &Cx) -> Outcome {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+
+    fn with_trust(doc: &str) -> fd_snapshot::Snapshot {
+        let mut snap = testkit::healthy_nat();
+        for r in snap.iam.roles.values_mut() {
+            r.trust_policy = Some(doc.into());
+        }
+        snap
+    }
+
+    #[test]
+    fn trust_cases() {
+        let ecs = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        assert_eq!(testkit::status(&CHECK, &with_trust(ecs)), CheckStatus::Pass);
+        let ec2 = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        assert_eq!(testkit::status(&CHECK, &with_trust(ec2)), CheckStatus::Fail);
+        // A statement without a Principal grants nothing in a trust policy.
+        let none = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}"#;
+        assert_eq!(
+            testkit::status(&CHECK, &with_trust(none)),
+            CheckStatus::Fail
+        );
+    }
+}

@@ -1,6 +1,5 @@
 use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
-use crate::image::ImageSource;
 use crate::report::Severity;
 
 pub static CHECK: Check = Check {
@@ -50,6 +49,7 @@ fn run(cx: &Cx) -> Outcome {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
     };
     let td_name = td.arn.clone().unwrap_or_else(|| td.family.clone());
+    let (os, arch) = cx.platform();
     let (storage_gib, basis) = if cx.pv.windows {
         (20, "the fixed 20 GiB of a Windows task".to_string())
     } else if cx.pv.legacy {
@@ -76,18 +76,12 @@ fn run(cx: &Cx) -> Outcome {
             continue;
         }
         seen.push(&i.image);
-        let (ImageSource::PrivateEcr { .. }, Some(arn)) = (&i.source, i.repository_arn()) else {
+        let Some(ecr) = i.ecr() else {
             others.push(&i.image);
             continue;
         };
         any_ecr = true;
-        match lookup(
-            cx,
-            &cx.snap.ecr.repositories,
-            &arn,
-            "ecr",
-            "DescribeRepositories",
-        ) {
+        match super::repository(cx, &ecr.repository_arn) {
             Found::Yes(_) => {}
             Found::Missing => continue, // ECR-REPO-NOT-FOUND
             Found::Unknown(why) => {
@@ -96,10 +90,12 @@ fn run(cx: &Cx) -> Outcome {
             }
         }
         match lookup(cx, &cx.snap.ecr.images, &i.image, "ecr", "DescribeImages") {
-            Found::Yes(img) => match img.size_bytes {
+            Found::Yes(img) => match img.pulled_size(os, arch) {
                 Some(n) => {
                     sized.push((&i.image, n));
-                    foreign |= img.foreign_layers.as_ref().is_some_and(|f| !f.is_empty());
+                    foreign |= img
+                        .pulled_foreign_layers(os, arch)
+                        .is_some_and(|f| !f.is_empty());
                 }
                 None => unknown_images.push(format!("{} (ECR reported no size)", i.image)),
             },
@@ -222,8 +218,19 @@ mod tests {
 
     const IMAGE: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1";
 
+    /// Sets the size of what the (amd64) task pulls: the amd64 image of the manifest list.
     fn size(snap: &mut fd_snapshot::Snapshot, gib: f64) {
-        snap.ecr.images.get_mut(IMAGE).unwrap().size_bytes = Some((gib * GIB) as i64);
+        set_size(snap, Some((gib * GIB) as i64));
+    }
+
+    fn set_size(snap: &mut fd_snapshot::Snapshot, bytes: Option<i64>) {
+        let img = snap.ecr.images.get_mut(IMAGE).unwrap();
+        let p = img
+            .platforms
+            .as_mut()
+            .and_then(|ps| ps.iter_mut().find(|p| p.architecture == "amd64"))
+            .expect("the fixture's image is a manifest list with linux/amd64");
+        p.size_bytes = bytes;
     }
 
     #[test]
@@ -279,8 +286,9 @@ mod tests {
 
     #[test]
     fn unknown_size_is_unknown() {
-        // The healthy fixture predates imageSizeInBytes in the snapshot.
-        let snap = testkit::healthy_nat();
+        // The platform image's size could not be read (DescribeImages by digest failed).
+        let mut snap = testkit::healthy_nat();
+        set_size(&mut snap, None);
         let out = testkit::run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Unknown);
         assert!(out.detail.unwrap().contains(IMAGE));

@@ -40,6 +40,7 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
     }
+    let (os, arch) = cx.platform();
     let mut unknown = None;
     let mut foreign: Vec<(&str, usize)> = Vec::new();
     let mut any = false;
@@ -47,7 +48,7 @@ fn run(cx: &Cx) -> Outcome {
         match lookup(cx, &cx.snap.ecr.images, &i.image, "ecr", "DescribeImages") {
             Found::Yes(img) => {
                 any = true;
-                match &img.foreign_layers {
+                match img.pulled_foreign_layers(os, arch) {
                     None => {
                         unknown = Some(format!(
                             "the manifest of {} was not read: its foreign layers are not known",

@@ -1,4 +1,4 @@
-use super::{ev, Check, Outcome};
+use super::{ev, vpc_missing, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 
@@ -25,10 +25,7 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     let Some(vpc) = cx.vpc else {
-        return Outcome::na(
-            cx.network_missing()
-                .unwrap_or_else(|| "the task's VPC is not known".into()),
-        );
+        return vpc_missing(cx);
     };
     let Some(id) = &vpc.dhcp_options_id else {
         return Outcome::pass_because(format!(

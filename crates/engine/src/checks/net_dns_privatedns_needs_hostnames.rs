@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, Check, Outcome};
+use super::{ev, gate_paths, na_unless_endpoints_unknown, vpc_missing, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::{EndpointProblem, EndpointUse};
 use crate::report::Severity;
@@ -29,7 +29,7 @@ fn run(cx: &Cx) -> Outcome {
         return o;
     }
     let Some(vpc) = cx.vpc else {
-        return Outcome::na("the task's VPC is not known");
+        return vpc_missing(cx);
     };
     let mut endpoints: Vec<String> = Vec::new();
     let mut attrs = None;
@@ -58,7 +58,10 @@ fn run(cx: &Cx) -> Outcome {
         }
     }
     if !relied {
-        return Outcome::na("the task relies on no interface endpoint with private DNS");
+        return na_unless_endpoints_unknown(
+            cx,
+            "the task relies on no interface endpoint with private DNS",
+        );
     }
     let Some((support, hostnames)) = attrs else {
         if vpc.enable_dns_support.is_none() || vpc.enable_dns_hostnames.is_none() {

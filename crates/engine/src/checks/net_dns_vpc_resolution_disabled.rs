@@ -1,4 +1,4 @@
-use super::{ev, Check, Outcome};
+use super::{ev, vpc_missing, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 
@@ -21,10 +21,7 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     let Some(vpc) = cx.vpc else {
-        return Outcome::na(
-            cx.network_missing()
-                .unwrap_or_else(|| "the task's VPC is not known".into()),
-        );
+        return vpc_missing(cx);
     };
     match vpc.enable_dns_support {
         Some(true) => Outcome::pass(),
@@ -41,5 +38,33 @@ fn run(cx: &Cx) -> Outcome {
             )],
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+    use fd_snapshot::{ApiCall, CallOutcome};
+
+    #[test]
+    fn dns_support_off_fails_and_an_unreadable_vpc_is_unknown() {
+        let mut snap = testkit::healthy_nat();
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        for v in snap.network.vpcs.values_mut() {
+            v.enable_dns_support = Some(false);
+        }
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Fail);
+        // ec2:DescribeVpcs denied: the real error must not turn into "not applicable".
+        snap.network.vpcs.clear();
+        snap.calls.push(ApiCall {
+            outcome: CallOutcome::Denied,
+            error_code: Some("UnauthorizedOperation".into()),
+            ..ApiCall::ok("ec2", "DescribeVpcs", None)
+        });
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown);
+        assert!(out.detail.unwrap().contains("ec2:DescribeVpcs was denied"));
     }
 }

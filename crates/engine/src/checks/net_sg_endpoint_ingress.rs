@@ -1,4 +1,4 @@
-use super::{gate_paths, sg_findings, Check, Outcome};
+use super::{gate_paths, na_unless_endpoints_unknown, sg_findings, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 
@@ -33,7 +33,34 @@ fn run(cx: &Cx) -> Outcome {
         .flat_map(|sp| &sp.paths)
         .any(|p| p.via_interface)
     {
-        return Outcome::na("the task uses no interface endpoint");
+        return na_unless_endpoints_unknown(cx, "the task uses no interface endpoint");
     }
     sg_findings(&CHECK, cx, |p| p.via_interface, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+    use fd_snapshot::{ApiCall, CallOutcome};
+
+    #[test]
+    fn unreadable_endpoints_are_unknown_not_not_applicable() {
+        let mut snap = testkit::healthy_endpoints();
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        snap.network.vpc_endpoints.clear();
+        snap.calls.push(ApiCall {
+            outcome: CallOutcome::Denied,
+            error_code: Some("UnauthorizedOperation".into()),
+            ..ApiCall::ok("ec2", "DescribeVpcEndpoints", None)
+        });
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown, "{:?}", out.detail);
+        // With a NAT gateway and no endpoints at all, it is really not applicable.
+        assert_eq!(
+            testkit::status(&CHECK, &testkit::healthy_nat()),
+            CheckStatus::NotApplicable
+        );
+    }
 }

@@ -1,7 +1,6 @@
-use super::{ev, secret_problem, Check, Outcome};
+use super::{ev, missing_secrets, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::needs::SecretUse;
 
 pub static CHECK: Check = Check {
     id: "REG-CREDS-MISSING",
@@ -20,35 +19,15 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    if cx.td.is_none() {
-        return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    }
-    let mut findings = Vec::new();
-    let mut unknown = None;
-    let mut any = false;
-    for (s, id, _) in cx
-        .needs
-        .secrets_manager()
-        .filter(|(s, _, _)| s.usage == SecretUse::RegistryCredentials)
-    {
-        any = true;
-        let problem = match secret_problem(cx, id) {
-            Ok(None) => continue,
-            Ok(Some(problem)) => problem,
-            Err(why) => {
-                unknown = Some(why);
-                continue;
-            }
-        };
-        findings.push(CHECK.finding(
-            format!("Container {} authenticates to its registry with secret {}, which {problem}.", s.container, s.value_from),
+    missing_secrets(cx, true, "no repositoryCredentials", |s, id, problem| {
+        CHECK.finding(
+            format!(
+                "Container {} authenticates to its registry with secret {}, which {problem}.",
+                s.container, s.value_from
+            ),
             vec![id.to_string()],
             vec![ev(id, format!("secretsmanager:DescribeSecret: {problem}"))],
             "Create the credentials secret (or restore it) and reference its ARN in repositoryCredentials.credentialsParameter.".into(),
-        ));
-    }
-    if !any {
-        return Outcome::na("no repositoryCredentials");
-    }
-    Outcome::from_findings(findings, unknown)
+        )
+    })
 }

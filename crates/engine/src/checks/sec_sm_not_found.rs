@@ -1,7 +1,6 @@
-use super::{capitalize, ev, secret_problem, Check, Outcome};
+use super::{capitalize, ev, missing_secrets, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::needs::SecretUse;
 
 pub static CHECK: Check = Check {
     id: "SEC-SM-NOT-FOUND",
@@ -22,35 +21,17 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    if cx.td.is_none() {
-        return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    }
-    let mut findings = Vec::new();
-    let mut unknown = None;
-    let mut any = false;
-    for (s, id, _) in cx
-        .needs
-        .secrets_manager()
-        .filter(|(s, _, _)| s.usage != SecretUse::RegistryCredentials)
-    {
-        any = true;
-        let problem = match secret_problem(cx, id) {
-            Ok(None) => continue,
-            Ok(Some(problem)) => problem,
-            Err(why) => {
-                unknown = Some(why);
-                continue;
-            }
-        };
-        findings.push(CHECK.finding(
+    missing_secrets(
+        cx,
+        false,
+        "no Secrets Manager secret referenced",
+        |s, id, problem| {
+            CHECK.finding(
             format!("{} comes from {id}, which {problem}.", capitalize(&s.why())),
             vec![id.to_string()],
             vec![ev(id, format!("secretsmanager:DescribeSecret: {problem}"))],
             "Point valueFrom at an existing secret (full ARN with its suffix), or restore the secret.".into(),
-        ));
-    }
-    if !any {
-        return Outcome::na("no Secrets Manager secret referenced");
-    }
-    Outcome::from_findings(findings, unknown)
+        )
+        },
+    )
 }

@@ -371,14 +371,10 @@ pub fn lookup_in<'a, T>(
 /// Shared body of IMG-ARCH-MISMATCH (`os_only == false`) and IMG-OS-MISMATCH: compare the
 /// platforms of each private ECR image's manifest with the task's runtime platform.
 pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Outcome {
-    let Some(td) = cx.td else {
+    if cx.td.is_none() {
         return Outcome::unknown(cx.td_missing().unwrap_or_default());
-    };
-    let want_os = if cx.pv.windows { "windows" } else { "linux" };
-    let want_arch = match td.cpu_architecture.as_deref() {
-        Some("ARM64") => "arm64",
-        _ => "amd64",
-    };
+    }
+    let (want_os, want_arch) = cx.platform();
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
@@ -556,4 +552,103 @@ pub fn subnet_internet_route<'s, 'a>(
             None,
         ),
     }
+}
+
+/// Why the VPC endpoints the task may use are not known, if they are not (ec2:DescribeVpcEndpoints
+/// failed): a check about endpoints is then `unknown`, never `not_applicable`.
+pub fn endpoints_unknown(cx: &Cx) -> Option<String> {
+    use crate::net::path::EndpointUse;
+    cx.paths
+        .iter()
+        .flat_map(|sp| sp.paths.iter())
+        .find_map(|p| match &p.endpoint {
+            EndpointUse::Unknown(why) => Some(why.clone()),
+            _ => None,
+        })
+}
+
+/// `not_applicable` because the task uses no such endpoint — unless the endpoints (or the
+/// routes that pick a gateway endpoint) could not be read, which makes it `unknown`.
+pub fn na_unless_endpoints_unknown(cx: &Cx, why: &str) -> Outcome {
+    match endpoints_unknown(cx).or_else(|| route_unknown(cx)) {
+        Some(unknown) => Outcome::unknown(unknown),
+        None => Outcome::na(why),
+    }
+}
+
+/// The outcome of a check about the task's VPC when the VPC is not known: `not_applicable`
+/// without an awsvpc configuration, `unknown` when it could not be read.
+pub fn vpc_missing(cx: &Cx) -> Outcome {
+    if cx.netcfg.is_none() {
+        return Outcome::na("the target has no awsvpc network configuration");
+    }
+    let why = cx
+        .network_missing()
+        .or_else(|| cx.unreadable("ec2", "DescribeVpcs"))
+        .unwrap_or_else(|| {
+            format!(
+                "the task's VPC {} is not in the snapshot",
+                cx.subnets
+                    .first()
+                    .map_or("(unknown)", |s| s.vpc_id.as_str())
+            )
+        });
+    Outcome::unknown(why)
+}
+
+/// The repository of a private ECR image, as DescribeRepositories found it.
+pub fn repository<'a>(cx: &Cx<'a>, arn: &str) -> Found<'a, fd_snapshot::Repository> {
+    lookup(
+        cx,
+        &cx.snap.ecr.repositories,
+        arn,
+        "ecr",
+        "DescribeRepositories",
+    )
+}
+
+/// Shared body of SEC-SM-NOT-FOUND and REG-CREDS-MISSING: every Secrets Manager secret the task
+/// reads for `registry` credentials (or for anything else) must exist and not be scheduled for
+/// deletion; `finding` words the finding for one (need, secret ID, problem).
+pub fn missing_secrets(
+    cx: &Cx,
+    registry: bool,
+    none: &str,
+    finding: impl Fn(&fd_snapshot::needs::SecretNeed, &str, &str) -> crate::report::Finding,
+) -> Outcome {
+    use fd_snapshot::needs::SecretUse;
+    if cx.td.is_none() {
+        return Outcome::unknown(cx.td_missing().unwrap_or_default());
+    }
+    let mut findings = Vec::new();
+    let mut unknown = None;
+    let mut any = false;
+    for (s, id, _) in cx
+        .needs
+        .secrets_manager()
+        .filter(|(s, _, _)| (s.usage == SecretUse::RegistryCredentials) == registry)
+    {
+        any = true;
+        match secret_problem(cx, id) {
+            Ok(None) => {}
+            Ok(Some(problem)) => findings.push(finding(s, id, problem)),
+            Err(why) => unknown = Some(why),
+        }
+    }
+    if !any {
+        return Outcome::na(none);
+    }
+    Outcome::from_findings(findings, unknown)
+}
+
+/// `Some(outcome)` when the NFS path checks cannot run (see [`gate_paths`]) or do not apply
+/// (no EFS volume).
+pub fn gate_nfs_paths(cx: &Cx) -> Option<Outcome> {
+    if let Some(o) = gate_paths(cx) {
+        return Some(o);
+    }
+    cx.needs
+        .efs
+        .is_empty()
+        .then(|| Outcome::na("the task definition has no EFS volume"))
 }

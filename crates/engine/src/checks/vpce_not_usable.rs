@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, Check, Outcome};
+use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::{EndpointProblem, EndpointUse};
 use crate::report::Severity;
@@ -79,7 +79,7 @@ fn run(cx: &Cx) -> Outcome {
         }
     }
     if !any {
-        return Outcome::na("the task relies on no interface endpoint");
+        return na_unless_endpoints_unknown(cx, "the task relies on no interface endpoint");
     }
     Outcome::from_findings(findings, None)
 }

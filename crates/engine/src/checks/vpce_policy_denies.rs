@@ -1,5 +1,5 @@
 use super::exec_role::{needs, request_context};
-use super::{ev, gate_paths, Check, Outcome};
+use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Outcome};
 use crate::context::Cx;
 use crate::iam::{self, Policy, Request};
 use crate::report::Severity;
@@ -111,7 +111,10 @@ fn run(cx: &Cx) -> Outcome {
         })
         .collect();
     if !any && findings.is_empty() {
-        return Outcome::na("no call goes through an interface endpoint with a policy");
+        return na_unless_endpoints_unknown(
+            cx,
+            "no call goes through an interface endpoint with a policy",
+        );
     }
     Outcome::from_findings(findings, unknown)
 }

@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, Check, Outcome};
+use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Outcome};
 use crate::context::Cx;
 use crate::iam::{self, Context, Policy, Request};
 use crate::net::dest::Service;
@@ -86,7 +86,10 @@ fn run(cx: &Cx) -> Outcome {
         }
     }
     if !any {
-        return Outcome::na("no layer download goes through an S3 gateway endpoint");
+        return na_unless_endpoints_unknown(
+            cx,
+            "no layer download goes through an S3 gateway endpoint",
+        );
     }
     Outcome::from_findings(findings, unknown)
 }

@@ -142,6 +142,13 @@ pub(crate) fn evaluate_layer(layer: Layer, policies: &[&Policy], req: &Request) 
 
     for policy in policies {
         for (index, stmt) in policy.statements().iter().enumerate() {
+            // In a resource-based, key or trust policy a statement must name its principal:
+            // IAM refuses one without (MalformedPolicyDocument), so it grants nothing.
+            if stmt.principal.is_none()
+                && matches!(layer, Layer::Resource | Layer::KeyPolicy | Layer::Trust)
+            {
+                continue;
+            }
             let (tri, how) = statement_applies(policy, stmt, req);
             let sref = || StatementRef {
                 policy: policy.source().to_string(),
