@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod fault;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -315,6 +317,30 @@ impl Moto {
         let mut cmd = self.command();
         cmd.args(["--region", region, "--endpoint-url", &self.endpoint]);
         cmd.args(["--format", "json"]);
+        cmd.args(args);
+        parse_run(output_with_timeout(&mut cmd, "fargate-doctor"), args)
+    }
+
+    /// Like [`Moto::run`], through `endpoint` (a proxy in front of moto), with extra
+    /// environment variables (`AWS_MAX_ATTEMPTS` …).
+    pub fn run_via(
+        &self,
+        endpoint: &str,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> (i32, Value, String) {
+        let mut cmd = self.command();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.args([
+            "--region",
+            REGION,
+            "--endpoint-url",
+            endpoint,
+            "--format",
+            "json",
+        ]);
         cmd.args(args);
         parse_run(output_with_timeout(&mut cmd, "fargate-doctor"), args)
     }

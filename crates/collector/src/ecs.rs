@@ -142,6 +142,7 @@ fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m::Target {
         stopped_tasks: Vec::new(),
         events: Vec::new(),
         deployed_digests: Vec::new(),
+        unread: Vec::new(),
     }
 }
 
@@ -367,6 +368,16 @@ pub(crate) async fn resolve_service(
         stopped_tasks(c, cluster, service_name),
         running_containers(c, cluster, service_name),
     );
+    let (stopped, running) = (
+        stopped.unwrap_or_else(|e| {
+            target.unread.push(e);
+            Vec::new()
+        }),
+        running.unwrap_or_else(|e| {
+            target.unread.push(e);
+            Vec::new()
+        }),
+    );
     target.stopped_tasks = stopped;
     if let Some(newest) = target.stopped_tasks.first() {
         target.stopped_reason = newest.stopped_reason.clone();
@@ -384,7 +395,7 @@ async fn running_containers(
     c: &Clients<'_>,
     cluster: &str,
     service: &str,
-) -> Vec<RunningContainer> {
+) -> Result<Vec<RunningContainer>, String> {
     let tasks = service_tasks(
         c,
         cluster,
@@ -394,8 +405,8 @@ async fn running_containers(
         Some(format!("running tasks of {service}")),
         "running",
     )
-    .await;
-    map_running_containers(&tasks)
+    .await?;
+    Ok(map_running_containers(&tasks))
 }
 
 /// The containers of `tasks` that report an image digest.
@@ -523,7 +534,11 @@ pub(crate) fn map_service_target(cluster: &str, reference: &str, svc: &t::Servic
 /// The service's most recent stopped tasks, newest first. ECS keeps stopped tasks for about an
 /// hour; a crash-looping service can have many, so up to 100 are listed and described in one
 /// call each, and the newest 10 kept. Failures are recorded and give fewer (or no) tasks.
-async fn stopped_tasks(c: &Clients<'_>, cluster: &str, service: &str) -> Vec<m::StoppedTask> {
+async fn stopped_tasks(
+    c: &Clients<'_>,
+    cluster: &str,
+    service: &str,
+) -> Result<Vec<m::StoppedTask>, String> {
     let tasks = service_tasks(
         c,
         cluster,
@@ -533,12 +548,12 @@ async fn stopped_tasks(c: &Clients<'_>, cluster: &str, service: &str) -> Vec<m::
         Some(service.to_string()),
         "stopped",
     )
-    .await;
-    newest_stopped_tasks(&tasks)
+    .await?;
+    Ok(newest_stopped_tasks(&tasks))
 }
 
 /// ListTasks (one page of at most `max`) then DescribeTasks for a service's tasks of `status`;
-/// both recorded, a failure leaves the list empty (the calls say why).
+/// both recorded. A failure is returned as a line for [`m::Target::unread`].
 async fn service_tasks(
     c: &Clients<'_>,
     cluster: &str,
@@ -547,8 +562,14 @@ async fn service_tasks(
     max: i32,
     list_scope: Option<String>,
     label: &str,
-) -> Vec<t::Task> {
-    let Ok(list) = c
+) -> Result<Vec<t::Task>, String> {
+    let unread = |op: &str, f: CallFailure| {
+        format!(
+            "the {label} tasks of {service}: {SVC}:{op} failed ({})",
+            f.detail()
+        )
+    };
+    let list = c
         .rec
         .call(
             SVC,
@@ -563,9 +584,7 @@ async fn service_tasks(
                 .send(),
         )
         .await
-    else {
-        return Vec::new();
-    };
+        .map_err(|f| unread("ListTasks", f))?;
     let arns: Vec<String> = list
         .task_arns()
         .iter()
@@ -573,9 +592,9 @@ async fn service_tasks(
         .cloned()
         .collect();
     if arns.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let Ok(out) = c
+    let out = c
         .rec
         .call(
             SVC,
@@ -588,10 +607,8 @@ async fn service_tasks(
                 .send(),
         )
         .await
-    else {
-        return Vec::new();
-    };
-    out.tasks().to_vec()
+        .map_err(|f| unread("DescribeTasks", f))?;
+    Ok(out.tasks().to_vec())
 }
 
 /// Sorts by `stoppedAt` (then `createdAt`), newest first, and keeps [`STOPPED_TASKS_KEPT`].

@@ -31,7 +31,9 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
             let failure = failure::explain_failure(&cx, &mut findings, &checks);
             let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
                 Verdict::Fail
-            } else if checks.iter().any(|c| c.status == CheckStatus::Unknown) {
+            } else if !target.unread.is_empty()
+                || checks.iter().any(|c| c.status == CheckStatus::Unknown)
+            {
                 Verdict::Incomplete
             } else {
                 Verdict::Pass
@@ -47,6 +49,7 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
                 failure,
                 findings,
                 checks,
+                unread: target.unread.clone(),
             }
         })
         .collect()

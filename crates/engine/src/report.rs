@@ -106,6 +106,10 @@ pub struct TargetReport {
     pub failure: Option<FailureExplanation>,
     pub findings: Vec<Finding>,
     pub checks: Vec<CheckResult>,
+    /// Parts of the target that could not be read (its stopped tasks, its running tasks …),
+    /// each with the call and the reason: the verdict is then at best `incomplete`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 /// The classification of a target's failure message and how the findings relate to it.
@@ -163,10 +167,9 @@ impl Report {
             .targets
             .iter()
             .any(|t| t.findings.iter().any(|f| f.severity == Severity::Error));
-        let any_unknown = self
-            .targets
-            .iter()
-            .any(|t| t.checks.iter().any(|c| c.status == CheckStatus::Unknown));
+        let any_unknown = self.targets.iter().any(|t| {
+            !t.unread.is_empty() || t.checks.iter().any(|c| c.status == CheckStatus::Unknown)
+        });
         if any_error {
             1
         } else if any_unknown {

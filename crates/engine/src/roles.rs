@@ -54,29 +54,43 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
         .inline_policies
         .as_ref()
         .ok_or_else(|| unreadable("inline policies", "ListRolePolicies"))?;
+    let failed = |op: &str, scope: &str| {
+        snap.call_for("iam", op, scope)
+            .filter(|c| c.outcome != fd_snapshot::CallOutcome::Ok)
+            .map(|c| c.describe_failure())
+    };
     let mut identity = Vec::new();
-    for (source, doc) in attached
-        .iter()
-        .map(|p| (p.arn.as_str(), p.document.as_deref()))
-        .chain(
-            inline
-                .iter()
-                .map(|p| (p.name.as_str(), p.document.as_deref())),
-        )
-    {
-        let doc = doc.ok_or_else(|| {
-            Outcome::unknown(format!("the document of policy {source} could not be read"))
+    for p in attached {
+        let doc = p.document.as_deref().ok_or_else(|| {
+            Outcome::unknown(
+                failed("GetPolicyVersion", &p.arn)
+                    .or_else(|| failed("GetPolicy", &p.arn))
+                    .unwrap_or_else(|| format!("the document of policy {} was not read", p.arn)),
+            )
         })?;
-        identity.push(parse(source, doc)?);
+        identity.push(parse(&p.arn, doc)?);
+    }
+    for p in inline {
+        let doc = p.document.as_deref().ok_or_else(|| {
+            Outcome::unknown(
+                failed("GetRolePolicy", &format!("{arn} {}", p.name)).unwrap_or_else(|| {
+                    format!("the document of inline policy {} was not read", p.name)
+                }),
+            )
+        })?;
+        identity.push(parse(&p.name, doc)?);
     }
     let boundary = match &role.permissions_boundary {
         None => None,
         Some(b) => {
             let doc = b.document.as_deref().ok_or_else(|| {
-                Outcome::unknown(format!(
-                    "the permissions boundary {} could not be read",
-                    b.arn
-                ))
+                Outcome::unknown(
+                    failed("GetPolicyVersion", &b.arn)
+                        .or_else(|| failed("GetPolicy", &b.arn))
+                        .unwrap_or_else(|| {
+                            format!("the permissions boundary {} was not read", b.arn)
+                        }),
+                )
             })?;
             Some(parse(&b.arn, doc)?)
         }

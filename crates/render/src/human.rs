@@ -103,6 +103,12 @@ fn render_target(out: &mut String, t: &TargetReport, opts: &RenderOptions, p: &P
         }
     }
 
+    // Always shown, --quiet included: a part of the target that could not be read is why the
+    // verdict is only "incomplete".
+    for u in &t.unread {
+        push_field(out, "", "could not read: ", u);
+    }
+
     let counts = CheckCounts::of(&t.checks);
 
     for f in &t.findings {

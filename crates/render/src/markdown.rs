@@ -70,6 +70,10 @@ fn render_target(out: &mut String, t: &TargetReport) {
         }
     }
 
+    for u in &t.unread {
+        let _ = writeln!(out, "- Could not read: {}", inline(u));
+    }
+
     let counts = CheckCounts::of(&t.checks);
 
     out.push_str("\n### Findings\n\n");

@@ -75,6 +75,7 @@ fn sample() -> Report {
                 docs: vec![],
             },
         ],
+        unread: vec![],
         checks: vec![
             check("NET-ROUTE-NO-DEFAULT", CheckStatus::Fail, None),
             check("NET-DNS-CUSTOM-DHCP", CheckStatus::Warn, None),
@@ -96,6 +97,7 @@ fn sample() -> Report {
         verdict: Verdict::Incomplete,
         failure: None,
         findings: vec![],
+        unread: vec![],
         checks: vec![
             check("NET-ROUTE-NO-DEFAULT", CheckStatus::Pass, None),
             check("IAM-EXEC-ECR", CheckStatus::Pass, None),

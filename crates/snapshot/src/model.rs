@@ -128,6 +128,10 @@ pub struct Target {
     /// tasks to the digest resolved at deployment): new tasks of the deployment pull them.
     #[serde(default)]
     pub deployed_digests: Vec<DeployedDigest>,
+    /// Parts of the target that could not be read, with the call and the reason ("stopped
+    /// tasks: ecs:ListTasks was denied (…)"): the diagnosis is incomplete without them.
+    #[serde(default)]
+    pub unread: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -97,7 +97,19 @@ fn run(cx: &Cx) -> Outcome {
                         .pulled_foreign_layers(os, arch)
                         .is_some_and(|f| !f.is_empty());
                 }
-                None => unknown_images.push(format!("{} (ECR reported no size)", i.image)),
+                None => {
+                    // What the task pulls: the platform image of a manifest list, read by digest.
+                    let scope = img
+                        .platform_image(os, arch)
+                        .and_then(|p| p.digest.as_deref())
+                        .map_or(i.image.clone(), |d| {
+                            fd_snapshot::refs::pinned_image(&i.image, d)
+                        });
+                    let why = super::image_call_failure(cx, "DescribeImages", &scope)
+                        .or_else(|| super::image_call_failure(cx, "DescribeImages", &i.image))
+                        .unwrap_or_else(|| "ECR reported no size".into());
+                    unknown_images.push(format!("{} ({why})", i.image))
+                }
             },
             Found::Missing => {} // ECR-IMAGE-NOT-FOUND
             Found::Unknown(why) => unknown_images.push(format!("{} ({why})", i.image)),

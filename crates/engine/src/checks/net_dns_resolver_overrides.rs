@@ -104,11 +104,15 @@ fn run(cx: &Cx) -> Outcome {
                 Some((_, names)) => names.push(format!("{host} ({what})")),
                 None => shadowed.push((zone, vec![format!("{host} ({what})")])),
             },
-            Found::Missing | Found::Unknown(_) => {
-                unknown = Some(format!(
+            Found::Missing => unknown = Some(format!(
                 "the records of private hosted zone {} ({}), which covers {host}, were not read",
                 zone.id, zone.name
-            ))
+            )),
+            Found::Unknown(why) => {
+                unknown = Some(format!(
+                    "the records of private hosted zone {} ({}), which covers {host}: {why}",
+                    zone.id, zone.name
+                ))
             }
         }
     }

@@ -384,11 +384,14 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
         };
         any = true;
         let Some(platforms) = &img.platforms else {
-            unknown = Some(format!(
-                "{} is a single-platform image ({}); its platform is in the config blob, which was not read",
-                c.image,
-                img.manifest_media_type.as_deref().unwrap_or("unknown media type")
-            ));
+            unknown = Some(match image_call_failure(cx, "BatchGetImage", &c.image) {
+                Some(why) => format!("the manifest of {} could not be read: {why}", c.image),
+                None => format!(
+                    "{} is a single-platform image ({}); its platform is in the config blob, which was not read",
+                    c.image,
+                    img.manifest_media_type.as_deref().unwrap_or("unknown media type")
+                ),
+            });
             continue;
         };
         let offered: Vec<String> = platforms
@@ -651,4 +654,19 @@ pub fn gate_nfs_paths(cx: &Cx) -> Option<Outcome> {
         .efs
         .is_empty()
         .then(|| Outcome::na("the task definition has no EFS volume"))
+}
+
+/// Why the ECR `operation` (DescribeImages, BatchGetImage) for `scope` (an image as the task
+/// names it, or `image@digest` for a platform image) failed, if it did.
+pub fn image_call_failure(cx: &Cx, operation: &str, scope: &str) -> Option<String> {
+    use fd_snapshot::CallOutcome;
+    cx.snap
+        .call_for("ecr", operation, scope)
+        .filter(|c| {
+            matches!(
+                c.outcome,
+                CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
+            )
+        })
+        .map(|c| c.describe_failure())
 }
