@@ -95,12 +95,17 @@ fn informs<'a>(c: &'a Case, id: &str, first: &str) -> &'a Value {
 // EFS volumes
 // =============================================================================================
 
+/// The EFS and env-file scenarios hold an env file: its encryption (a customer KMS key) is named
+/// as not checked, an `info` finding.
+const ENV_FILE_ENCRYPTION: &str = "the env file's encryption is named as not checked (info)";
+
 #[test]
 fn efs_volume_with_iam_and_an_env_file_passes() {
     // NAT network; a mount target per AZ (2049 from the task SG), an access point, IAM
     // authorization with a task role allowed by its own policy and by the file system policy
     // (aws:SecureTransport, transitEncryption ENABLED), and an S3 env file the role may read.
     let c = service_case("efs-healthy");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(0).verdict("pass");
     assert_no_errors(&c.json);
     c.statuses(EFS_CHECKS, "pass").statuses(
@@ -114,6 +119,7 @@ fn efs_volume_with_iam_and_an_env_file_passes() {
 #[test]
 fn efs_file_system_does_not_exist() {
     let c = service_case("efs-fs-missing");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("EFS-FS-NOT-FOUND", MISSING_FS);
     // Without the file system there are no mount targets or policy to blame.
@@ -123,6 +129,7 @@ fn efs_file_system_does_not_exist() {
 #[test]
 fn efs_access_point_does_not_exist() {
     let c = service_case("efs-ap-missing");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("EFS-ACCESS-POINT-NOT-FOUND", MISSING_ACCESS_POINT);
     c.only_errors(&["EFS-ACCESS-POINT-NOT-FOUND"]);
@@ -140,6 +147,7 @@ fn efs_access_point_does_not_exist() {
 fn efs_mount_target_in_one_az_only() {
     // Mount target in AZ a (the first subnet) only: tasks in the second subnet (AZ b) fail.
     let c = service_case("efs-mount-target-one-az");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     let subnets = c.list("subnets");
     c.exit(1).verdict("fail");
     c.fails("EFS-MOUNT-TARGET-MISSING", subnets[1]);
@@ -152,6 +160,7 @@ fn efs_mount_target_in_one_az_only() {
 fn efs_mount_target_security_group_without_nfs() {
     // The mount targets' SG accepts 443 from the task SG, not 2049.
     let c = service_case("efs-mt-sg-no-nfs");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("EFS-NFS-BLOCKED", c.s("mount_target_sg"));
     c.only_errors(&["EFS-NFS-BLOCKED"]);
@@ -161,6 +170,7 @@ fn efs_mount_target_security_group_without_nfs() {
 #[test]
 fn efs_iam_authorization_without_a_task_role() {
     let c = service_case("efs-iam-no-task-role");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("EFS-IAM-DENIED", c.s("task_definition"));
     c.only_errors(&["EFS-IAM-DENIED"]);
@@ -172,6 +182,7 @@ fn efs_file_system_policy_for_another_role() {
     // The file system policy allows ClientMount/ClientWrite to otherTaskRole only; the task
     // role has no policy of its own.
     let c = service_case("efs-iam-policy-other-role");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("EFS-IAM-DENIED", TASK_ROLE);
     c.only_errors(&["EFS-IAM-DENIED"]);
@@ -184,6 +195,7 @@ fn efs_file_system_policy_for_another_role() {
 #[test]
 fn env_file_object_does_not_exist() {
     let c = service_case("envfile-missing"); // the bucket exists, web/app.env does not
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("ENVFILE-NOT-FOUND", ENV_FILE);
     c.only_errors(&["ENVFILE-NOT-FOUND"]);
@@ -192,6 +204,7 @@ fn env_file_object_does_not_exist() {
 #[test]
 fn execution_role_cannot_read_the_env_file() {
     let c = service_case("envfile-exec-no-s3"); // managed policy only
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("IAM-EXEC-ENVFILES", ROLE);
     c.names_all("IAM-EXEC-ENVFILES", &[ENV_FILE]);
@@ -204,6 +217,7 @@ fn s3_endpoint_policy_allows_layers_but_not_the_env_file_bucket() {
     // NAT network + S3 gateway endpoint on the task route table allowing s3:GetObject on the
     // ECR layer bucket only: the image pulls, the env file does not download.
     let c = service_case("envfile-vpce-s3-policy");
+    c.allow(&["TD-FEATURE-NOT-CHECKED"], ENV_FILE_ENCRYPTION);
     c.exit(1).verdict("fail");
     c.fails("VPCE-S3-POLICY-DENIES-ENVFILES", c.s("s3_endpoint"));
     c.only_errors(&["VPCE-S3-POLICY-DENIES-ENVFILES"]);
@@ -286,6 +300,10 @@ fn image_larger_than_default_ephemeral_storage() {
     c.exit(1).verdict("fail");
     c.fails("IMG-TOO-LARGE", IMAGE);
     c.only_errors(&["IMG-TOO-LARGE"]);
+    c.allow(
+        &["IMG-OS-MISMATCH", "IMG-ARCH-MISMATCH"],
+        "a single-platform image: its platform is in the config blob, which moto cannot serve",
+    );
 }
 
 #[test]

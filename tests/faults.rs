@@ -245,3 +245,29 @@ fn the_run_deadline_ends_a_slow_collection() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("deadline"), "{stderr}");
 }
+
+#[test]
+fn least_privilege_user_missing_one_permission() {
+    // moto's own IAM enforcement: the tool runs as a user whose policy allows every read but
+    // ec2:DescribeNetworkAcls. The NACL check is unknown and names the call; nothing passes
+    // that needed it; the run still diagnoses everything else.
+    let moto = Moto::start();
+    let seed = moto.seed("least-privilege-no-nacls");
+    moto.enforce_iam();
+    let (code, json, stderr) = moto.run_via(
+        &moto.endpoint,
+        &[
+            ("AWS_ACCESS_KEY_ID", s(&seed, "access_key_id")),
+            ("AWS_SECRET_ACCESS_KEY", s(&seed, "secret_access_key")),
+        ],
+        &["service", "--cluster", "prod", "web"],
+    );
+    assert_eq!(code, 3, "{stderr}\n{}", summary(&json));
+    assert_eq!(check_status(&json, "NET-NACL-PATH"), "unknown");
+    assert!(
+        named_as_unknown(&json, "ec2:DescribeNetworkAcls"),
+        "{}",
+        summary(&json)
+    );
+    assert!(error_ids(&json).is_empty(), "{}", summary(&json));
+}

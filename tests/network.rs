@@ -267,6 +267,10 @@ fn service_subnet_deleted_after_creation() {
     c.exit(1).verdict("fail");
     c.fails("ENI-CONFIG-INVALID", c.s("deleted_subnet"));
     c.only_errors(&["ENI-CONFIG-INVALID"]);
+    c.allow(
+        &["CAP-SINGLE-AZ"],
+        "with its other subnet deleted, the service is left in one zone",
+    );
 }
 
 // =============================================================================================
@@ -526,6 +530,29 @@ fn logs_endpoint_missing_with_awslogs() {
     c.fails("VPCE-LOGS-MISSING", c.s("vpc"));
     c.names_all("VPCE-LOGS-MISSING", &c.list("subnets"));
     c.only_errors(&["VPCE-LOGS-MISSING", "NET-ROUTE-NO-DEFAULT"]);
+}
+
+#[test]
+fn healthy_endpoints_for_secrets_and_parameters() {
+    // The passing case of VPCE-SECRETSMANAGER-MISSING and VPCE-SSM-MISSING: both services are
+    // needed (a secret and a parameter), there is no internet path, and both endpoints exist.
+    let c = service_case("healthy-endpoints-secrets");
+    c.exit(0).verdict("pass");
+    assert_no_errors(&c.json);
+    c.statuses(
+        &[
+            "VPCE-SECRETSMANAGER-MISSING",
+            "VPCE-SSM-MISSING",
+            "VPCE-ECR-DKR-MISSING",
+            "VPCE-ECR-API-MISSING",
+            "VPCE-LOGS-MISSING",
+            "NET-SG-ENDPOINT-INGRESS",
+            "IAM-EXEC-SECRETS",
+            "SEC-SM-NOT-FOUND",
+            "SEC-SSM-NOT-FOUND",
+        ],
+        "pass",
+    );
 }
 
 #[test]

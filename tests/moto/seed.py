@@ -1096,6 +1096,44 @@ def vpce_secretsmanager_missing(w):
 
 
 @scenario
+def healthy_endpoints_secrets(w):
+    """No internet path; a Secrets Manager secret and an SSM parameter, with every interface
+    endpoint they need (ecr.api, ecr.dkr, logs, secretsmanager, ssm) + S3 gateway; the role may
+    read both."""
+    secret = w.secret()
+    param = w.parameter()
+    prefix = f"{w.region}:{ACCOUNT}"
+    reads = [
+        allow("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:{prefix}:secret:db-*"),
+        allow("ssm:GetParameters", f"arn:aws:ssm:{prefix}:parameter/app/*"),
+    ]
+    td = w.app(role_kw={"inline": {"reads": reads}}, secrets=[secret, param])
+    services = ALL_INTERFACE + ("secretsmanager", "ssm")
+    net = with_service(w, endpoint_net(w, services=services), td)
+    net.update(secret=secret, parameter=param)
+    return net
+
+
+@scenario
+def least_privilege_no_nacls(w):
+    """healthy-nat, plus an IAM user for fargate-doctor whose policy allows every action but
+    ec2:DescribeNetworkAcls (a least-privilege policy missing one permission); the test turns
+    on moto's IAM enforcement and runs the tool with the user's key."""
+    net = healthy_nat(w)
+    w.iam.create_user(UserName="doctor")
+    w.iam.put_user_policy(
+        UserName="doctor",
+        PolicyName="read-all-but-nacls",
+        PolicyDocument=policy(
+            {"Effect": "Allow", "NotAction": ["ec2:DescribeNetworkAcls"], "Resource": "*"}
+        ),
+    )
+    key = w.iam.create_access_key(UserName="doctor")["AccessKey"]
+    net.update(access_key_id=key["AccessKeyId"], secret_access_key=key["SecretAccessKey"])
+    return net
+
+
+@scenario
 def vpce_ssm_missing(w):
     """SSM parameter secret, no awslogs, endpoints ecr.api + ecr.dkr + S3 only."""
     param = w.parameter()

@@ -14,6 +14,7 @@ use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use fd_snapshot::Op;
 use fd_snapshot::{ApiCall, CallOutcome, Fetched};
 
 /// Why a call got no HTTP response at all.
@@ -70,20 +71,14 @@ impl Recorder {
         calls.push(call);
     }
 
-    fn record_ok(&self, service: &str, operation: &str, scope: &Option<String>) {
-        self.push(ApiCall::ok(service, operation, scope.clone()));
+    fn record_ok(&self, op: Op, scope: &Option<String>) {
+        self.push(ApiCall::of(op, scope.clone()));
     }
 
-    fn record_failure(
-        &self,
-        service: &str,
-        operation: &str,
-        scope: &Option<String>,
-        failure: &CallFailure,
-    ) {
+    fn record_failure(&self, op: Op, scope: &Option<String>, failure: &CallFailure) {
         self.push(ApiCall {
-            service: service.to_string(),
-            operation: operation.to_string(),
+            service: op.service().to_string(),
+            operation: op.name().to_string(),
             scope: scope.clone(),
             outcome: failure.outcome,
             error_code: failure.code.clone(),
@@ -94,8 +89,7 @@ impl Recorder {
     /// Runs one (non-paginated) request and records its outcome.
     pub async fn call<T, E>(
         &self,
-        service: &str,
-        operation: &str,
+        op: Op,
         scope: Option<String>,
         request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
     ) -> Result<T, CallFailure>
@@ -104,12 +98,12 @@ impl Recorder {
     {
         match request.await {
             Ok(out) => {
-                self.record_ok(service, operation, &scope);
+                self.record_ok(op, &scope);
                 Ok(out)
             }
             Err(err) => {
                 let failure = classify_sdk_error(&err);
-                self.record_failure(service, operation, &scope, &failure);
+                self.record_failure(op, &scope, &failure);
                 Err(failure)
             }
         }
@@ -120,8 +114,7 @@ impl Recorder {
     /// engine knows the data is incomplete).
     pub async fn pages<T, E>(
         &self,
-        service: &str,
-        operation: &str,
+        op: Op,
         scope: Option<String>,
         mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
     ) -> (Vec<T>, Option<CallFailure>)
@@ -132,12 +125,12 @@ impl Recorder {
         while let Some(page) = stream.next().await {
             match page {
                 Ok(out) => {
-                    self.record_ok(service, operation, &scope);
+                    self.record_ok(op, &scope);
                     pages.push(out);
                 }
                 Err(err) => {
                     let failure = classify_sdk_error(&err);
-                    self.record_failure(service, operation, &scope, &failure);
+                    self.record_failure(op, &scope, &failure);
                     return (pages, Some(failure));
                 }
             }
@@ -150,8 +143,7 @@ impl Recorder {
     /// failure, which is recorded (and returned) instead of `ok`.
     pub async fn call_judged<T, E>(
         &self,
-        service: &str,
-        operation: &str,
+        op: Op,
         scope: Option<String>,
         request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         judge: impl FnOnce(&T) -> Option<CallFailure>,
@@ -161,16 +153,16 @@ impl Recorder {
     {
         let out = request.await.map_err(|err| {
             let failure = classify_sdk_error(&err);
-            self.record_failure(service, operation, &scope, &failure);
+            self.record_failure(op, &scope, &failure);
             failure
         })?;
         match judge(&out) {
             None => {
-                self.record_ok(service, operation, &scope);
+                self.record_ok(op, &scope);
                 Ok(out)
             }
             Some(failure) => {
-                self.record_failure(service, operation, &scope, &failure);
+                self.record_failure(op, &scope, &failure);
                 Err(failure)
             }
         }
@@ -183,8 +175,7 @@ impl Recorder {
     /// [`fd_snapshot::Snapshot::call_for`] tells a missing item from one that could not be read.
     pub async fn find_in_pages<T, E, R>(
         &self,
-        service: &str,
-        operation: &str,
+        op: Op,
         scope: Option<String>,
         mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
         mut find: impl FnMut(&T) -> Option<R>,
@@ -199,7 +190,7 @@ impl Recorder {
         loop {
             let page = stream.next().await;
             if unrecorded_page && page.is_some() {
-                self.record_ok(service, operation, &scope);
+                self.record_ok(op, &scope);
             }
             match page {
                 None => {
@@ -207,21 +198,21 @@ impl Recorder {
                         self.push(ApiCall {
                             outcome: CallOutcome::NotFound,
                             message: Some(missing.to_string()),
-                            ..ApiCall::ok(service, operation, scope)
+                            ..ApiCall::of(op, scope)
                         });
                     }
                     return Ok(None);
                 }
                 Some(Ok(out)) => {
                     if let Some(found) = find(&out) {
-                        self.record_ok(service, operation, &scope);
+                        self.record_ok(op, &scope);
                         return Ok(Some(found));
                     }
                     unrecorded_page = true;
                 }
                 Some(Err(err)) => {
                     let failure = classify_sdk_error(&err);
-                    self.record_failure(service, operation, &scope, &failure);
+                    self.record_failure(op, &scope, &failure);
                     return Err(failure);
                 }
             }
@@ -380,15 +371,15 @@ pub(crate) fn classify_service_error(
 
 /// A call's result as a lookup: "does not exist" is an answer ([`Fetched::Absent`]); denied,
 /// throttled or failed is not ([`Fetched::Unreadable`]). `call` is `service:Operation`.
-pub(crate) fn fetched<T>(call: &str, result: Result<T, CallFailure>) -> Fetched<T> {
+pub(crate) fn fetched<T>(op: Op, result: Result<T, CallFailure>) -> Fetched<T> {
     match result {
         Ok(value) => Fetched::Found { value },
         Err(f) if f.outcome == CallOutcome::NotFound => Fetched::Absent {
-            call: call.to_string(),
+            call: op.to_string(),
             detail: Some(f.detail()),
         },
         Err(f) => Fetched::Unreadable {
-            call: call.to_string(),
+            call: op.to_string(),
             reason: f.detail(),
         },
     }
@@ -530,16 +521,16 @@ mod tests {
             transport: None,
         };
         assert_eq!(
-            fetched("efs:DescribeFileSystems", Ok(7)),
+            fetched(Op::EfsDescribeFileSystems, Ok(7)),
             Fetched::Found { value: 7 }
         );
         assert_eq!(
             fetched::<i32>(
-                "efs:DescribeFileSystems",
+                Op::EfsDescribeFileSystems,
                 Err(failure(CallOutcome::NotFound, "FileSystemNotFound"))
             ),
             Fetched::Absent {
-                call: "efs:DescribeFileSystems".into(),
+                call: Op::EfsDescribeFileSystems.to_string(),
                 detail: Some("FileSystemNotFound: m".into()),
             }
         );
@@ -549,9 +540,9 @@ mod tests {
             CallOutcome::Failed,
         ] {
             assert_eq!(
-                fetched::<i32>("s3:HeadObject", Err(failure(outcome, "X"))),
+                fetched::<i32>(Op::S3HeadObject, Err(failure(outcome, "X"))),
                 Fetched::Unreadable {
-                    call: "s3:HeadObject".into(),
+                    call: Op::S3HeadObject.to_string(),
                     reason: "X: m".into(),
                 }
             );
@@ -590,8 +581,7 @@ mod tests {
 
     async fn find(rec: &Recorder, pages: Vec<Page>) -> Option<&'static str> {
         rec.find_in_pages(
-            "ssm",
-            "DescribeParameters",
+            Op::SsmDescribeParameters,
             Some("/p".into()),
             stream_of(pages),
             |page| page.iter().find(|n| **n == "/p").copied(),
@@ -628,7 +618,7 @@ mod tests {
         let rec = Recorder::new();
         let ok: Result<Page, PageError> = Ok(vec![]);
         let out = rec
-            .call_judged("ecr", "BatchGetImage", None, async { ok }, |page| {
+            .call_judged(Op::EcrBatchGetImage, None, async { ok }, |page| {
                 page.is_empty().then(|| CallFailure {
                     outcome: CallOutcome::NotFound,
                     code: Some("ImageNotFound".into()),
@@ -646,10 +636,9 @@ mod tests {
     #[test]
     fn recorder_keeps_order() {
         let rec = Recorder::new();
-        rec.record_ok("ec2", "DescribeVpcs", &None);
+        rec.record_ok(Op::Ec2DescribeVpcs, &None);
         rec.record_failure(
-            "ec2",
-            "DescribeNetworkAcls",
+            Op::Ec2DescribeNetworkAcls,
             &Some("vpc-1".into()),
             &CallFailure {
                 outcome: CallOutcome::Denied,

@@ -16,12 +16,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_config::{Region, SdkConfig};
 use aws_sdk_route53::types::VpcRegion;
 use aws_sdk_route53::Client;
+use fd_snapshot::Op;
 use fd_snapshot::{self as m, CallOutcome, Fetched};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, CallFailure, Recorder};
-
-const SVC: &str = "route53";
 
 const CONCURRENCY: usize = 4;
 
@@ -104,14 +103,14 @@ pub(crate) async fn collect_dns(
                         name: name.clone(),
                         records: records.get(id.as_str()).cloned().unwrap_or_else(|| {
                             Fetched::Absent {
-                                call: "route53:ListResourceRecordSets".into(),
+                                call: Op::Route53ListResourceRecordSets.to_string(),
                                 detail: Some(NOT_READ.into()),
                             }
                         }),
                     })
                     .collect()
             });
-            (vpc.clone(), fetched("route53:ListHostedZonesByVPC", zones))
+            (vpc.clone(), fetched(Op::Route53ListHostedZonesByVpc, zones))
         })
         .collect();
     m::DnsData { private_zones }
@@ -138,8 +137,7 @@ async fn zones_of_vpc(
     for _ in 0..MAX_PAGES {
         let out = rec
             .call(
-                SVC,
-                "ListHostedZonesByVPC",
+                Op::Route53ListHostedZonesByVpc,
                 Some(vpc.to_string()),
                 client
                     .list_hosted_zones_by_vpc()
@@ -180,15 +178,14 @@ async fn record_names(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Ve
         }
         let out = match rec
             .call(
-                SVC,
-                "ListResourceRecordSets",
+                Op::Route53ListResourceRecordSets,
                 Some(zone.to_string()),
                 request.send(),
             )
             .await
         {
             Ok(out) => out,
-            Err(f) => return fetched("route53:ListResourceRecordSets", Err(f)),
+            Err(f) => return fetched(Op::Route53ListResourceRecordSets, Err(f)),
         };
         names.extend(
             out.resource_record_sets()
@@ -207,7 +204,7 @@ async fn record_names(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Ve
         }
     }
     fetched(
-        "route53:ListResourceRecordSets",
+        Op::Route53ListResourceRecordSets,
         Err(too_many_pages("ListResourceRecordSets")),
     )
 }

@@ -15,12 +15,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ec2::types as t;
 use aws_sdk_ec2::Client;
 use fd_snapshot as m;
+use fd_snapshot::Op;
 use futures::future::join_all;
 use ipnet::{IpNet, Ipv4Net};
 
 use crate::calls::Recorder;
-
-const SVC: &str = "ec2";
 
 /// How many IDs go into one filter. AWS accepts up to 200 values per filter on most Describe
 /// calls; 100 leaves room.
@@ -221,7 +220,7 @@ async fn describe_subnets(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(SVC, "DescribeSubnets", joined(&chunk), stream)
+            .pages(Op::Ec2DescribeSubnets, joined(&chunk), stream)
             .await;
         for subnet in pages.iter().flat_map(|p| p.subnets()) {
             if let Some(s) = map_subnet(subnet) {
@@ -248,7 +247,7 @@ async fn describe_security_groups(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(SVC, "DescribeSecurityGroups", joined(&chunk), stream)
+            .pages(Op::Ec2DescribeSecurityGroups, joined(&chunk), stream)
             .await;
         for group in pages.iter().flat_map(|p| p.security_groups()) {
             if let Some(g) = map_security_group(group) {
@@ -273,7 +272,7 @@ pub(crate) async fn describe_network_interfaces(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(SVC, "DescribeNetworkInterfaces", joined(&chunk), stream)
+            .pages(Op::Ec2DescribeNetworkInterfaces, joined(&chunk), stream)
             .await;
         for eni in pages.iter().flat_map(|p| p.network_interfaces()) {
             if let Some(e) = map_network_interface(eni) {
@@ -298,7 +297,7 @@ async fn vpcs_and_dhcp_options(
             .filters(filter("vpc-id", &ids))
             .into_paginator()
             .send();
-        let (pages, _) = rec.pages(SVC, "DescribeVpcs", joined(&ids), stream).await;
+        let (pages, _) = rec.pages(Op::Ec2DescribeVpcs, joined(&ids), stream).await;
         pages
             .iter()
             .flat_map(|p| p.vpcs())
@@ -335,7 +334,7 @@ async fn vpcs_and_dhcp_options(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(SVC, "DescribeDhcpOptions", joined(&dhcp_ids), stream)
+            .pages(Op::Ec2DescribeDhcpOptions, joined(&dhcp_ids), stream)
             .await;
         for opts in pages.iter().flat_map(|p| p.dhcp_options()) {
             if let Some(d) = map_dhcp_options(opts) {
@@ -356,8 +355,7 @@ async fn vpc_attribute(
     let want_support = attribute == t::VpcAttributeName::EnableDnsSupport;
     let out = rec
         .call(
-            SVC,
-            "DescribeVpcAttribute",
+            Op::Ec2DescribeVpcAttribute,
             Some(format!("{vpc_id} {}", attribute.as_str())),
             client
                 .describe_vpc_attribute()
@@ -382,8 +380,7 @@ async fn describe_availability_zones(
     // Not paginated. Without parameters it lists the zones of the Region the account can use.
     let Ok(out) = rec
         .call(
-            SVC,
-            "DescribeAvailabilityZones",
+            Op::Ec2DescribeAvailabilityZones,
             None,
             client.describe_availability_zones().send(),
         )
@@ -410,7 +407,7 @@ async fn describe_route_tables(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(SVC, "DescribeRouteTables", joined(&ids), stream)
+        .pages(Op::Ec2DescribeRouteTables, joined(&ids), stream)
         .await;
     pages
         .iter()
@@ -432,7 +429,7 @@ async fn describe_internet_gateways(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(SVC, "DescribeInternetGateways", joined(&ids), stream)
+        .pages(Op::Ec2DescribeInternetGateways, joined(&ids), stream)
         .await;
     pages
         .iter()
@@ -456,7 +453,7 @@ async fn describe_nat_gateways(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(SVC, "DescribeNatGateways", joined(&ids), stream)
+        .pages(Op::Ec2DescribeNatGateways, joined(&ids), stream)
         .await;
     let nats: Vec<&t::NatGateway> = pages.iter().flat_map(|p| p.nat_gateways()).collect();
     let enis = nats
@@ -484,7 +481,7 @@ async fn describe_vpc_endpoints(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(SVC, "DescribeVpcEndpoints", joined(&ids), stream)
+        .pages(Op::Ec2DescribeVpcEndpoints, joined(&ids), stream)
         .await;
     pages
         .iter()
@@ -518,7 +515,7 @@ async fn network_acls_by(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(SVC, "DescribeNetworkAcls", joined(&chunk), stream)
+            .pages(Op::Ec2DescribeNetworkAcls, joined(&chunk), stream)
             .await;
         for acl in pages.iter().flat_map(|p| p.network_acls()) {
             if let Some(a) = map_network_acl(acl) {
@@ -537,7 +534,7 @@ async fn describe_managed_prefix_lists(client: &Client, rec: &Recorder) -> Vec<(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(SVC, "DescribeManagedPrefixLists", None, stream)
+        .pages(Op::Ec2DescribeManagedPrefixLists, None, stream)
         .await;
     pages
         .iter()
@@ -560,8 +557,7 @@ async fn get_prefix_list_entries(client: &Client, rec: &Recorder, id: &str) -> O
         .send();
     let (pages, failure) = rec
         .pages(
-            SVC,
-            "GetManagedPrefixListEntries",
+            Op::Ec2GetManagedPrefixListEntries,
             Some(id.to_string()),
             stream,
         )

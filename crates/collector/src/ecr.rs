@@ -22,13 +22,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ecr::types as t;
 use aws_sdk_ecr::Client;
 use fd_snapshot::image::{self, ImageSource};
+use fd_snapshot::Op;
 use fd_snapshot::{self as m, refs, CallOutcome};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, CallFailure, Recorder};
 use crate::regional::Regional;
-
-const SVC: &str = "ecr";
 
 const CONCURRENCY: usize = 4;
 
@@ -76,7 +75,7 @@ impl EcrImage {
                 repository,
                 reference,
             }),
-            ImageSource::Other { .. } => None,
+            ImageSource::Other { .. } | ImageSource::Invalid { .. } => None,
         }
     }
 }
@@ -159,8 +158,7 @@ async fn pull_through_rules(
         .send();
     let (pages, failure) = rec
         .pages(
-            SVC,
-            "DescribePullThroughCacheRules",
+            Op::EcrDescribePullThroughCacheRules,
             Some(registry_key(account, region)),
             stream,
         )
@@ -173,7 +171,7 @@ async fn pull_through_rules(
             .filter_map(map_pull_through_rule)
             .collect()),
     };
-    fetched("ecr:DescribePullThroughCacheRules", result)
+    fetched(Op::EcrDescribePullThroughCacheRules, result)
 }
 
 pub(crate) fn map_pull_through_rule(r: &t::PullThroughCacheRule) -> Option<m::PullThroughRule> {
@@ -203,8 +201,7 @@ async fn read_repository(
     let client = clients.get(&i.region);
     let scope = Some(i.repository_arn.clone());
     let describe = rec.call_judged(
-        SVC,
-        "DescribeRepositories",
+        Op::EcrDescribeRepositories,
         scope.clone(),
         client
             .describe_repositories()
@@ -218,8 +215,7 @@ async fn read_repository(
         },
     );
     let policy = rec.call(
-        SVC,
-        "GetRepositoryPolicy",
+        Op::EcrGetRepositoryPolicy,
         scope,
         client
             .get_repository_policy()
@@ -287,8 +283,7 @@ async fn read_image(clients: &Regional<Client>, rec: &Recorder, i: &EcrImage) ->
     let client = clients.get(&i.region);
     let scope = Some(i.image.clone());
     let describe = rec.call_judged(
-        SVC,
-        "DescribeImages",
+        Op::EcrDescribeImages,
         scope.clone(),
         client
             .describe_images()
@@ -303,8 +298,7 @@ async fn read_image(clients: &Regional<Client>, rec: &Recorder, i: &EcrImage) ->
         },
     );
     let manifest = rec.call_judged(
-        SVC,
-        "BatchGetImage",
+        Op::EcrBatchGetImage,
         scope,
         client
             .batch_get_image()
@@ -358,8 +352,7 @@ async fn read_platform_image(
     let scope = Some(fd_snapshot::refs::pinned_image(&i.image, &digest));
     let id = t::ImageIdentifier::builder().image_digest(&digest).build();
     let describe = rec.call(
-        SVC,
-        "DescribeImages",
+        Op::EcrDescribeImages,
         scope.clone(),
         client
             .describe_images()
@@ -369,8 +362,7 @@ async fn read_platform_image(
             .send(),
     );
     let manifest = rec.call(
-        SVC,
-        "BatchGetImage",
+        Op::EcrBatchGetImage,
         scope,
         client
             .batch_get_image()
@@ -528,7 +520,7 @@ mod tests {
             platforms,
             vec![
                 m::ImagePlatform {
-                    digest: None,
+                    digest: Some("sha256:a".into()),
                     size_bytes: None,
                     foreign_layers: None,
                     os: "linux".into(),
@@ -536,7 +528,7 @@ mod tests {
                     variant: None
                 },
                 m::ImagePlatform {
-                    digest: None,
+                    digest: Some("sha256:b".into()),
                     size_bytes: None,
                     foreign_layers: None,
                     os: "linux".into(),

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ecs::types as t;
 use aws_smithy_types::date_time::Format;
 use fd_snapshot as m;
+use fd_snapshot::Op;
 
 use crate::calls::{CallFailure, Recorder, TransportFailure};
 use crate::ec2;
@@ -163,8 +164,7 @@ pub(crate) async fn resolve_task(
     let out = match c
         .rec
         .call(
-            SVC,
-            "DescribeTasks",
+            Op::EcsDescribeTasks,
             Some(task.to_string()),
             c.ecs.describe_tasks().cluster(cluster).tasks(task).send(),
         )
@@ -221,8 +221,7 @@ async fn service_network_for_task(
     let out = c
         .rec
         .call(
-            SVC,
-            "DescribeServices",
+            Op::EcsDescribeServices,
             Some(service.to_string()),
             c.ecs
                 .describe_services()
@@ -335,8 +334,7 @@ pub(crate) async fn resolve_service(
     let out = match c
         .rec
         .call(
-            SVC,
-            "DescribeServices",
+            Op::EcsDescribeServices,
             Some(service.to_string()),
             c.ecs
                 .describe_services()
@@ -572,8 +570,7 @@ async fn service_tasks(
     let list = c
         .rec
         .call(
-            SVC,
-            "ListTasks",
+            Op::EcsListTasks,
             list_scope,
             c.ecs
                 .list_tasks()
@@ -597,8 +594,7 @@ async fn service_tasks(
     let out = c
         .rec
         .call(
-            SVC,
-            "DescribeTasks",
+            Op::EcsDescribeTasks,
             Some(format!("{} {label} tasks of {service}", arns.len())),
             c.ecs
                 .describe_tasks()
@@ -679,8 +675,7 @@ pub(crate) async fn describe_task_definition(
     let out = c
         .rec
         .call(
-            SVC,
-            "DescribeTaskDefinition",
+            Op::EcsDescribeTaskDefinition,
             Some(reference.to_string()),
             c.ecs
                 .describe_task_definition()

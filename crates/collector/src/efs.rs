@@ -15,12 +15,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_efs::types as t;
 use aws_sdk_efs::Client;
+use fd_snapshot::Op;
 use fd_snapshot::{self as m, CallOutcome, Fetched};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, CallFailure, Recorder};
-
-const SVC: &str = "efs";
 
 const CONCURRENCY: usize = 4;
 
@@ -79,8 +78,7 @@ async fn file_system(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::Fi
     let scope = Some(id.to_string());
     let described = rec
         .call_judged(
-            SVC,
-            "DescribeFileSystems",
+            Op::EfsDescribeFileSystems,
             scope.clone(),
             client.describe_file_systems().file_system_id(id).send(),
             |out| {
@@ -92,19 +90,18 @@ async fn file_system(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::Fi
         .await;
     let out = match described {
         Ok(out) => out,
-        Err(f) => return fetched("efs:DescribeFileSystems", Err(f)),
+        Err(f) => return fetched(Op::EfsDescribeFileSystems, Err(f)),
     };
     let Some(description) = out.file_systems().first() else {
         return fetched(
-            "efs:DescribeFileSystems",
+            Op::EfsDescribeFileSystems,
             Err(not_found("DescribeFileSystems returned no file system")),
         );
     };
     let policy = async {
         let result = rec
             .call(
-                SVC,
-                "DescribeFileSystemPolicy",
+                Op::EfsDescribeFileSystemPolicy,
                 scope.clone(),
                 client
                     .describe_file_system_policy()
@@ -118,7 +115,7 @@ async fn file_system(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::Fi
                     .map(str::to_string)
                     .ok_or_else(|| not_found("DescribeFileSystemPolicy returned no policy"))
             });
-        fetched("efs:DescribeFileSystemPolicy", result)
+        fetched(Op::EfsDescribeFileSystemPolicy, result)
     };
     let (mount_targets, policy) = futures::join!(mount_targets(client, rec, id), policy);
     Fetched::found(map_file_system(description, mount_targets, policy))
@@ -137,14 +134,13 @@ async fn mount_targets(
         .send();
     let (pages, failure) = rec
         .pages(
-            SVC,
-            "DescribeMountTargets",
+            Op::EfsDescribeMountTargets,
             Some(file_system_id.to_string()),
             stream,
         )
         .await;
     if let Some(f) = failure {
-        return fetched("efs:DescribeMountTargets", Err(f));
+        return fetched(Op::EfsDescribeMountTargets, Err(f));
     }
     let descriptions: Vec<&t::MountTargetDescription> =
         pages.iter().flat_map(|p| p.mount_targets()).collect();
@@ -154,8 +150,7 @@ async fn mount_targets(
             let id = d.mount_target_id();
             let groups = rec
                 .call(
-                    SVC,
-                    "DescribeMountTargetSecurityGroups",
+                    Op::EfsDescribeMountTargetSecurityGroups,
                     Some(id.to_string()),
                     client
                         .describe_mount_target_security_groups()
@@ -164,7 +159,7 @@ async fn mount_targets(
                 )
                 .await
                 .map(|out| out.security_groups().to_vec());
-            map_mount_target(d, fetched("efs:DescribeMountTargetSecurityGroups", groups))
+            map_mount_target(d, fetched(Op::EfsDescribeMountTargetSecurityGroups, groups))
         })
         .buffered(CONCURRENCY)
         .collect::<Vec<_>>()
@@ -176,8 +171,7 @@ async fn mount_targets(
 async fn access_point(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::AccessPoint> {
     let result = rec
         .call_judged(
-            SVC,
-            "DescribeAccessPoints",
+            Op::EfsDescribeAccessPoints,
             Some(id.to_string()),
             client.describe_access_points().access_point_id(id).send(),
             |out| {
@@ -193,7 +187,7 @@ async fn access_point(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::A
                 .and_then(|a| map_access_point(a, id))
                 .ok_or_else(|| not_found("DescribeAccessPoints returned no access point"))
         });
-    fetched("efs:DescribeAccessPoints", result)
+    fetched(Op::EfsDescribeAccessPoints, result)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +295,7 @@ mod tests {
         )
         .expect("mapped");
         let policy: Fetched<String> = Fetched::Absent {
-            call: "efs:DescribeFileSystemPolicy".into(),
+            call: Op::EfsDescribeFileSystemPolicy.to_string(),
             detail: Some("PolicyNotFound: none".into()),
         };
         let m = map_file_system(&fs, Fetched::found(vec![mt]), policy.clone());
@@ -315,7 +309,7 @@ mod tests {
         efs.file_systems.insert(
             "fs-gone".into(),
             Fetched::Absent {
-                call: "efs:DescribeFileSystems".into(),
+                call: Op::EfsDescribeFileSystems.to_string(),
                 detail: None,
             },
         );

@@ -17,12 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::Client;
 use fd_snapshot as m;
+use fd_snapshot::Op;
 use futures::stream::{self, StreamExt};
 use percent_encoding::percent_decode_str;
 
 use crate::calls::{fetched, Recorder};
-
-const SVC: &str = "iam";
 
 /// IAM requests in flight at once (IAM's request rate limits are account-wide and low).
 const CONCURRENCY: usize = 4;
@@ -38,8 +37,7 @@ pub(crate) async fn service_linked_role(
 ) -> m::Fetched<m::ServiceLinkedRole> {
     let result = rec
         .call(
-            SVC,
-            "GetRole",
+            Op::IamGetRole,
             Some(SERVICE_LINKED_ROLE.to_string()),
             client.get_role().role_name(SERVICE_LINKED_ROLE).send(),
         )
@@ -48,11 +46,11 @@ pub(crate) async fn service_linked_role(
         Ok(out) => match out.role() {
             Some(role) => m::Fetched::found(map_service_linked_role(role)),
             None => m::Fetched::Absent {
-                call: "iam:GetRole".into(),
+                call: Op::IamGetRole.to_string(),
                 detail: Some("GetRole returned no role".into()),
             },
         },
-        Err(f) => fetched("iam:GetRole", Err(f)),
+        Err(f) => fetched(Op::IamGetRole, Err(f)),
     }
 }
 
@@ -152,8 +150,7 @@ async fn read_role(client: &Client, rec: &Recorder, reference: &str) -> Option<R
     let name = role_name(reference);
     let out = rec
         .call(
-            SVC,
-            "GetRole",
+            Op::IamGetRole,
             Some(reference.to_string()),
             client.get_role().role_name(name).send(),
         )
@@ -190,8 +187,7 @@ async fn attached_policies(
         .send();
     let (pages, failure) = rec
         .pages(
-            SVC,
-            "ListAttachedRolePolicies",
+            Op::IamListAttachedRolePolicies,
             Some(reference.to_string()),
             stream,
         )
@@ -225,7 +221,7 @@ async fn inline_policies(
         .into_paginator()
         .send();
     let (pages, failure) = rec
-        .pages(SVC, "ListRolePolicies", Some(reference.to_string()), stream)
+        .pages(Op::IamListRolePolicies, Some(reference.to_string()), stream)
         .await;
     if failure.is_some() {
         return None;
@@ -240,8 +236,7 @@ async fn inline_policies(
         .map(|policy_name| async move {
             let document = rec
                 .call(
-                    SVC,
-                    "GetRolePolicy",
+                    Op::IamGetRolePolicy,
                     Some(format!("{reference} {policy_name}")),
                     client
                         .get_role_policy()
@@ -272,8 +267,7 @@ async fn managed_policy(client: &Client, rec: &Recorder, arn: &str) -> m::Manage
     };
     let Ok(out) = rec
         .call(
-            SVC,
-            "GetPolicy",
+            Op::IamGetPolicy,
             Some(arn.to_string()),
             client.get_policy().policy_arn(arn).send(),
         )
@@ -288,8 +282,7 @@ async fn managed_policy(client: &Client, rec: &Recorder, arn: &str) -> m::Manage
     };
     policy.document = rec
         .call(
-            SVC,
-            "GetPolicyVersion",
+            Op::IamGetPolicyVersion,
             Some(arn.to_string()),
             client
                 .get_policy_version()

@@ -44,6 +44,7 @@ use std::time::{Duration, SystemTime};
 use aws_config::{BehaviorVersion, Region};
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
+use fd_snapshot::Op;
 use fd_snapshot::{
     AwsVpcConfiguration, EcrData, EfsData, IamData, ResourceData, S3Data, Snapshot, Target,
     TargetKind, TaskDefinition,
@@ -247,7 +248,7 @@ async fn collect_inner(
                 Err(f) => {
                     unreadable.get_or_insert(CollectError::TargetUnreadable {
                         what: format!("task definition {key}"),
-                        call: "ecs:DescribeTaskDefinition".into(),
+                        call: Op::EcsDescribeTaskDefinition.to_string(),
                         message: f.detail(),
                     });
                 }
@@ -389,8 +390,7 @@ fn account_of(
 async fn caller_account(client: &aws_sdk_sts::Client, rec: &Recorder) -> Option<String> {
     let out = rec
         .call(
-            "sts",
-            "GetCallerIdentity",
+            Op::StsGetCallerIdentity,
             None,
             client.get_caller_identity().send(),
         )

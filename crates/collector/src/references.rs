@@ -86,6 +86,8 @@ impl References {
             let host = match &i.source {
                 ImageSource::PrivateEcr { host, .. } => host,
                 ImageSource::Other { registry } => registry,
+                // Nothing to look up: IMG-REF-INVALID reports it.
+                ImageSource::Invalid { .. } => continue,
             };
             let host = host.split(':').next().unwrap_or(host);
             self.registry_hosts.insert(host.to_ascii_lowercase());

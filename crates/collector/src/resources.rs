@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use fd_snapshot::Op;
 use fd_snapshot::{self as m, refs};
 use futures::stream::{self, StreamExt};
 
@@ -89,19 +90,16 @@ fn found<T>(items: Vec<(String, Option<T>)>) -> BTreeMap<String, T> {
 
 /// DescribeSecret and GetResourcePolicy, concurrently.
 async fn describe_secret(c: &Clients<'_>, id: &str, region: &str) -> Option<m::Secret> {
-    const SVC: &str = "secretsmanager";
     let client = c.secrets.get(region);
     let scope = Some(id.to_string());
     let (describe, policy) = futures::join!(
         c.rec.call(
-            SVC,
-            "DescribeSecret",
+            Op::SecretsManagerDescribeSecret,
             scope.clone(),
             client.describe_secret().secret_id(id).send(),
         ),
         c.rec.call(
-            SVC,
-            "GetResourcePolicy",
+            Op::SecretsManagerGetResourcePolicy,
             scope,
             client.get_resource_policy().secret_id(id).send(),
         ),
@@ -155,7 +153,6 @@ pub(crate) fn parameter_arn(region: &str, account: &str, name: &str) -> String {
 /// DescribeParameters filtered on the exact name, for each candidate name until one exists.
 async fn describe_parameter(c: &Clients<'_>, value_from: &str) -> Option<m::Parameter> {
     use aws_sdk_ssm::types::ParameterStringFilter;
-    const SVC: &str = "ssm";
     let arn = refs::parse_arn(value_from).filter(|a| a.service == "ssm");
     let region = region_of(value_from, c.region);
     let account = arn
@@ -181,8 +178,7 @@ async fn describe_parameter(c: &Clients<'_>, value_from: &str) -> Option<m::Para
         let found = c
             .rec
             .find_in_pages(
-                SVC,
-                "DescribeParameters",
+                Op::SsmDescribeParameters,
                 Some(value_from.to_string()),
                 stream,
                 |page| {
@@ -226,8 +222,7 @@ async fn describe_log_group(c: &Clients<'_>, region: &str, name: &str) -> Option
         .send();
     c.rec
         .find_in_pages(
-            "logs",
-            "DescribeLogGroups",
+            Op::LogsDescribeLogGroups,
             Some(refs::log_group_key(region, name)),
             stream,
             |page| {
@@ -328,14 +323,12 @@ pub(crate) async fn collect_kms_keys(
 }
 
 async fn describe_key(c: &Clients<'_>, reference: &str, region: &str) -> Option<m::KmsKey> {
-    const SVC: &str = "kms";
     let client = c.kms.get(region);
     let scope = Some(reference.to_string());
     let out = c
         .rec
         .call(
-            SVC,
-            "DescribeKey",
+            Op::KmsDescribeKey,
             scope.clone(),
             client.describe_key().key_id(reference).send(),
         )
@@ -346,8 +339,7 @@ async fn describe_key(c: &Clients<'_>, reference: &str, region: &str) -> Option<
     let policy = c
         .rec
         .call(
-            SVC,
-            "GetKeyPolicy",
+            Op::KmsGetKeyPolicy,
             scope,
             client
                 .get_key_policy()

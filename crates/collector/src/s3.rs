@@ -15,14 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_config::SdkConfig;
 use aws_sdk_s3::Client;
+use fd_snapshot::Op;
 use fd_snapshot::{self as m, Fetched};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, Recorder};
 use crate::references::EnvFile;
 use crate::regional::Regional;
-
-const SVC: &str = "s3";
 
 const CONCURRENCY: usize = 4;
 
@@ -71,8 +70,7 @@ async fn bucket(
     let scope = Some(name.to_string());
     let location = rec
         .call(
-            SVC,
-            "GetBucketLocation",
+            Op::S3GetBucketLocation,
             scope.clone(),
             clients
                 .get(global_region(region))
@@ -83,12 +81,11 @@ async fn bucket(
         .await;
     let bucket_region = match location {
         Ok(out) => bucket_region(out.location_constraint().map(|c| c.as_str())),
-        Err(f) => return fetched("s3:GetBucketLocation", Err(f)),
+        Err(f) => return fetched(Op::S3GetBucketLocation, Err(f)),
     };
     let policy = rec
         .call(
-            SVC,
-            "GetBucketPolicy",
+            Op::S3GetBucketPolicy,
             scope,
             clients
                 .get(&bucket_region)
@@ -111,7 +108,7 @@ async fn bucket(
     Fetched::found(m::S3Bucket {
         name: name.to_string(),
         region: bucket_region,
-        policy: fetched("s3:GetBucketPolicy", policy),
+        policy: fetched(Op::S3GetBucketPolicy, policy),
     })
 }
 
@@ -136,8 +133,7 @@ async fn object(
     };
     let result = rec
         .call(
-            SVC,
-            "HeadObject",
+            Op::S3HeadObject,
             Some(f.arn.clone()),
             clients
                 .get(object_region)
@@ -148,7 +144,7 @@ async fn object(
         )
         .await
         .map(|out| map_object(f, out.content_length()));
-    fetched("s3:HeadObject", result)
+    fetched(Op::S3HeadObject, result)
 }
 
 pub(crate) fn map_object(f: &EnvFile, content_length: Option<i64>) -> m::S3Object {

@@ -3,8 +3,7 @@
 
 use crate::calls::{CallFailure, Recorder, TransportFailure};
 use crate::{CollectError, Request};
-
-const SVC: &str = "ecs";
+use fd_snapshot::Op;
 
 /// A listing that failed: fatal for a scan, since there is nothing to diagnose without it.
 fn listing_failed(failure: &CallFailure, what: String) -> CollectError {
@@ -37,7 +36,7 @@ pub(crate) async fn services(
         Some(c) => vec![c.to_string()],
         None => {
             let stream = ecs.list_clusters().into_paginator().send();
-            let (pages, failure) = rec.pages(SVC, "ListClusters", None, stream).await;
+            let (pages, failure) = rec.pages(Op::EcsListClusters, None, stream).await;
             if let Some(f) = failure {
                 return Err(listing_failed(&f, "the clusters of the Region".into()));
             }
@@ -53,7 +52,7 @@ pub(crate) async fn services(
     for c in clusters {
         let stream = ecs.list_services().cluster(&c).into_paginator().send();
         let (pages, failure) = rec
-            .pages(SVC, "ListServices", Some(c.clone()), stream)
+            .pages(Op::EcsListServices, Some(c.clone()), stream)
             .await;
         if let Some(f) = failure {
             return Err(listing_failed(&f, format!("services of cluster {c}")));

@@ -713,6 +713,15 @@ pub static RULES: &[Rule] = &[
     ),
     // ---- 3. invalid configuration or content -------------------------------------------------
     rule(
+        "image-reference-invalid",
+        &[&["invalid reference format", "repository name must be lowercase"]],
+        CPE,
+        Kind::InvalidConfig,
+        Resource::Image,
+        ids(&["IMG-REF-INVALID"]),
+        "the container's image is not a valid image reference (empty, spaces, upper case in the repository, a bad tag or digest)",
+    ),
+    rule(
         "secret-content",
         &[
             SECRETS_MANAGER,

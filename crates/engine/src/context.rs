@@ -3,6 +3,7 @@
 //! network path from every subnet to every destination.
 
 use fd_snapshot::needs::TaskNeeds;
+use fd_snapshot::Op;
 use fd_snapshot::{
     AwsVpcConfiguration, SecurityGroup, Snapshot, Subnet, Target, TaskDefinition, Vpc,
 };
@@ -147,10 +148,8 @@ impl<'a> Cx<'a> {
     }
 
     /// Why a check that needs `service:operation` cannot be decided, if that call failed.
-    pub fn unreadable(&self, service: &str, operation: &str) -> Option<String> {
-        self.snap
-            .call_failure(service, operation)
-            .map(|c| c.describe_failure())
+    pub fn unreadable(&self, op: fd_snapshot::Op) -> Option<String> {
+        self.snap.call_failure(op).map(|c| c.describe_failure())
     }
 
     /// Why the task definition is not available, if it is not.
@@ -161,7 +160,7 @@ impl<'a> Cx<'a> {
         Some(
             match (
                 &self.target.task_definition,
-                self.unreadable("ecs", "DescribeTaskDefinition"),
+                self.unreadable(Op::EcsDescribeTaskDefinition),
             ) {
                 (_, Some(why)) => why,
                 (Some(k), None) => format!("task definition {k} is not in the snapshot"),
@@ -176,7 +175,7 @@ impl<'a> Cx<'a> {
         if self.netcfg.is_none() {
             return Some("the target has no awsvpc network configuration".into());
         }
-        if let Some(why) = self.unreadable("ec2", "DescribeSubnets") {
+        if let Some(why) = self.unreadable(Op::Ec2DescribeSubnets) {
             return Some(why);
         }
         if self.subnets.is_empty() {

@@ -4,7 +4,7 @@
 //! allowed — derived from the one model of what the task needs ([`TaskNeeds`]).
 
 use fd_snapshot::needs::{SecretSource, SecretUse, TaskNeeds};
-use fd_snapshot::{refs, Fetched, Role, Snapshot};
+use fd_snapshot::{refs, Fetched, Op, Role, Snapshot};
 
 use crate::checks::{lookup_in, Found, Outcome};
 use crate::iam::Policy;
@@ -34,14 +34,14 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
     let Some(arn) = arn else {
         return Err(Outcome::na(format!("the task has no {what}")));
     };
-    let role = match lookup_in(snap, &snap.iam.roles, arn, "iam", "GetRole") {
+    let role = match lookup_in(snap, &snap.iam.roles, arn, Op::IamGetRole) {
         Found::Yes(r) => r,
         Found::Missing => return Err(Outcome::na(format!("the {what} {arn} does not exist"))),
         Found::Unknown(why) => return Err(Outcome::unknown(why)),
     };
-    let unreadable = |part: &str, op: &str| {
+    let unreadable = |part: &str, op: Op| {
         Outcome::unknown(
-            snap.call_for("iam", op, arn)
+            snap.call_for(op, arn)
                 .map(|c| c.describe_failure())
                 .unwrap_or_else(|| format!("the {part} of {arn} could not be read")),
         )
@@ -49,13 +49,13 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
     let attached = role
         .attached_policies
         .as_ref()
-        .ok_or_else(|| unreadable("attached policies", "ListAttachedRolePolicies"))?;
+        .ok_or_else(|| unreadable("attached policies", Op::IamListAttachedRolePolicies))?;
     let inline = role
         .inline_policies
         .as_ref()
-        .ok_or_else(|| unreadable("inline policies", "ListRolePolicies"))?;
-    let failed = |op: &str, scope: &str| {
-        snap.call_for("iam", op, scope)
+        .ok_or_else(|| unreadable("inline policies", Op::IamListRolePolicies))?;
+    let failed = |op: Op, scope: &str| {
+        snap.call_for(op, scope)
             .filter(|c| c.outcome != fd_snapshot::CallOutcome::Ok)
             .map(|c| c.describe_failure())
     };
@@ -63,8 +63,8 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
     for p in attached {
         let doc = p.document.as_deref().ok_or_else(|| {
             Outcome::unknown(
-                failed("GetPolicyVersion", &p.arn)
-                    .or_else(|| failed("GetPolicy", &p.arn))
+                failed(Op::IamGetPolicyVersion, &p.arn)
+                    .or_else(|| failed(Op::IamGetPolicy, &p.arn))
                     .unwrap_or_else(|| format!("the document of policy {} was not read", p.arn)),
             )
         })?;
@@ -73,7 +73,7 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
     for p in inline {
         let doc = p.document.as_deref().ok_or_else(|| {
             Outcome::unknown(
-                failed("GetRolePolicy", &format!("{arn} {}", p.name)).unwrap_or_else(|| {
+                failed(Op::IamGetRolePolicy, &format!("{arn} {}", p.name)).unwrap_or_else(|| {
                     format!("the document of inline policy {} was not read", p.name)
                 }),
             )
@@ -85,8 +85,8 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
         Some(b) => {
             let doc = b.document.as_deref().ok_or_else(|| {
                 Outcome::unknown(
-                    failed("GetPolicyVersion", &b.arn)
-                        .or_else(|| failed("GetPolicy", &b.arn))
+                    failed(Op::IamGetPolicyVersion, &b.arn)
+                        .or_else(|| failed(Op::IamGetPolicy, &b.arn))
                         .unwrap_or_else(|| {
                             format!("the permissions boundary {} was not read", b.arn)
                         }),
@@ -222,8 +222,7 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                 &why,
             );
             n.resource_policy = policy.clone();
-            n.resource_policy_unreadable =
-                unreadable(snap, "ecr", "GetRepositoryPolicy", &repo_arn);
+            n.resource_policy_unreadable = unreadable(snap, Op::EcrGetRepositoryPolicy, &repo_arn);
             n.resource_account = acct.clone();
             out.push(n);
         }
@@ -289,7 +288,7 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                     )
                 });
                 n.resource_policy_unreadable =
-                    unreadable(snap, "secretsmanager", "GetResourcePolicy", id);
+                    unreadable(snap, Op::SecretsManagerGetResourcePolicy, id);
                 n.resource_account = refs::account_of(&arn).map(str::to_string);
                 n.kms = secret
                     .and_then(|s| s.kms_key_id.as_deref())
@@ -351,9 +350,9 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
 
 /// Why the resource policy read by `service:operation` for `scope` failed, if it did (a
 /// `not_found` outcome means "no policy", which is an answer).
-fn unreadable(snap: &Snapshot, service: &str, operation: &str, scope: &str) -> Option<String> {
+fn unreadable(snap: &Snapshot, op: Op, scope: &str) -> Option<String> {
     use fd_snapshot::CallOutcome;
-    snap.call_for(service, operation, scope)
+    snap.call_for(op, scope)
         .filter(|c| {
             matches!(
                 c.outcome,

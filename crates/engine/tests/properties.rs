@@ -275,8 +275,31 @@ fn check_route_lookup(
         .iter()
         .any(|s| matches!(s, RouteSpec::PrefixList(p) if *p >= 3));
     if unreadable {
-        // A prefix-list route whose entries are unknown could be the best match: no answer.
-        prop_assert!(matches!(got, Lookup::Unknown(_)), "{got:?}");
+        // AWS's rule: longest prefix, then static over prefix list. An entry of the unread list
+        // containing `dest` is at most as long as `dest`: a static route exactly as long wins
+        // whatever the list holds; otherwise the unread list could be the best match.
+        // The readable routes only: the unread lists match nothing here.
+        let mut readable_members = members.to_vec();
+        readable_members.resize(PL_IDS.len(), Vec::new());
+        match (oracle_route(specs, &readable_members, dest), got) {
+            (Some(((len, 0), winners)), Lookup::Route(r, got_len)) if len == dest.len => {
+                let i: usize = r.target.strip_prefix("t-").unwrap().parse().unwrap();
+                prop_assert_eq!(got_len, len);
+                prop_assert!(
+                    winners.contains(&i),
+                    "chose {:?}, oracle {:?}",
+                    specs[i],
+                    winners
+                );
+            }
+            (Some(((len, 0), _)), got) if len == dest.len => {
+                prop_assert!(
+                    false,
+                    "a static /{len} route wins regardless, lookup {got:?}"
+                )
+            }
+            (_, got) => prop_assert!(matches!(got, Lookup::Unknown(_)), "{got:?}"),
+        }
         return Ok(());
     }
     match (oracle_route(specs, members, dest), got) {
@@ -345,13 +368,19 @@ proptest! {
         }
     }
 
-    /// A prefix-list route whose entries are unreadable (or absent) makes the lookup Unknown.
+    /// A prefix-list route whose entries are unreadable (or absent) makes the lookup Unknown,
+    /// unless a static route as long as the destination wins regardless (AWS's rule).
     #[test]
     fn route_lookup_unreadable_prefix_list_is_unknown(
-        specs in prop::collection::vec(route_spec(true), 0..10),
+        mut specs in prop::collection::vec(route_spec(true), 0..10),
         members in prefix_list_members(),
         dest in route_addr(),
+        exact in any::<bool>(),
     ) {
+        // Often a static route exactly as long as the destination: it wins over any list.
+        if exact {
+            specs.push(RouteSpec::Static(Cidr::new(dest, 32)));
+        }
         check_route_lookup(&specs, &members, Cidr::new(dest, 32))?;
     }
 }

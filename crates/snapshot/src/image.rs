@@ -16,9 +16,15 @@ pub enum ImageSource {
     },
     /// Any other registry (Docker Hub, `public.ecr.aws`, `ghcr.io`, …): needs the internet.
     Other { registry: String },
+    /// Not an image reference at all (empty, spaces, upper case in the path, a bad tag or
+    /// digest): the pull fails with `invalid reference format` before any network access.
+    Invalid { reason: String },
 }
 
 pub fn parse(image: &str) -> ImageSource {
+    if let Some(reason) = invalid(image) {
+        return ImageSource::Invalid { reason };
+    }
     let (first, rest) = image.split_once('/').unwrap_or(("", image));
     let is_host = first.contains('.') || first.contains(':') || first == "localhost";
     if !is_host {
@@ -39,6 +45,72 @@ pub fn parse(image: &str) -> ImageSource {
     ImageSource::Other {
         registry: first.to_string(),
     }
+}
+
+/// Why `image` is not a reference Docker/containerd accept, if it is not. Hand-written: the
+/// distribution reference grammar is a dozen rules, and the crates that implement it bring a
+/// dependency tree larger than this function.
+fn invalid(image: &str) -> Option<String> {
+    if image.is_empty() {
+        return Some("the image is empty".into());
+    }
+    if let Some(c) = image.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!("it contains {c:?}"));
+    }
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    if let Some(d) = digest {
+        let ok = d.split_once(':').is_some_and(|(alg, hex)| {
+            !alg.is_empty()
+                && alg
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
+                && !hex.is_empty()
+                && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        if !ok {
+            return Some(format!("the digest {d} is not <algorithm>:<hex>"));
+        }
+    }
+    let slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (path, tag) = match name[slash..].rfind(':') {
+        Some(i) => (&name[..slash + i], Some(&name[slash + i + 1..])),
+        None => (name, None),
+    };
+    if let Some(t) = tag {
+        let ok = !t.is_empty()
+            && t.len() <= 128
+            && !t.starts_with(['.', '-'])
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        if !ok {
+            return Some(format!("the tag {t:?} is not valid"));
+        }
+    }
+    // The first component is a registry host when it looks like one (it may have upper case
+    // and a port); the repository path after it must be lower case.
+    let mut components: Vec<&str> = path.split('/').collect();
+    if components.len() > 1 {
+        let first = components[0];
+        if first.contains('.') || first.contains(':') || first == "localhost" {
+            components.remove(0);
+        }
+    }
+    for c in &components {
+        let ok = !c.is_empty()
+            && c.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+            && c.as_bytes()[0].is_ascii_alphanumeric()
+            && c.as_bytes()[c.len() - 1].is_ascii_alphanumeric();
+        if !ok {
+            return Some(format!(
+                "the repository path component {c:?} is not lower-case letters, digits and separators"
+            ));
+        }
+    }
+    None
 }
 
 fn parse_ecr_host(host: &str) -> Option<(String, String)> {
@@ -133,6 +205,21 @@ mod tests {
                 "",
             ),
         ];
+        for bad in [
+            "",
+            " nginx",
+            "nginx:",
+            "Nginx",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/App:1",
+            "app@sha256:xyz",
+            "app:tag with space",
+            "a//b",
+        ] {
+            assert!(
+                matches!(parse(bad), ImageSource::Invalid { .. }),
+                "{bad:?} should be invalid"
+            );
+        }
         for (image, ecr, registry) in cases {
             match (parse(image), ecr) {
                 (

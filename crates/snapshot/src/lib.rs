@@ -17,10 +17,12 @@ pub mod image;
 mod load;
 mod model;
 pub mod needs;
+mod ops;
 pub mod refs;
 
 pub use load::{load_file, load_str, LoadError};
 pub use model::*;
+pub use ops::Op;
 
 /// The snapshot format version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;

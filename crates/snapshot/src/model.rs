@@ -1098,6 +1098,16 @@ pub struct ApiCall {
 }
 
 impl ApiCall {
+    /// A successful call of `op`.
+    pub fn of(op: crate::Op, scope: Option<String>) -> Self {
+        Self::ok(op.service(), op.name(), scope)
+    }
+
+    /// Whether this is a call of `op`.
+    pub fn is(&self, op: crate::Op) -> bool {
+        self.service == op.service() && self.operation == op.name()
+    }
+
     pub fn ok(service: &str, operation: &str, scope: Option<String>) -> Self {
         ApiCall {
             service: service.into(),
@@ -1133,12 +1143,11 @@ impl ApiCall {
 }
 
 impl Snapshot {
-    /// The first recorded failure (denied, throttled, failed) of `service:operation`, if any.
+    /// The first recorded failure (denied, throttled, failed) of `op`, if any.
     /// A check that needs the data of that call says `unknown` with this reason.
-    pub fn call_failure(&self, service: &str, operation: &str) -> Option<&ApiCall> {
+    pub fn call_failure(&self, op: crate::Op) -> Option<&ApiCall> {
         self.calls.iter().find(|c| {
-            c.service == service
-                && c.operation == operation
+            c.is(op)
                 && matches!(
                     c.outcome,
                     CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
@@ -1146,13 +1155,14 @@ impl Snapshot {
         })
     }
 
-    /// The recorded outcome of `service:operation` for `scope` (the last one, if several).
+    /// The recorded outcome of `op` for `scope` (the last one, if several).
     /// Lookups of named resources (a role, a repository, a secret) record their scope, so that
     /// "not found" can be told from "could not be read".
-    pub fn call_for(&self, service: &str, operation: &str, scope: &str) -> Option<&ApiCall> {
-        self.calls.iter().rev().find(|c| {
-            c.service == service && c.operation == operation && c.scope.as_deref() == Some(scope)
-        })
+    pub fn call_for(&self, op: crate::Op, scope: &str) -> Option<&ApiCall> {
+        self.calls
+            .iter()
+            .rev()
+            .find(|c| c.is(op) && c.scope.as_deref() == Some(scope))
     }
 
     /// A new, empty snapshot for `region`.

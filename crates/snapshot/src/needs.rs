@@ -58,7 +58,7 @@ impl ImageNeed {
                 reference,
                 repository_arn: self.repository_arn()?,
             }),
-            ImageSource::Other { .. } => None,
+            ImageSource::Other { .. } | ImageSource::Invalid { .. } => None,
         }
     }
 

@@ -2,6 +2,7 @@ use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::image::{self, ImageSource};
 use crate::report::Severity;
+use fd_snapshot::Op;
 use fd_snapshot::{refs, TargetKind};
 
 pub static CHECK: Check = Check {
@@ -90,7 +91,7 @@ fn run(cx: &Cx) -> Outcome {
             continue;
         }
         let key = refs::pinned_image(&d.image, &d.digest);
-        match lookup(cx, &cx.snap.ecr.images, &key, "ecr", "DescribeImages") {
+        match lookup(cx, &cx.snap.ecr.images, &key, Op::EcrDescribeImages) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => {

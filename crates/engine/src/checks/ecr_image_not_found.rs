@@ -2,6 +2,7 @@ use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::needs::EcrImage;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "ECR-IMAGE-NOT-FOUND",
@@ -40,7 +41,7 @@ fn run(cx: &Cx) -> Outcome {
             continue; // ECR-REPO-NOT-FOUND (or unknown) speaks for it
         }
         any = true;
-        match lookup(cx, &cx.snap.ecr.images, &i.image, "ecr", "DescribeImages") {
+        match lookup(cx, &cx.snap.ecr.images, &i.image, Op::EcrDescribeImages) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(

@@ -2,6 +2,7 @@ use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::refs;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "ECR-KMS-KEY-UNUSABLE",
@@ -75,7 +76,7 @@ fn run(cx: &Cx) -> Outcome {
             continue;
         }
         let (key_arn, problem) =
-            match lookup(cx, &cx.snap.resources.kms_keys, key, "kms", "DescribeKey") {
+            match lookup(cx, &cx.snap.resources.kms_keys, key, Op::KmsDescribeKey) {
                 Found::Yes(k) => match k.key_state.as_deref() {
                     Some("Enabled") => continue,
                     Some(state) => (k.arn.clone(), format!("is {state}")),

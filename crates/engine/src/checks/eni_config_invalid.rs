@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use super::{ev, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "ENI-CONFIG-INVALID",
@@ -41,7 +42,7 @@ fn run(cx: &Cx) -> Outcome {
             "Give the service or task at least one subnet (preferably two or more in different AZs).".into(),
         ));
     }
-    if let Some(why) = cx.unreadable("ec2", "DescribeSubnets") {
+    if let Some(why) = cx.unreadable(Op::Ec2DescribeSubnets) {
         return Outcome::from_findings(findings, Some(why));
     }
     if !cx.missing_subnets.is_empty() {
@@ -72,7 +73,7 @@ fn run(cx: &Cx) -> Outcome {
             ),
         );
     }
-    let sg_unknown = cx.unreadable("ec2", "DescribeSecurityGroups");
+    let sg_unknown = cx.unreadable(Op::Ec2DescribeSecurityGroups);
     if sg_unknown.is_none() && !cx.missing_groups.is_empty() {
         findings.push(CHECK.finding(
             format!(

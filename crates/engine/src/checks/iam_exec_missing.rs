@@ -1,6 +1,7 @@
 use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "IAM-EXEC-MISSING",
@@ -23,7 +24,7 @@ fn run(cx: &Cx) -> Outcome {
     let Some(role) = cx.execution_role() else {
         return Outcome::na("the task has no execution role");
     };
-    match lookup(cx, &cx.snap.iam.roles, role, "iam", "GetRole") {
+    match lookup(cx, &cx.snap.iam.roles, role, Op::IamGetRole) {
         Found::Yes(r) => Outcome::pass_because(format!("{} exists", r.arn)),
         Found::Unknown(why) => Outcome::unknown(why),
         Found::Missing => Outcome::from_findings(

@@ -1,6 +1,7 @@
 use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "IMG-TOO-LARGE",
@@ -89,7 +90,11 @@ fn run(cx: &Cx) -> Outcome {
                 continue;
             }
         }
-        match lookup(cx, &cx.snap.ecr.images, &i.image, "ecr", "DescribeImages") {
+        match lookup(cx, &cx.snap.ecr.images, &i.image, Op::EcrDescribeImages) {
+            // A manifest list without the task's platform pulls nothing (IMG-ARCH-MISMATCH /
+            // IMG-OS-MISMATCH report it).
+            Found::Yes(img)
+                if img.platforms.is_some() && img.platform_image(os, arch).is_none() => {}
             Found::Yes(img) => match img.pulled_size(os, arch) {
                 Some(n) => {
                     sized.push((&i.image, n));
@@ -105,9 +110,16 @@ fn run(cx: &Cx) -> Outcome {
                         .map_or(i.image.clone(), |d| {
                             fd_snapshot::refs::pinned_image(&i.image, d)
                         });
-                    let why = super::image_call_failure(cx, "DescribeImages", &scope)
-                        .or_else(|| super::image_call_failure(cx, "DescribeImages", &i.image))
-                        .unwrap_or_else(|| "ECR reported no size".into());
+                    let why =
+                        super::image_call_failure(cx, fd_snapshot::Op::EcrDescribeImages, &scope)
+                            .or_else(|| {
+                                super::image_call_failure(
+                                    cx,
+                                    fd_snapshot::Op::EcrDescribeImages,
+                                    &i.image,
+                                )
+                            })
+                            .unwrap_or_else(|| "ECR reported no size".into());
                     unknown_images.push(format!("{} ({why})", i.image))
                 }
             },

@@ -4,6 +4,7 @@ use super::{
 };
 use crate::context::Cx;
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "IMG-WINDOWS-FOREIGN-LAYERS",
@@ -45,7 +46,10 @@ fn run(cx: &Cx) -> Outcome {
     let mut foreign: Vec<(&str, usize)> = Vec::new();
     let mut any = false;
     for i in cx.needs.ecr_images() {
-        match lookup(cx, &cx.snap.ecr.images, &i.image, "ecr", "DescribeImages") {
+        match lookup(cx, &cx.snap.ecr.images, &i.image, Op::EcrDescribeImages) {
+            // A manifest list without the task's platform pulls nothing (IMG-OS-MISMATCH).
+            Found::Yes(img)
+                if img.platforms.is_some() && img.platform_image(os, arch).is_none() => {}
             Found::Yes(img) => {
                 any = true;
                 match img.pulled_foreign_layers(os, arch) {
@@ -126,9 +130,12 @@ mod tests {
 
     const IMAGE: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1";
 
+    /// A Windows task whose image is a single-platform (Windows) image with `layers`.
     fn windows(snap: &mut fd_snapshot::Snapshot, layers: Option<Vec<String>>) {
         testkit::td(snap).operating_system_family = Some("WINDOWS_SERVER_2022_CORE".into());
-        snap.ecr.images.get_mut(IMAGE).unwrap().foreign_layers = layers;
+        let img = snap.ecr.images.get_mut(IMAGE).unwrap();
+        img.platforms = None;
+        img.foreign_layers = layers;
     }
 
     fn no_default_route(snap: &mut fd_snapshot::Snapshot) {
@@ -137,6 +144,15 @@ mod tests {
                 r.destination != RouteDestination::Cidr("0.0.0.0/0".parse().unwrap())
             });
         }
+    }
+
+    #[test]
+    fn a_manifest_list_without_windows_pulls_nothing() {
+        // The fixture's image offers linux/amd64 and linux/arm64 only: nothing is pulled.
+        let mut snap = testkit::healthy_nat();
+        testkit::td(&mut snap).operating_system_family = Some("WINDOWS_SERVER_2022_CORE".into());
+        no_default_route(&mut snap);
+        assert_ne!(testkit::status(&CHECK, &snap), CheckStatus::Fail);
     }
 
     #[test]

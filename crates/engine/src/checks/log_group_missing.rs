@@ -2,6 +2,7 @@ use super::{ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::refs;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "LOG-GROUP-MISSING",
@@ -33,7 +34,7 @@ fn run(cx: &Cx) -> Outcome {
         any = true;
         let region = &a.region;
         let key = refs::log_group_key(region, group);
-        match lookup(cx, &cx.snap.resources.log_groups, &key, "logs", "DescribeLogGroups") {
+        match lookup(cx, &cx.snap.resources.log_groups, &key, Op::LogsDescribeLogGroups) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(

@@ -40,6 +40,7 @@ mod iam_guardrails;
 mod iam_slr_missing;
 mod img_arch_mismatch;
 mod img_os_mismatch;
+mod img_ref_invalid;
 mod img_too_large;
 mod img_windows_foreign_layers;
 mod launch_taskdef_no_execrole;
@@ -97,6 +98,7 @@ pub static ALL: &[&Check] = &[
     &cap_az_unsupported::CHECK,
     &cap_arm64_unsupported::CHECK,
     &eni_subnet_no_free_ip::CHECK,
+    &img_ref_invalid::CHECK,
     &ecr_repo_not_found::CHECK,
     &ecr_pull_through::CHECK,
     &ecr_image_not_found::CHECK,

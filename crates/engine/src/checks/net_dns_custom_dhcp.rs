@@ -1,6 +1,7 @@
 use super::{ev, vpc_missing, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "NET-DNS-CUSTOM-DHCP",
@@ -35,7 +36,7 @@ fn run(cx: &Cx) -> Outcome {
     };
     let Some(opts) = cx.snap.network.dhcp_options.get(id) else {
         return Outcome::unknown(
-            cx.unreadable("ec2", "DescribeDhcpOptions")
+            cx.unreadable(Op::Ec2DescribeDhcpOptions)
                 .unwrap_or_else(|| format!("DHCP options {id} are not in the snapshot")),
         );
     };

@@ -2,6 +2,7 @@ use super::{ev, gate_paths, na_unless_endpoints_unknown, vpc_missing, Check, Out
 use crate::context::Cx;
 use crate::net::path::{EndpointProblem, EndpointUse};
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES",
@@ -66,7 +67,7 @@ fn run(cx: &Cx) -> Outcome {
     let Some((support, hostnames)) = attrs else {
         if vpc.enable_dns_support.is_none() || vpc.enable_dns_hostnames.is_none() {
             return Outcome::unknown(
-                cx.unreadable("ec2", "DescribeVpcAttribute")
+                cx.unreadable(Op::Ec2DescribeVpcAttribute)
                     .unwrap_or_else(|| format!("the DNS attributes of {} were not read", vpc.id)),
             );
         }

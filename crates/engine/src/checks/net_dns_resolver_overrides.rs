@@ -104,10 +104,12 @@ fn run(cx: &Cx) -> Outcome {
                 Some((_, names)) => names.push(format!("{host} ({what})")),
                 None => shadowed.push((zone, vec![format!("{host} ({what})")])),
             },
-            Found::Missing => unknown = Some(format!(
+            Found::Missing => {
+                unknown = Some(format!(
                 "the records of private hosted zone {} ({}), which covers {host}, were not read",
                 zone.id, zone.name
-            )),
+            ))
+            }
             Found::Unknown(why) => {
                 unknown = Some(format!(
                     "the records of private hosted zone {} ({}), which covers {host}: {why}",

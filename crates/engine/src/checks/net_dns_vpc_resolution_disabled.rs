@@ -1,6 +1,7 @@
 use super::{ev, vpc_missing, Check, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "NET-DNS-VPC-RESOLUTION-DISABLED",
@@ -26,7 +27,7 @@ fn run(cx: &Cx) -> Outcome {
     match vpc.enable_dns_support {
         Some(true) => Outcome::pass(),
         None => Outcome::unknown(
-            cx.unreadable("ec2", "DescribeVpcAttribute")
+            cx.unreadable(Op::Ec2DescribeVpcAttribute)
                 .unwrap_or_else(|| format!("enableDnsSupport of {} was not read", vpc.id)),
         ),
         Some(false) => Outcome::from_findings(

@@ -6,6 +6,7 @@ use crate::net::path::{nat_usable, EndpointUse};
 use crate::net::route::{self, Lookup};
 use crate::net::sg::{self, Peer, SgDecision};
 use crate::report::Severity;
+use fd_snapshot::Op;
 use ipnet::IpNet;
 
 pub static CHECK: Check = Check {
@@ -88,7 +89,7 @@ fn v6_internet(cx: &Cx, sp: &SubnetPaths) -> V6 {
                         "{desc}: {target} is not attached to {}",
                         sp.subnet.vpc_id
                     )),
-                    None => match cx.unreadable("ec2", "DescribeInternetGateways") {
+                    None => match cx.unreadable(Op::Ec2DescribeInternetGateways) {
                         Some(why) => V6::Unknown(why),
                         None => V6::No(format!("{desc}: {target} does not exist")),
                     },
@@ -130,7 +131,7 @@ fn nat64(cx: &Cx, sp: &SubnetPaths) -> V6 {
                     n.state,
                     n.connectivity_type.as_deref().unwrap_or("public")
                 )),
-                None => match cx.unreadable("ec2", "DescribeNatGateways") {
+                None => match cx.unreadable(Op::Ec2DescribeNatGateways) {
                     Some(why) => V6::Unknown(why),
                     None => V6::No(format!("{desc}: {target} does not exist")),
                 },

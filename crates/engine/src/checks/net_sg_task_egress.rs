@@ -2,6 +2,7 @@ use super::{gate_paths, sg_findings, Check, Outcome};
 use crate::context::Cx;
 use crate::net::path::Hop;
 use crate::report::Severity;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "NET-SG-TASK-EGRESS",
@@ -29,7 +30,7 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
     }
-    if let Some(why) = cx.unreadable("ec2", "DescribeSecurityGroups") {
+    if let Some(why) = cx.unreadable(Op::Ec2DescribeSecurityGroups) {
         return Outcome::unknown(why);
     }
     if cx.task_groups.is_empty() && !cx.missing_groups.is_empty() {

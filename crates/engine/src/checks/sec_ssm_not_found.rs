@@ -2,6 +2,7 @@ use super::{capitalize, ev, lookup, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::needs::SecretSource;
+use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "SEC-SSM-NOT-FOUND",
@@ -30,7 +31,7 @@ fn run(cx: &Cx) -> Outcome {
             continue;
         };
         any = true;
-        match lookup(cx, &cx.snap.resources.parameters, value_from, "ssm", "DescribeParameters") {
+        match lookup(cx, &cx.snap.resources.parameters, value_from, Op::SsmDescribeParameters) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(

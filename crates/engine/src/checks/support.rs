@@ -5,6 +5,7 @@ use crate::context::{Cx, SubnetPaths};
 use crate::net::path::PathEval;
 use crate::net::route;
 use crate::report::Evidence;
+use fd_snapshot::Op;
 
 use super::Outcome;
 
@@ -341,10 +342,9 @@ pub fn lookup<'a, T>(
     cx: &Cx,
     map: &'a std::collections::BTreeMap<String, T>,
     key: &str,
-    service: &str,
-    operation: &str,
+    op: fd_snapshot::Op,
 ) -> Found<'a, T> {
-    lookup_in(cx.snap, map, key, service, operation)
+    lookup_in(cx.snap, map, key, op)
 }
 
 /// [`lookup`] without a check context.
@@ -352,19 +352,16 @@ pub fn lookup_in<'a, T>(
     snap: &fd_snapshot::Snapshot,
     map: &'a std::collections::BTreeMap<String, T>,
     key: &str,
-    service: &str,
-    operation: &str,
+    op: fd_snapshot::Op,
 ) -> Found<'a, T> {
     use fd_snapshot::CallOutcome;
     if let Some(v) = map.get(key) {
         return Found::Yes(v);
     }
-    match snap.call_for(service, operation, key) {
+    match snap.call_for(op, key) {
         Some(c) if matches!(c.outcome, CallOutcome::NotFound | CallOutcome::Ok) => Found::Missing,
         Some(c) => Found::Unknown(c.describe_failure()),
-        None => Found::Unknown(format!(
-            "{service}:{operation} for {key} is not in the snapshot"
-        )),
+        None => Found::Unknown(format!("{op} for {key} is not in the snapshot")),
     }
 }
 
@@ -384,7 +381,7 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
         };
         any = true;
         let Some(platforms) = &img.platforms else {
-            unknown = Some(match image_call_failure(cx, "BatchGetImage", &c.image) {
+            unknown = Some(match image_call_failure(cx, fd_snapshot::Op::EcrBatchGetImage, &c.image) {
                 Some(why) => format!("the manifest of {} could not be read: {why}", c.image),
                 None => format!(
                     "{} is a single-platform image ({}); its platform is in the config blob, which was not read",
@@ -462,8 +459,7 @@ pub fn secret_problem(cx: &Cx, id: &str) -> Result<Option<&'static str>, String>
         cx,
         &cx.snap.resources.secrets,
         id,
-        "secretsmanager",
-        "DescribeSecret",
+        Op::SecretsManagerDescribeSecret,
     ) {
         Found::Yes(s) if s.deleted => Ok(Some("is scheduled for deletion")),
         Found::Yes(_) => Ok(None),
@@ -587,7 +583,7 @@ pub fn vpc_missing(cx: &Cx) -> Outcome {
     }
     let why = cx
         .network_missing()
-        .or_else(|| cx.unreadable("ec2", "DescribeVpcs"))
+        .or_else(|| cx.unreadable(Op::Ec2DescribeVpcs))
         .unwrap_or_else(|| {
             format!(
                 "the task's VPC {} is not in the snapshot",
@@ -605,8 +601,7 @@ pub fn repository<'a>(cx: &Cx<'a>, arn: &str) -> Found<'a, fd_snapshot::Reposito
         cx,
         &cx.snap.ecr.repositories,
         arn,
-        "ecr",
-        "DescribeRepositories",
+        Op::EcrDescribeRepositories,
     )
 }
 
@@ -658,10 +653,10 @@ pub fn gate_nfs_paths(cx: &Cx) -> Option<Outcome> {
 
 /// Why the ECR `operation` (DescribeImages, BatchGetImage) for `scope` (an image as the task
 /// names it, or `image@digest` for a platform image) failed, if it did.
-pub fn image_call_failure(cx: &Cx, operation: &str, scope: &str) -> Option<String> {
+pub fn image_call_failure(cx: &Cx, op: fd_snapshot::Op, scope: &str) -> Option<String> {
     use fd_snapshot::CallOutcome;
     cx.snap
-        .call_for("ecr", operation, scope)
+        .call_for(op, scope)
         .filter(|c| {
             matches!(
                 c.outcome,

@@ -137,6 +137,8 @@ pub fn destinations(
                 };
                 add(Service::Internet, region, host, i.why());
             }
+            // Never pulled: IMG-REF-INVALID reports it.
+            ImageSource::Invalid { .. } => {}
         }
     }
     for (l, a) in needs.awslogs() {

@@ -12,6 +12,7 @@
 //! 4. Security groups: task egress on 443; endpoint ingress on 443 from the task.
 //! 5. Network ACLs: request and return on every subnet boundary crossed.
 
+use fd_snapshot::Op;
 use fd_snapshot::{
     NatGateway, NetworkAcl, RouteDestination, SecurityGroup, Snapshot, Subnet, VpcEndpoint,
 };
@@ -313,7 +314,7 @@ fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUs
     if dest.region != snap.region {
         return EndpointUse::NotApplicable;
     }
-    if let Some(c) = snap.call_failure("ec2", "DescribeVpcEndpoints") {
+    if let Some(c) = snap.call_failure(Op::Ec2DescribeVpcEndpoints) {
         return EndpointUse::Unknown(c.describe_failure());
     }
     let vpc_id = &input.subnet.vpc_id;
@@ -383,7 +384,7 @@ fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUs
 fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'a> {
     let snap = input.snapshot;
     let Some(choice) = input.table else {
-        let reason = match snap.call_failure("ec2", "DescribeRouteTables") {
+        let reason = match snap.call_failure(Op::Ec2DescribeRouteTables) {
             Some(c) => c.describe_failure(),
             None => format!(
                 "no route table is associated with {} and its VPC has no main route table in the snapshot",
@@ -472,7 +473,7 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
                 "internet gateway {t} is not attached to {}",
                 input.subnet.vpc_id
             )),
-            None => match snap.call_failure("ec2", "DescribeInternetGateways") {
+            None => match snap.call_failure(Op::Ec2DescribeInternetGateways) {
                 Some(c) => Hop::Unknown(c.describe_failure()),
                 None => blackhole(format!("internet gateway {t} does not exist")),
             },
@@ -488,7 +489,7 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
                 nat: Some(n),
                 upstream: nat_upstream(input, n),
             },
-            None => match snap.call_failure("ec2", "DescribeNatGateways") {
+            None => match snap.call_failure(Op::Ec2DescribeNatGateways) {
                 Some(c) => Hop::Unknown(c.describe_failure()),
                 None => blackhole(format!("NAT gateway {t} does not exist")),
             },
@@ -504,7 +505,7 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
             Some(_) => Hop::Opaque {
                 target: t.to_string(),
             },
-            None => match snap.call_failure("ec2", "DescribeVpcEndpoints") {
+            None => match snap.call_failure(Op::Ec2DescribeVpcEndpoints) {
                 Some(c) => Hop::Unknown(c.describe_failure()),
                 // Only gateway endpoints are targets of prefix-list routes.
                 None if prefix_list_route => Hop::GatewayEndpoint { id: t.to_string() },
@@ -552,7 +553,7 @@ fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<NatUpstream
                     "routes 0.0.0.0/0 to {}, which is not attached to {}",
                     r.target, subnet.vpc_id
                 )),
-                None => match snap.call_failure("ec2", "DescribeInternetGateways") {
+                None => match snap.call_failure(Op::Ec2DescribeInternetGateways) {
                     Some(c) => Eval::Unknown(c.describe_failure()),
                     None => issue(format!(
                         "routes 0.0.0.0/0 to {}, which does not exist",
@@ -599,7 +600,7 @@ fn endpoint_targets(snap: &Snapshot, ep: &VpcEndpoint) -> Vec<(String, IpNet)> {
 }
 
 pub(crate) fn sg_unknown(snap: &Snapshot) -> Option<String> {
-    snap.call_failure("ec2", "DescribeSecurityGroups")
+    snap.call_failure(Op::Ec2DescribeSecurityGroups)
         .map(|c| c.describe_failure())
 }
 
@@ -714,7 +715,7 @@ fn sg_task_egress_public(
 }
 
 fn acl_of<'a>(snap: &'a Snapshot, subnet_id: &str) -> Result<&'a NetworkAcl, String> {
-    if let Some(c) = snap.call_failure("ec2", "DescribeNetworkAcls") {
+    if let Some(c) = snap.call_failure(Op::Ec2DescribeNetworkAcls) {
         return Err(c.describe_failure());
     }
     nacl::acl_for_subnet(snap.network.network_acls.values(), subnet_id)

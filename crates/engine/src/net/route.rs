@@ -75,6 +75,8 @@ pub fn lookup<'a>(
     prefix_lists: &BTreeMap<String, PrefixList>,
 ) -> Lookup<'a> {
     let mut best: Option<(&Route, u8)> = None;
+    // A prefix-list route whose entries could not be read: it may hold any entry.
+    let mut unreadable: Option<&str> = None;
     for route in &table.routes {
         let len = match &route.destination {
             RouteDestination::Cidr(c) => c.contains(dest).then_some(c.prefix_len()),
@@ -86,10 +88,8 @@ pub fn lookup<'a>(
                         .map(|c| c.prefix_len())
                         .max(),
                     None => {
-                        return Lookup::Unknown(format!(
-                            "the entries of prefix list {id} (route in {}) could not be read",
-                            table.id
-                        ))
+                        unreadable.get_or_insert(id);
+                        continue;
                     }
                 }
             }
@@ -102,6 +102,19 @@ pub fn lookup<'a>(
         if better {
             best = Some((route, len));
         }
+    }
+    if let Some(id) = unreadable {
+        // AWS: the longest prefix wins, and at equal length a static route beats a prefix-list
+        // route. An entry of the unread list contains `dest` only with a prefix no longer than
+        // `dest`'s own, so a static route of exactly that length wins whatever the list holds;
+        // anything else could be beaten by an entry we cannot see.
+        return match best {
+            Some((r, len)) if len == dest.prefix_len() && rank(r) == 0 => Lookup::Route(r, len),
+            _ => Lookup::Unknown(format!(
+                "the entries of prefix list {id} (route in {}) could not be read",
+                table.id
+            )),
+        };
     }
     match best {
         Some((r, len)) => Lookup::Route(r, len),
