@@ -58,10 +58,10 @@ struct AwsFlags {
     save_snapshot: Option<PathBuf>,
     /// Give up one attempt of one AWS call after SECONDS (a call and its retries get three
     /// times as long); a call that times out makes the checks that need it `unknown`.
-    #[arg(long, global = true, value_name = "SECONDS", env = "FD_CALL_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, value_name = "SECONDS", env = "FD_CALL_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     call_timeout: u64,
     /// Give up the whole run after SECONDS of reading AWS (exit 2).
-    #[arg(long, global = true, value_name = "SECONDS", env = "FD_DEADLINE", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, value_name = "SECONDS", env = "FD_DEADLINE", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400))]
     deadline: u64,
 }
 

@@ -220,6 +220,7 @@ pub(crate) fn map_mount_target(
     Some(m::MountTarget {
         id: owned(Some(mt.mount_target_id()))?,
         subnet_id: owned(Some(mt.subnet_id()))?,
+        vpc_id: owned(mt.vpc_id()),
         availability_zone: owned(mt.availability_zone_name()),
         availability_zone_id: owned(mt.availability_zone_id()),
         ip_address: owned(mt.ip_address()),

@@ -522,7 +522,7 @@ async fn load_config(opts: &CollectOptions) -> aws_config::SdkConfig {
             .connect_timeout(attempt.min(Duration::from_secs(5)))
             .read_timeout(attempt)
             .operation_attempt_timeout(attempt)
-            .operation_timeout(attempt * OPERATION_ATTEMPTS)
+            .operation_timeout(attempt.saturating_mul(OPERATION_ATTEMPTS))
             .build(),
     );
     loader.load().await

@@ -327,25 +327,56 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
             };
             let why = f.why();
             let bucket = f.bucket().unwrap_or_default();
-            // Bucket owner: a bucket policy that cannot be read is reported by the check.
-            let policy = snap
-                .s3
-                .buckets
-                .get(bucket)
-                .and_then(Fetched::value)
-                .and_then(|b| b.policy.value())
-                .map(|p| (format!("bucket policy of {bucket}"), p.clone()));
+            // The bucket policy may deny the role: when it could not be read, an Allow of the
+            // role's own policies is not an answer. (A missing bucket is ENVFILE-NOT-FOUND's.)
+            let (policy, policy_unreadable) = match snap.s3.buckets.get(bucket) {
+                Some(Fetched::Found { value }) => match &value.policy {
+                    Fetched::Found { value: p } => (
+                        Some((format!("bucket policy of {bucket}"), p.clone())),
+                        None,
+                    ),
+                    Fetched::Absent { .. } => (None, None),
+                    Fetched::Unreadable { call, reason } => {
+                        (None, Some(format!("{call} failed for {bucket}: {reason}")))
+                    }
+                },
+                Some(Fetched::Absent { .. }) => (None, None),
+                Some(Fetched::Unreadable { call, reason }) => {
+                    (None, Some(format!("{call} failed for {bucket}: {reason}")))
+                }
+                None => (
+                    None,
+                    Some(format!(
+                        "bucket {bucket} was not read (not in the snapshot)"
+                    )),
+                ),
+            };
             for (action, resource) in [
                 ("s3:GetObject", f.arn.clone()),
                 ("s3:GetBucketLocation", bucket_arn.clone()),
             ] {
                 let mut n = need(NeedKind::EnvFiles, Service::S3Files, action, resource, &why);
                 n.resource_policy = policy.clone();
+                n.resource_policy_unreadable = policy_unreadable.clone();
                 out.push(n);
             }
         }
     }
+    unparsable_policies_are_unreadable(&mut out);
     out
+}
+
+/// A resource policy that cannot be parsed cannot be evaluated: like one that could not be
+/// read, it leaves an Allow of the role's own policies without an answer.
+fn unparsable_policies_are_unreadable(needs: &mut [Need]) {
+    for n in needs {
+        if let Some((name, doc)) = &n.resource_policy {
+            if let Err(e) = Policy::parse(name, doc) {
+                n.resource_policy_unreadable = Some(format!("the {name} cannot be evaluated: {e}"));
+                n.resource_policy = None;
+            }
+        }
+    }
 }
 
 /// Why the resource policy read by `service:operation` for `scope` failed, if it did (a
@@ -431,6 +462,7 @@ pub fn efs_needs(snap: &Snapshot, needs: &TaskNeeds) -> Vec<Need> {
             out.push(n);
         }
     }
+    unparsable_policies_are_unreadable(&mut out);
     out
 }
 

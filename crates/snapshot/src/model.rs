@@ -979,6 +979,9 @@ pub struct FileSystem {
 pub struct MountTarget {
     pub id: String,
     pub subnet_id: String,
+    /// The mount target's VPC: the file system's DNS name resolves to it only inside that VPC.
+    #[serde(default)]
+    pub vpc_id: Option<String>,
     #[serde(default)]
     pub availability_zone: Option<String>,
     #[serde(default)]

@@ -39,6 +39,12 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     let target = cx.target;
+    // The running tasks (and so their digests) could not be read.
+    if target.deployed_digests.is_empty() {
+        if let Some(why) = target.unread.iter().find(|u| u.contains("running tasks")) {
+            return Outcome::unknown(why.clone());
+        }
+    }
     if target.deployed_digests.is_empty() {
         return Outcome::na(match target.kind {
             TargetKind::Task => {
@@ -75,8 +81,13 @@ fn run(cx: &Cx) -> Outcome {
             &account,
             &repository,
         );
-        if !cx.snap.ecr.repositories.contains_key(&arn) {
-            continue; // ECR-REPO-NOT-FOUND speaks for it (or is unknown)
+        match super::repository(cx, &arn) {
+            Found::Yes(_) => {}
+            Found::Missing => continue, // ECR-REPO-NOT-FOUND speaks for it
+            Found::Unknown(why) => {
+                unknown = Some(why);
+                continue;
+            }
         }
         any = true;
         // The tag may still point at the pinned digest.
@@ -211,6 +222,30 @@ mod tests {
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
         // Not looked up at all: unknown too.
         snap.calls.pop();
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+    }
+
+    #[test]
+    fn unreadable_running_tasks_or_repository_are_unknown() {
+        let mut snap = testkit::healthy_nat();
+        snap.targets[0]
+            .unread
+            .push("the running tasks of web: ecs:ListTasks failed (AccessDenied)".into());
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app";
+        let mut snap = testkit::healthy_nat();
+        snap.targets[0]
+            .deployed_digests
+            .push(fd_snapshot::DeployedDigest {
+                container: "app".into(),
+                image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1".into(),
+                digest: "sha256:0123".into(),
+            });
+        snap.ecr.repositories.remove(repo);
+        snap.calls.push(fd_snapshot::ApiCall {
+            outcome: fd_snapshot::CallOutcome::Throttled,
+            ..fd_snapshot::ApiCall::of(Op::EcrDescribeRepositories, Some(repo.into()))
+        });
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
     }
 }

@@ -55,8 +55,13 @@ fn run(cx: &Cx) -> Outcome {
             continue;
         }
         seen.push(arn.clone());
-        let Some(repo) = cx.snap.ecr.repositories.get(&arn) else {
-            continue; // ECR-REPO-NOT-FOUND speaks for it (or is unknown)
+        let repo = match super::repository(cx, &arn) {
+            Found::Yes(r) => r,
+            Found::Missing => continue, // ECR-REPO-NOT-FOUND speaks for it
+            Found::Unknown(why) => {
+                unknown = Some(why);
+                continue;
+            }
         };
         let Some(kind) = repo.encryption_type.as_deref() else {
             unknown = Some(format!(
@@ -199,5 +204,17 @@ mod tests {
         let out = testkit::run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Unknown);
         assert!(out.detail.unwrap().contains("denied"));
+    }
+
+    #[test]
+    fn an_unreadable_repository_is_unknown_not_not_applicable() {
+        let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app";
+        let mut snap = testkit::healthy_nat();
+        snap.ecr.repositories.remove(repo);
+        snap.calls.push(fd_snapshot::ApiCall {
+            outcome: fd_snapshot::CallOutcome::Denied,
+            ..fd_snapshot::ApiCall::of(Op::EcrDescribeRepositories, Some(repo.into()))
+        });
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
     }
 }

@@ -59,7 +59,25 @@ fn run(cx: &Cx) -> Outcome {
                     i.container, i.image
                 ),
                 vec![arn.clone()],
-                vec![ev(&arn, "ecr:DescribeRepositories: RepositoryNotFoundException")],
+                {
+                    let mut evidence =
+                        vec![ev(&arn, "ecr:DescribeRepositories: RepositoryNotFoundException")];
+                    // Said, not hidden: a rule we could not read might create the repository.
+                    if let Some(fd_snapshot::Fetched::Unreadable { call, reason }) = cx
+                        .snap
+                        .ecr
+                        .pull_through_rules
+                        .get(&format!("{account}:{region}"))
+                    {
+                        evidence.push(ev(
+                            &arn,
+                            format!(
+                                "the registry's pull-through cache rules could not be read ({call}: {reason}): if a rule covers {repository}, the first pull creates it (see ECR-PULL-THROUGH)"
+                            ),
+                        ));
+                    }
+                    evidence
+                },
                 format!("Check the account, Region and name in the image URI, or create {repository} and push the image there."),
             )),
         }

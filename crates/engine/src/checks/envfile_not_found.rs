@@ -62,8 +62,13 @@ fn run(cx: &Cx) -> Outcome {
             ));
             continue;
         }
+        let bucket_arn = format!("arn:{}:s3:::{bucket}", f.partition);
+        let mut first = f.arn.clone();
         let problem = match fetched(&cx.snap.s3.buckets, bucket, "S3 bucket") {
-            Found::Missing => Some(format!("bucket {bucket} does not exist")),
+            Found::Missing => {
+                first = bucket_arn.clone();
+                Some(format!("bucket {bucket} does not exist"))
+            }
             Found::Unknown(why) => {
                 unknown = Some(why);
                 None
@@ -80,7 +85,7 @@ fn run(cx: &Cx) -> Outcome {
         if let Some(problem) = problem {
             findings.push(CHECK.finding(
                 format!("{}: {problem}.", super::capitalize(&f.why())),
-                vec![f.arn.clone(), format!("arn:{}:s3:::{bucket}", f.partition)],
+                vec![first, f.arn.clone(), bucket_arn],
                 vec![ev(&f.arn, format!("s3:HeadObject / s3:GetBucketLocation: {problem}"))],
                 format!("Upload the env file (aws s3 cp FILE s3://{bucket}/{key}) or point environmentFiles at the right object."),
             ));

@@ -205,6 +205,20 @@ pub fn permission_check(check: &super::Check, cx: &Cx, kind: NeedKind) -> Outcom
                     if main && kind == NeedKind::Ecr && repo_policy_denies(&ev, n) {
                         continue;
                     }
+                    // Same account, the unread resource policy could grant what the role's own
+                    // policies do not: only an explicit Deny of theirs is an answer.
+                    let same_account = n.resource_account.is_none()
+                        || n.resource_account.as_deref() == iam::account_of(&rp.role.arn);
+                    if main
+                        && kind != NeedKind::Ecr
+                        && same_account
+                        && !matches!(d, Decision::ExplicitDeny(_))
+                    {
+                        if let Some(why) = &n.resource_policy_unreadable {
+                            unknown = Some(format!("{action} on {resource}: {why}"));
+                            continue;
+                        }
+                    }
                     let detail = format!("{action} on {resource}: {}", d.describe());
                     match denied.iter_mut().find(|x| x.resource == resource) {
                         Some(x) => {

@@ -1,8 +1,7 @@
 use super::exec_role::{permission_check, NeedKind};
 use super::{Check, Outcome};
 use crate::context::Cx;
-use crate::report::{CheckStatus, Severity};
-use fd_snapshot::Fetched;
+use crate::report::Severity;
 
 pub static CHECK: Check = Check {
     id: "IAM-EXEC-ENVFILES",
@@ -31,46 +30,14 @@ pub static CHECK: Check = Check {
 };
 
 fn run(cx: &Cx) -> Outcome {
-    let mut out = permission_check(&CHECK, cx, NeedKind::EnvFiles);
-    if matches!(
-        out.status,
-        CheckStatus::NotApplicable | CheckStatus::Unknown
-    ) {
-        return out;
-    }
-    // A bucket policy that could not be read may hold an explicit Deny: without it, an allow
-    // is not an answer.
-    for f in &cx.needs.env_files {
-        let Some(bucket) = f.bucket() else { continue };
-        let why = match cx.snap.s3.buckets.get(bucket) {
-            Some(Fetched::Found { value }) => match &value.policy {
-                Fetched::Unreadable { call, reason } => {
-                    Some(format!("{call} failed for {bucket}: {reason}"))
-                }
-                _ => None,
-            },
-            Some(Fetched::Unreadable { call, reason }) => {
-                Some(format!("{call} failed for {bucket}: {reason}"))
-            }
-            Some(Fetched::Absent { .. }) => None, // ENVFILE-NOT-FOUND
-            None => Some(format!(
-                "bucket {bucket} was not read (not in the snapshot)"
-            )),
-        };
-        if let Some(why) = why {
-            if out.status == CheckStatus::Pass {
-                out.status = CheckStatus::Unknown;
-            }
-            out.detail.get_or_insert(why);
-        }
-    }
-    out
+    permission_check(&CHECK, cx, NeedKind::EnvFiles)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testkit;
     use super::*;
+    use crate::report::CheckStatus;
     use fd_snapshot::{Fetched, InlinePolicy, S3Bucket};
 
     const ARN: &str = "arn:aws:s3:::cfg/web/app.env";

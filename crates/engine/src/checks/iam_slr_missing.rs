@@ -46,11 +46,13 @@ fn run(cx: &Cx) -> Outcome {
             None,
         ),
         Some(Fetched::Found { value }) => {
-            let trusts = value
-                .trust_policy
-                .as_deref()
-                .is_none_or(|t| t.contains("ecs.amazonaws.com"));
-            if trusts {
+            let Some(trust) = value.trust_policy.as_deref() else {
+                return Outcome::unknown(format!(
+                    "the trust policy of {} was not returned",
+                    value.arn
+                ));
+            };
+            if trust.contains("ecs.amazonaws.com") {
                 Outcome::pass_because(format!("{} exists", value.arn))
             } else {
                 Outcome::from_findings(

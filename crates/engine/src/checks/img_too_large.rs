@@ -64,7 +64,7 @@ fn run(cx: &Cx) -> Outcome {
             None => (20, "the default 20 GiB ephemeral storage".to_string()),
         }
     };
-    let storage = storage_gib * (1i64 << 30);
+    let storage = storage_gib.saturating_mul(1i64 << 30);
 
     let mut seen: Vec<&str> = Vec::new();
     let mut others: Vec<&str> = Vec::new();
@@ -153,7 +153,10 @@ fn run(cx: &Cx) -> Outcome {
             None => Outcome::na("no private ECR image that exists"),
         };
     }
-    let total: i64 = sized.iter().map(|(_, n)| n).sum();
+    // Saturating: a hand-edited snapshot may hold any size.
+    let total: i64 = sized
+        .iter()
+        .fold(0i64, |acc, (_, n)| acc.saturating_add((*n).max(0)));
     let list: Vec<String> = sized
         .iter()
         .map(|(i, n)| format!("{i} ({})", gib(*n)))
@@ -163,9 +166,9 @@ fn run(cx: &Cx) -> Outcome {
     } else {
         ""
     };
-    let severity = if 2 * total >= storage {
+    let severity = if total.saturating_mul(2) >= storage {
         Some(Severity::Error)
-    } else if 3 * total * 10 >= storage * 8 {
+    } else if total.saturating_mul(30) >= storage.saturating_mul(8) {
         Some(Severity::Warning)
     } else {
         None
@@ -189,7 +192,7 @@ fn run(cx: &Cx) -> Outcome {
         format!(
             "Task definition {td_name} pulls {} compressed{foreign_note}: with the extracted copy (at least as large) that is at least {}, which does not fit {basis}{}. Images: {}{not_counted}.",
             gib(total),
-            gib(2 * total),
+            gib(total.saturating_mul(2)),
             if sized.len() > 1 {
                 " (less only if the images share layers)"
             } else {
@@ -201,7 +204,7 @@ fn run(cx: &Cx) -> Outcome {
         format!(
             "Task definition {td_name} pulls {} compressed{foreign_note}: with a typical 2:1 extraction the image takes about {} of {basis}, leaving little room (heuristic). Images: {}{not_counted}.",
             gib(total),
-            gib(3 * total),
+            gib(total.saturating_mul(3)),
             list.join(", ")
         )
     };

@@ -88,7 +88,24 @@ fn run(cx: &Cx) -> Outcome {
     }
     if !cx.needs.env_files.is_empty() {
         unchecked.push(
-            "the encryption of environment files (a customer KMS key on the bucket or object needs kms:Decrypt for the execution role)"
+            "the encryption of environment files (a customer KMS key on the bucket or object needs kms:Decrypt for the execution role), and the owner of their buckets (a bucket in another account must also grant the execution role in its bucket policy)"
+                .into(),
+        );
+    }
+    if cx.needs.efs.iter().any(|e| e.config.iam) {
+        unchecked.push(
+            "the trust policy of the task role that EFS IAM authorization uses (ecs-tasks.amazonaws.com must be able to assume it)"
+                .into(),
+        );
+    }
+    if cx
+        .needs
+        .efs
+        .iter()
+        .any(|e| e.config.access_point_id.is_some())
+    {
+        unchecked.push(
+            "the root directory of EFS access points (whether it exists, or is created with CreationInfo)"
                 .into(),
         );
     }

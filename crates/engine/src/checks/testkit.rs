@@ -104,6 +104,7 @@ pub fn efs_file_system(snap: &mut Snapshot, fs_id: &str, targets: &[(&str, &str)
             MountTarget {
                 id: format!("fsmt-{i}"),
                 subnet_id: subnet.to_string(),
+                vpc_id: Some(s.vpc_id.clone()),
                 availability_zone: Some(s.availability_zone.clone()),
                 availability_zone_id: s.availability_zone_id.clone(),
                 ip_address: s.cidr_block.hosts().nth(9).map(|h| h.to_string()),

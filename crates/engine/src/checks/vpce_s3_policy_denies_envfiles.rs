@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, Check, Outcome};
+use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Outcome};
 use crate::context::Cx;
 use crate::iam::{self, Context, Policy, Request};
 use crate::net::dest::Service;
@@ -45,8 +45,14 @@ fn run(cx: &Cx) -> Outcome {
             .iter()
             .filter(|p| p.dest.service == Service::S3Files)
         {
-            let Hop::GatewayEndpoint { id } = &p.route.hop else {
-                continue;
+            let id = match &p.route.hop {
+                Hop::GatewayEndpoint { id } => id,
+                // The route could not be decided: it may go through a gateway endpoint.
+                Hop::Unknown(why) => {
+                    unknown = Some(why.clone());
+                    continue;
+                }
+                _ => continue,
             };
             let Some(e) = cx.snap.network.vpc_endpoints.get(id) else {
                 unknown = Some(format!(
@@ -114,7 +120,10 @@ fn run(cx: &Cx) -> Outcome {
         }
     }
     if !any && unknown.is_none() {
-        return Outcome::na("no env-file download goes through an S3 gateway endpoint");
+        return na_unless_endpoints_unknown(
+            cx,
+            "no env-file download goes through an S3 gateway endpoint",
+        );
     }
     Outcome::from_findings(findings, unknown)
 }
@@ -162,5 +171,18 @@ mod tests {
             );
         }
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn unreadable_route_tables_are_unknown_not_not_applicable() {
+        let mut snap = testkit::healthy_endpoints();
+        testkit::td(&mut snap).containers[0].environment_files =
+            vec!["arn:aws:s3:::cfg/web/app.env".into()];
+        snap.network.route_tables.clear();
+        snap.calls.push(fd_snapshot::ApiCall {
+            outcome: fd_snapshot::CallOutcome::Denied,
+            ..fd_snapshot::ApiCall::of(fd_snapshot::Op::Ec2DescribeRouteTables, None)
+        });
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
     }
 }

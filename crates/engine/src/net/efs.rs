@@ -106,7 +106,12 @@ fn mount_target<'a>(snap: &'a Snapshot, subnet: &Subnet, fs_id: &str) -> MountTa
             return MountTargetUse::Unknown(format!("{call} failed for {fs_id}: {reason}"))
         }
     };
-    let usable = |mt: &&MountTarget| mt.life_cycle_state.eq_ignore_ascii_case("available");
+    // Available, and in the task's VPC: the file system's name resolves only to a mount target
+    // of the client's own VPC (a peered VPC's mount target needs its IP address instead).
+    let usable = |mt: &&MountTarget| {
+        mt.life_cycle_state.eq_ignore_ascii_case("available")
+            && mt.vpc_id.as_deref().is_none_or(|v| v == subnet.vpc_id)
+    };
     match targets
         .iter()
         .filter(usable)
