@@ -639,16 +639,15 @@ pub fn missing_secrets(
     Outcome::from_findings(findings, unknown)
 }
 
-/// `Some(outcome)` when the NFS path checks cannot run (see [`gate_paths`]) or do not apply
-/// (no EFS volume).
+/// `Some(outcome)` when the NFS path checks do not apply (no EFS volume) or cannot run (see
+/// [`gate_paths`]).
 pub fn gate_nfs_paths(cx: &Cx) -> Option<Outcome> {
-    if let Some(o) = gate_paths(cx) {
-        return Some(o);
+    // The task definition proves it first: without an EFS volume, unreadable subnets do not
+    // make the NFS checks unknown.
+    if cx.td.is_some() && cx.needs.efs.is_empty() {
+        return Some(Outcome::na("the task definition has no EFS volume"));
     }
-    cx.needs
-        .efs
-        .is_empty()
-        .then(|| Outcome::na("the task definition has no EFS volume"))
+    gate_paths(cx)
 }
 
 /// Why the ECR `operation` (DescribeImages, BatchGetImage) for `scope` (an image as the task
