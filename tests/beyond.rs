@@ -273,6 +273,30 @@ fn private_hosted_zone_with_every_needed_record() {
     c.statuses(&["NET-DNS-RESOLVER-OVERRIDES"], "pass");
 }
 
+#[test]
+fn resolver_rule_forwards_the_aws_names() {
+    // healthy-nat + a Resolver FORWARD rule for amazonaws.com: a warning naming the rule, no
+    // error (the DNS servers it forwards to cannot be checked).
+    let c = service_case("resolver-forward-aws");
+    c.exit(0).verdict("pass");
+    let f = c.warns("NET-DNS-RESOLVER-OVERRIDES", c.s("resolver_rule"));
+    let message = f["message"].as_str().unwrap();
+    assert!(message.contains("10.99.0.2:53"), "{message}");
+    assert!(
+        message.contains("api.ecr.us-east-1.amazonaws.com"),
+        "{message}"
+    );
+    assert_no_errors(&c.json);
+}
+
+#[test]
+fn system_rule_takes_the_aws_names_back_from_a_forward_all_rule() {
+    let c = service_case("resolver-forward-all-system-aws");
+    c.exit(0).verdict("pass");
+    assert_no_errors(&c.json);
+    c.statuses(&["NET-DNS-RESOLVER-OVERRIDES"], "pass");
+}
+
 // =============================================================================================
 // Log configuration
 // =============================================================================================

@@ -86,6 +86,12 @@ fn table(scenario: &str, fault: Fault, only: Option<&[&str]>) -> Vec<String> {
         ops.iter().all(|o| !o.ends_with(":Unknown")),
         "the proxy could not name an operation: {ops:?}"
     );
+    for o in only.unwrap_or_default() {
+        assert!(
+            ops.contains(*o),
+            "{scenario}: the clean run made no {o}: {ops:?}"
+        );
+    }
     let clean_errors = error_ids(&clean);
     let mut problems = Vec::new();
     for op in &ops {
@@ -144,6 +150,20 @@ fn every_call_denied_private_hosted_zone_records() {
         Some(&[
             "route53:ListHostedZonesByVPC",
             "route53:ListResourceRecordSets",
+        ]),
+    ));
+}
+
+#[test]
+fn every_call_denied_resolver_rules_and_dns_firewall() {
+    // A FORWARD rule on the VPC: its association, the rule, and the DNS Firewall listing.
+    assert_table(table(
+        "resolver-forward-aws",
+        Fault::Deny,
+        Some(&[
+            "route53resolver:ListResolverRuleAssociations",
+            "route53resolver:GetResolverRule",
+            "route53resolver:ListFirewallRuleGroupAssociations",
         ]),
     ));
 }

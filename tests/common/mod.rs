@@ -178,7 +178,8 @@ impl Moto {
             let port = free_port();
             let log = std::fs::File::create(dir.join("moto.log")).expect("create moto log");
             let child = Command::new(python)
-                .args(["-m", "moto.server", "-H", "127.0.0.1", "-p"])
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/server.py"))
+                .args(["-H", "127.0.0.1", "-p"])
                 .arg(port.to_string())
                 .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
                 .stdin(Stdio::null())

@@ -123,6 +123,7 @@ class World:
         self.efs = client("efs")
         self.s3 = client("s3", config=Config(s3={"addressing_style": "path"}))
         self.route53 = client("route53")
+        self.resolver = client("route53resolver")
         self._igws = {}
         self._sg_count = 0
 
@@ -406,6 +407,28 @@ class World:
 
     def file_system_policy(self, fs, statements):
         self.efs.put_file_system_policy(FileSystemId=fs, Policy=policy(*statements))
+
+    # ------------------------------------------------------------------ Route 53 Resolver
+
+    def resolver_rule(self, vpc, subnets, kind, domain, name):
+        """A Resolver rule of `kind` for `domain`, associated with `vpc`; a FORWARD rule sends
+        to 10.99.0.2:53 through an outbound endpoint in `subnets`. Returns the rule ID."""
+        kw = {}
+        if kind == "FORWARD":
+            sg = self.sg(vpc, name=f"{name}-resolver")
+            endpoint = self.resolver.create_resolver_endpoint(
+                CreatorRequestId=f"{name}-endpoint",
+                Name=f"{name}-outbound",
+                SecurityGroupIds=[sg],
+                Direction="OUTBOUND",
+                IpAddresses=[{"SubnetId": s} for s in subnets[:2]],
+            )["ResolverEndpoint"]["Id"]
+            kw = {"ResolverEndpointId": endpoint, "TargetIps": [{"Ip": "10.99.0.2", "Port": 53}]}
+        rule = self.resolver.create_resolver_rule(
+            CreatorRequestId=name, Name=name, RuleType=kind, DomainName=domain, **kw
+        )["ResolverRule"]["Id"]
+        self.resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=vpc, Name=name)
+        return rule
 
     # ------------------------------------------------------------------ Route 53
 
@@ -1739,6 +1762,28 @@ def phz_with_records(w):
     records = needed_records(w.region)
     net = phz_service(w, records)
     net["records"] = [n for n, _, _ in records]
+    return net
+
+
+@scenario
+def resolver_forward_aws(w):
+    """healthy-nat plus a Resolver FORWARD rule for amazonaws.com on the VPC (to 10.99.0.2)."""
+    net = healthy_nat(w)
+    net["resolver_rule"] = w.resolver_rule(
+        net["vpc"], net["subnets"], "FORWARD", "amazonaws.com", "corp-dns"
+    )
+    return net
+
+
+@scenario
+def resolver_forward_all_system_aws(w):
+    """healthy-nat plus a FORWARD rule for every name (".") and a SYSTEM rule that gives the
+    Region's AWS names back to the VPC resolver: the task's names are not forwarded."""
+    net = healthy_nat(w)
+    net["resolver_rule"] = w.resolver_rule(net["vpc"], net["subnets"], "FORWARD", ".", "all")
+    net["system_rule"] = w.resolver_rule(
+        net["vpc"], net["subnets"], "SYSTEM", f"{w.region}.amazonaws.com", "aws-names"
+    )
     return net
 
 

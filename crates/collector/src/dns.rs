@@ -113,7 +113,10 @@ pub(crate) async fn collect_dns(
             (vpc.clone(), fetched(Op::Route53ListHostedZonesByVpc, zones))
         })
         .collect();
-    m::DnsData { private_zones }
+    m::DnsData {
+        private_zones,
+        ..Default::default()
+    }
 }
 
 fn too_many_pages(operation: &str) -> CallFailure {

@@ -34,6 +34,7 @@ mod efs;
 mod iam;
 mod references;
 mod regional;
+mod resolver;
 mod resources;
 mod s3;
 mod scan;
@@ -298,7 +299,7 @@ async fn collect_inner(
         .filter_map(|id| network.subnets.get(id))
         .map(|s| s.vpc_id.clone())
         .collect();
-    let (_, dns) = futures::join!(
+    let (_, mut dns, (resolver_rules, firewall_rule_groups)) = futures::join!(
         ec2::complete_network(
             &ec2_client,
             &rec,
@@ -313,7 +314,10 @@ async fn collect_inner(
             &vpc_ids,
             &registry_hosts
         ),
+        resolver::collect_resolver(&dependency_clients.resolver, &rec, &vpc_ids),
     );
+    dns.resolver_rules = resolver_rules;
+    dns.firewall_rule_groups = firewall_rule_groups;
 
     let mut snapshot = Snapshot::new(region);
     snapshot.account_id = account_id;
@@ -345,6 +349,8 @@ struct DependencyClients {
     efs: aws_sdk_efs::Client,
     s3: Regional<aws_sdk_s3::Client>,
     route53: aws_sdk_route53::Client,
+    /// Resolver rules and DNS Firewall: the task's own Region.
+    resolver: aws_sdk_route53resolver::Client,
 }
 
 impl DependencyClients {
@@ -361,6 +367,7 @@ impl DependencyClients {
             efs: aws_sdk_efs::Client::new(config),
             s3: Regional::new(config, s3::client),
             route53: dns::client(config, region),
+            resolver: aws_sdk_route53resolver::Client::new(config),
         }
     }
 }

@@ -1050,6 +1050,80 @@ pub struct DnsData {
     /// Private hosted zones associated with a VPC (`ListHostedZonesByVPC`), keyed by VPC ID.
     #[serde(default)]
     pub private_zones: BTreeMap<String, Fetched<Vec<HostedZone>>>,
+    /// Route 53 Resolver rules associated with a VPC (`ListResolverRuleAssociations`, then
+    /// `GetResolverRule` for each), keyed by VPC ID.
+    #[serde(default)]
+    pub resolver_rules: BTreeMap<String, Fetched<Vec<ResolverRuleAssociation>>>,
+    /// Route 53 Resolver DNS Firewall rule groups associated with a VPC
+    /// (`ListFirewallRuleGroupAssociations`), with their rules (`ListFirewallRules`) and the
+    /// domains of each rule's list (`ListFirewallDomains`), keyed by VPC ID.
+    #[serde(default)]
+    pub firewall_rule_groups: BTreeMap<String, Fetched<Vec<FirewallRuleGroupAssociation>>>,
+}
+
+/// A Resolver rule associated with a VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolverRuleAssociation {
+    /// `rslvr-rrassoc-…`.
+    pub id: String,
+    /// `rslvr-rr-…`.
+    pub rule_id: String,
+    /// `CREATING`, `COMPLETE`, `DELETING`, `FAILED`, `OVERRIDDEN`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The rule itself (`GetResolverRule`).
+    pub rule: Fetched<ResolverRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolverRule {
+    /// Lower case, without the trailing dot; `.` (every name) is kept as `.`.
+    pub domain_name: String,
+    /// `FORWARD`, `SYSTEM`, `RECURSIVE` or `DELEGATE`.
+    pub rule_type: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Where a FORWARD rule sends the queries (`ip:port`).
+    #[serde(default)]
+    pub target_ips: Vec<String>,
+}
+
+/// A DNS Firewall rule group associated with a VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirewallRuleGroupAssociation {
+    /// `rslvr-frgassoc-…`.
+    pub id: String,
+    /// `rslvr-frg-…`.
+    pub rule_group_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Groups are evaluated from the lowest priority number up.
+    pub priority: i32,
+    /// `COMPLETE`, `DELETING`, `UPDATING`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The group's rules (`ListFirewallRules`).
+    pub rules: Fetched<Vec<FirewallRule>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirewallRule {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Rules of a group are evaluated from the lowest priority number up.
+    pub priority: i32,
+    /// `ALLOW`, `BLOCK` or `ALERT`.
+    pub action: String,
+    /// `rslvr-fdl-…`; `None` for a rule that inspects something other than a domain list.
+    #[serde(default)]
+    pub domain_list_id: Option<String>,
+    /// The list's domains (`ListFirewallDomains`), lower case, without the trailing dot
+    /// (`example.com`, `*.example.com`, `*`).
+    pub domains: Fetched<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

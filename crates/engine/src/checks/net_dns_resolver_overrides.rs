@@ -1,44 +1,102 @@
 use super::{ev, fetched_one, gate_paths, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::HostedZone;
+use fd_snapshot::{
+    Fetched, FirewallRule, FirewallRuleGroupAssociation, HostedZone, ResolverRule,
+    ResolverRuleAssociation,
+};
 
 pub static CHECK: Check = Check {
     id: "NET-DNS-RESOLVER-OVERRIDES",
-    title: "A private hosted zone shadows a name the task needs",
+    title: "A private hosted zone, Resolver rule or DNS Firewall rule overrides a name the task needs",
     severity: Severity::Error,
     group: "Network path",
-    what: "Lists the Route 53 private hosted zones associated with the task's VPC \
-           (route53:ListHostedZonesByVPC). For every name the task resolves through the VPC resolver \
-           — the ECR, S3, Logs, Secrets Manager and SSM names it reaches without an interface \
-           endpoint's private DNS, public registries, and its EFS file systems' names — the most \
-           specific zone that covers the name must hold a record for it (route53:ListResourceRecordSets; \
-           a wildcard counts). Route 53 Resolver forwarding rules and DNS Firewall rule groups are \
-           not read yet: they are named as not checked.",
+    what: "Reads what the VPC resolver does with every name the task looks up — the ECR, S3, Logs, \
+           Secrets Manager and SSM names (through an interface endpoint's private DNS or not), \
+           public registries, and its EFS file systems' names:\n\
+           - DNS Firewall (route53resolver:ListFirewallRuleGroupAssociations, ListFirewallRules, \
+           ListFirewallDomains): the rule groups associated with the VPC, in priority order, and \
+           in each the rules in priority order; the first ALLOW or BLOCK rule whose domain list \
+           matches the name decides (ALERT rules go on). A BLOCK is an error.\n\
+           - Resolver rules (route53resolver:ListResolverRuleAssociations, GetResolverRule): the \
+           most specific FORWARD or SYSTEM rule that covers the name; a FORWARD (or DELEGATE) \
+           rule sends the query to DNS servers this tool cannot see: a warning.\n\
+           - Private hosted zones (route53:ListHostedZonesByVPC, ListResourceRecordSets): the most \
+           specific zone that covers a name the VPC resolver answers must hold a record for it \
+           (a wildcard counts). An equally specific Resolver rule takes precedence over a zone; \
+           an interface endpoint's private DNS name is only overridden by a rule for that very name.",
     why: "A private hosted zone answers authoritatively for its whole name: a zone \
           'us-east-1.amazonaws.com' or 'amazonaws.com' created for one record makes every other name \
-          under it NXDOMAIN inside the VPC. The pull then fails as if the network were down: \
-          'dial tcp: lookup api.ecr.us-east-1.amazonaws.com: no such host'.",
-    fix: "Add the missing records to the zone, narrow the zone to the one name it was created for, or \
-          disassociate it from the VPC:\n  \
-          aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id Z… --vpc VPCRegion=REGION,VPCId=vpc-…",
+          under it NXDOMAIN inside the VPC. A DNS Firewall rule that blocks '*.amazonaws.com' (or \
+          '*' with an allow list that forgets the AWS names) answers NXDOMAIN or NODATA. A Resolver \
+          forwarding rule for 'amazonaws.com' or '.' sends the names to DNS servers elsewhere, which \
+          answer with public addresses (not the interface endpoints') or not at all. The pull then \
+          fails as if the network were down: 'dial tcp: lookup api.ecr.us-east-1.amazonaws.com: no \
+          such host'.",
+    fix: "Private hosted zone: add the missing records, narrow the zone to the one name it was \
+          created for, or disassociate it:\n  \
+          aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id Z… --vpc VPCRegion=REGION,VPCId=vpc-…\n\
+          DNS Firewall: allow the AWS names before the blocking rule (a lower priority number):\n  \
+          aws route53resolver create-firewall-domain-list --name aws-service-names\n  \
+          aws route53resolver update-firewall-domains --firewall-domain-list-id rslvr-fdl-… --operation ADD --domains '*.amazonaws.com'\n  \
+          aws route53resolver create-firewall-rule --firewall-rule-group-id rslvr-frg-… --firewall-domain-list-id rslvr-fdl-… --priority 1 --action ALLOW --name allow-aws\n\
+          Resolver forwarding rule: let the VPC resolver answer the AWS names with a SYSTEM rule:\n  \
+          aws route53resolver create-resolver-rule --rule-type SYSTEM --domain-name REGION.amazonaws.com --creator-request-id aws-names\n  \
+          aws route53resolver associate-resolver-rule --resolver-rule-id rslvr-rr-… --vpc-id vpc-…",
     docs: &[
         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html",
+        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-overview-forward-vpc-to-network-domain-name-matches.html",
+        "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-dns-firewall-rule-settings.html",
         "https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     ],
     run,
 };
 
-/// What the resolver-level features the check does not read are, for the pass detail.
-const NOT_READ: &str =
-    "Route 53 Resolver forwarding rules and DNS Firewall rule groups were not checked";
+/// A name the task looks up.
+struct Host {
+    name: String,
+    what: String,
+    /// Answered by an interface endpoint's private DNS (its own zone, exactly this name).
+    via_interface: bool,
+}
+
+/// The number of labels of a domain (`.` has none): the measure of "more specific".
+fn labels(domain: &str) -> usize {
+    if domain == "." {
+        0
+    } else {
+        domain.split('.').count()
+    }
+}
+
+/// Whether a zone or Resolver rule for `domain` covers `host` (the name itself or a subdomain,
+/// label by label; `.` covers every name).
+fn covers(domain: &str, host: &str) -> bool {
+    domain == "."
+        || host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// Whether a DNS Firewall domain list entry matches `host`: `*` matches every name,
+/// `*.example.com` every subdomain of example.com (not example.com), anything else exactly.
+fn firewall_matches(entry: &str, host: &str) -> bool {
+    match entry.strip_prefix("*.") {
+        _ if entry == "*" => true,
+        Some(parent) => host
+            .strip_suffix(parent)
+            .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.')),
+        None => entry == host,
+    }
+}
 
 /// The most specific zone that covers `host`.
 fn covering<'z>(zones: &'z [HostedZone], host: &str) -> Option<&'z HostedZone> {
     zones
         .iter()
-        .filter(|z| host == z.name || host.ends_with(&format!(".{}", z.name)))
-        .max_by_key(|z| z.name.len())
+        .filter(|z| covers(&z.name, host))
+        .max_by_key(|z| labels(&z.name))
 }
 
 /// Whether `records` answer for `host` (an exact name, or a wildcard above it).
@@ -50,6 +108,133 @@ fn answers(records: &[String], host: &str) -> bool {
     })
 }
 
+/// What DNS Firewall does with a name.
+enum Firewall<'a> {
+    Allowed,
+    Blocked {
+        group: &'a FirewallRuleGroupAssociation,
+        rule: &'a FirewallRule,
+        entry: &'a str,
+    },
+    Unknown(String),
+}
+
+fn firewall<'a>(groups: &[&'a FirewallRuleGroupAssociation], host: &str) -> Firewall<'a> {
+    for group in groups {
+        let rules = match &group.rules {
+            Fetched::Found { value } => value,
+            Fetched::Absent { .. } => continue,
+            Fetched::Unreadable { call, reason } => {
+                return Firewall::Unknown(format!(
+                    "the rules of DNS Firewall rule group {} could not be read ({call}: {reason})",
+                    group.rule_group_id
+                ))
+            }
+        };
+        let mut ordered: Vec<&FirewallRule> = rules.iter().collect();
+        ordered.sort_by_key(|r| r.priority);
+        for rule in ordered {
+            if rule.domain_list_id.is_none() {
+                continue;
+            }
+            let entry = match &rule.domains {
+                Fetched::Found { value } => value.iter().find(|e| firewall_matches(e, host)),
+                Fetched::Absent { .. } => None,
+                Fetched::Unreadable { call, reason } => {
+                    return Firewall::Unknown(format!(
+                        "the domains of list {} (rule {} of DNS Firewall rule group {}) could not be read ({call}: {reason})",
+                        rule.domain_list_id.as_deref().unwrap_or("?"),
+                        rule.name.as_deref().unwrap_or("?"),
+                        group.rule_group_id
+                    ))
+                }
+            };
+            let Some(entry) = entry else { continue };
+            match rule.action.as_str() {
+                "ALLOW" => return Firewall::Allowed,
+                "BLOCK" => return Firewall::Blocked { group, rule, entry },
+                _ => {}
+            }
+        }
+    }
+    Firewall::Allowed
+}
+
+/// Who answers a name the firewall lets through.
+enum Answer<'a> {
+    /// The VPC resolver, by the usual rules.
+    Resolver,
+    Zone(&'a HostedZone),
+    Forwarded(&'a ResolverRuleAssociation, &'a ResolverRule),
+    Unknown(String),
+}
+
+fn answer<'a>(
+    zones: &'a [HostedZone],
+    rules: &'a [ResolverRuleAssociation],
+    host: &Host,
+) -> Answer<'a> {
+    // The most specific FORWARD / SYSTEM / DELEGATE rule that covers the name.
+    let mut best: Option<(&ResolverRuleAssociation, &ResolverRule)> = None;
+    for a in rules.iter().filter(|a| active(a.status.as_deref())) {
+        let rule = match &a.rule {
+            Fetched::Found { value } => value,
+            Fetched::Absent { .. } => continue,
+            Fetched::Unreadable { call, reason } => {
+                return Answer::Unknown(format!(
+                    "Resolver rule {} is associated with the VPC but could not be read ({call}: {reason})",
+                    a.rule_id
+                ))
+            }
+        };
+        if rule.rule_type == "RECURSIVE" || !covers(&rule.domain_name, &host.name) {
+            continue;
+        }
+        if best.is_none_or(|(_, b)| labels(&rule.domain_name) > labels(&b.domain_name)) {
+            best = Some((a, rule));
+        }
+    }
+    // A SYSTEM rule only undoes forwarding: the resolver then answers as usual, zones included.
+    let forwarded = best.filter(|(_, r)| r.rule_type != "SYSTEM");
+    if host.via_interface {
+        // The endpoint's own zone is exactly this name: only a rule for this very name wins.
+        return match forwarded {
+            Some((a, r)) if r.domain_name == host.name => Answer::Forwarded(a, r),
+            _ => Answer::Resolver,
+        };
+    }
+    let zone = covering(zones, &host.name);
+    match (forwarded, zone) {
+        // The most specific name wins; an equally specific rule takes precedence over a zone.
+        (Some((a, r)), z) if z.is_none_or(|z| labels(&r.domain_name) >= labels(&z.name)) => {
+            Answer::Forwarded(a, r)
+        }
+        (_, Some(z)) => Answer::Zone(z),
+        _ => Answer::Resolver,
+    }
+}
+
+/// Associations that are in effect (or about to be).
+fn active(status: Option<&str>) -> bool {
+    !matches!(status, Some("DELETING" | "FAILED" | "OVERRIDDEN"))
+}
+
+/// One of the three VPC-level lists, or why it is not known.
+fn per_vpc<'a, T>(
+    map: &'a std::collections::BTreeMap<String, Fetched<Vec<T>>>,
+    vpc: &str,
+    op: &str,
+) -> Result<&'a [T], String> {
+    match map.get(vpc) {
+        None => Err(format!("{op} for {vpc} was not made (not in the snapshot)")),
+        Some(f) => match fetched_one(f) {
+            Found::Yes(v) => Ok(v.as_slice()),
+            Found::Missing => Ok(&[]),
+            Found::Unknown(why) => Err(why),
+        },
+    }
+}
+
 fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
@@ -57,95 +242,188 @@ fn run(cx: &Cx) -> Outcome {
     let Some(vpc) = cx.subnets.first().map(|s| s.vpc_id.clone()) else {
         return Outcome::unknown("the task's VPC is not known");
     };
-    let zones = match cx.snap.dns.private_zones.get(&vpc) {
-        None => {
-            return Outcome::unknown(format!(
-                "route53:ListHostedZonesByVPC for {vpc} was not made (not in the snapshot)"
-            ))
-        }
-        Some(f) => match fetched_one(f) {
-            Found::Yes(z) => z.as_slice(),
-            Found::Missing => &[],
-            Found::Unknown(why) => return Outcome::unknown(why),
-        },
+    let dns = &cx.snap.dns;
+    let zones = match per_vpc(&dns.private_zones, &vpc, "route53:ListHostedZonesByVPC") {
+        Ok(z) => z,
+        Err(why) => return Outcome::unknown(why),
     };
-    if zones.is_empty() {
-        return Outcome::pass_because(format!(
-            "no private hosted zone is associated with {vpc}; {NOT_READ}"
-        ));
-    }
-    // Names resolved by the VPC resolver: not those an interface endpoint's private DNS answers.
-    let mut hosts: Vec<(String, String)> = Vec::new();
+    let rules = match per_vpc(
+        &dns.resolver_rules,
+        &vpc,
+        "route53resolver:ListResolverRuleAssociations",
+    ) {
+        Ok(r) => r,
+        Err(why) => return Outcome::unknown(why),
+    };
+    let mut groups: Vec<&FirewallRuleGroupAssociation> = match per_vpc(
+        &dns.firewall_rule_groups,
+        &vpc,
+        "route53resolver:ListFirewallRuleGroupAssociations",
+    ) {
+        Ok(g) => g.iter().filter(|g| active(g.status.as_deref())).collect(),
+        Err(why) => return Outcome::unknown(why),
+    };
+    groups.sort_by_key(|g| g.priority);
+
+    // Every name the task looks up, once.
+    let mut hosts: Vec<Host> = Vec::new();
     for p in cx.paths.iter().flat_map(|sp| sp.paths.iter()) {
-        if p.via_interface || hosts.iter().any(|(h, _)| *h == p.dest.host) {
+        if hosts.iter().any(|h| h.name == p.dest.host) {
             continue;
         }
-        hosts.push((p.dest.host.clone(), p.dest.describe()));
+        hosts.push(Host {
+            name: p.dest.host.clone(),
+            what: p.dest.describe(),
+            via_interface: p.via_interface,
+        });
     }
     for e in &cx.needs.efs {
-        let host = format!(
+        let name = format!(
             "{}.efs.{}.amazonaws.com",
             e.config.file_system_id, cx.snap.region
         );
-        if !hosts.iter().any(|(h, _)| *h == host) {
-            hosts.push((host, format!("EFS volume {}", e.volume)));
+        if !hosts.iter().any(|h| h.name == name) {
+            hosts.push(Host {
+                name,
+                what: format!("EFS volume {}", e.volume),
+                via_interface: false,
+            });
         }
     }
+
     let mut unknown = None;
-    // Per zone: the names it shadows.
+    let mut blocked: Vec<(&FirewallRuleGroupAssociation, &FirewallRule, Vec<String>)> = Vec::new();
     let mut shadowed: Vec<(&HostedZone, Vec<String>)> = Vec::new();
-    for (host, what) in &hosts {
-        let Some(zone) = covering(zones, host) else {
-            continue;
-        };
-        match fetched_one(&zone.records) {
-            Found::Yes(records) if answers(records, host) => {}
-            Found::Yes(_) => match shadowed.iter_mut().find(|(z, _)| z.id == zone.id) {
-                Some((_, names)) => names.push(format!("{host} ({what})")),
-                None => shadowed.push((zone, vec![format!("{host} ({what})")])),
-            },
-            Found::Missing => {
-                unknown = Some(format!(
-                "the records of private hosted zone {} ({}), which covers {host}, were not read",
-                zone.id, zone.name
-            ))
+    let mut forwarded: Vec<(&ResolverRuleAssociation, &ResolverRule, Vec<String>)> = Vec::new();
+    for host in &hosts {
+        let named = format!("{} ({})", host.name, host.what);
+        match firewall(&groups, &host.name) {
+            Firewall::Allowed => {}
+            Firewall::Blocked { group, rule, entry } => {
+                let named = format!("{named} [matches '{entry}']");
+                match blocked
+                    .iter_mut()
+                    .find(|(g, r, _)| g.id == group.id && std::ptr::eq(*r, rule))
+                {
+                    Some((_, _, names)) => names.push(named),
+                    None => blocked.push((group, rule, vec![named])),
+                }
+                continue;
             }
-            Found::Unknown(why) => {
-                unknown = Some(format!(
-                    "the records of private hosted zone {} ({}), which covers {host}: {why}",
-                    zone.id, zone.name
-                ))
+            Firewall::Unknown(why) => {
+                unknown = Some(why);
+                continue;
             }
         }
+        match answer(zones, rules, host) {
+            Answer::Resolver => {}
+            Answer::Unknown(why) => unknown = Some(why),
+            Answer::Forwarded(a, r) => match forwarded.iter_mut().find(|(x, _, _)| x.id == a.id) {
+                Some((_, _, names)) => names.push(named),
+                None => forwarded.push((a, r, vec![named])),
+            },
+            Answer::Zone(zone) => match fetched_one(&zone.records) {
+                Found::Yes(records) if answers(records, &host.name) => {}
+                Found::Yes(_) => match shadowed.iter_mut().find(|(z, _)| z.id == zone.id) {
+                    Some((_, names)) => names.push(named),
+                    None => shadowed.push((zone, vec![named])),
+                },
+                Found::Missing => unknown = Some(format!(
+                    "the records of private hosted zone {} ({}), which covers {}, were not read",
+                    zone.id, zone.name, host.name
+                )),
+                Found::Unknown(why) => {
+                    unknown = Some(format!(
+                        "the records of private hosted zone {} ({}), which covers {}: {why}",
+                        zone.id, zone.name, host.name
+                    ))
+                }
+            },
+        }
     }
-    let findings = shadowed
-        .into_iter()
-        .map(|(zone, names)| {
-            CHECK.finding(
-                format!(
-                    "Private hosted zone {} ({}) is associated with {vpc} and has no record for {}: inside the VPC these names do not resolve.",
-                    zone.id,
-                    zone.name,
-                    names.join(", ")
+
+    let region = &cx.snap.region;
+    let mut findings = Vec::new();
+    for (group, rule, names) in blocked {
+        let list = rule.domain_list_id.as_deref().unwrap_or("?");
+        let rule_name = rule.name.as_deref().unwrap_or("(unnamed)");
+        findings.push(CHECK.finding(
+            format!(
+                "DNS Firewall rule group {}{} is associated with {vpc}, and its rule {rule_name} (priority {}, action BLOCK, domain list {list}) blocks {}: inside the VPC these names do not resolve.",
+                group.rule_group_id,
+                group.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default(),
+                rule.priority,
+                names.join(", ")
+            ),
+            vec![group.rule_group_id.clone(), list.to_string(), vpc.clone()],
+            vec![
+                ev(
+                    &group.rule_group_id,
+                    format!("association {} at priority {}", group.id, group.priority),
                 ),
-                vec![zone.id.clone(), vpc.clone()],
-                vec![ev(
-                    &zone.id,
-                    match &zone.records {
-                        fd_snapshot::Fetched::Found { value } => format!("records: {}", value.join(", ")),
-                        _ => "records: not read".into(),
-                    },
-                )],
-                format!(
-                    "Add the records to {} (or remove what the zone shadows by narrowing it), or disassociate it: aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id {} --vpc VPCRegion={},VPCId={vpc}",
-                    zone.id, zone.id, cx.snap.region
-                ),
-            )
-        })
-        .collect::<Vec<_>>();
+                ev(list, format!("rule {rule_name}: BLOCK at priority {}", rule.priority)),
+            ],
+            format!(
+                "Allow the AWS names before rule {rule_name} (a lower priority number than {}), or take them out of {list}: aws route53resolver create-firewall-rule --firewall-rule-group-id {} --firewall-domain-list-id <a list with *.amazonaws.com> --priority <below {}> --action ALLOW --name allow-aws --creator-request-id allow-aws",
+                rule.priority, group.rule_group_id, rule.priority
+            ),
+        ));
+    }
+    for (zone, names) in shadowed {
+        findings.push(CHECK.finding(
+            format!(
+                "Private hosted zone {} ({}) is associated with {vpc} and has no record for {}: inside the VPC these names do not resolve.",
+                zone.id,
+                zone.name,
+                names.join(", ")
+            ),
+            vec![zone.id.clone(), vpc.clone()],
+            vec![ev(
+                &zone.id,
+                match &zone.records {
+                    Fetched::Found { value } => format!("records: {}", value.join(", ")),
+                    _ => "records: not read".into(),
+                },
+            )],
+            format!(
+                "Add the records to {} (or remove what the zone shadows by narrowing it), or disassociate it: aws route53 disassociate-vpc-from-hosted-zone --hosted-zone-id {} --vpc VPCRegion={region},VPCId={vpc}",
+                zone.id, zone.id
+            ),
+        ));
+    }
+    for (a, rule, names) in forwarded {
+        let to = if rule.target_ips.is_empty() {
+            "DNS servers outside the VPC".to_string()
+        } else {
+            rule.target_ips.join(", ")
+        };
+        findings.push(CHECK.finding_at(
+            Severity::Warning,
+            format!(
+                "Route 53 Resolver rule {} ({} {}{}) is associated with {vpc}: queries for {} go to {to}, which fargate-doctor cannot check. They must answer these names (interface endpoint names with the endpoint's private addresses), or the task cannot reach them.",
+                a.rule_id,
+                rule.rule_type,
+                rule.domain_name,
+                rule.name.as_deref().map(|n| format!(", '{n}'")).unwrap_or_default(),
+                names.join(", ")
+            ),
+            vec![a.rule_id.clone(), vpc.clone()],
+            vec![ev(
+                &a.rule_id,
+                format!("{} {} → {to} (association {})", rule.rule_type, rule.domain_name, a.id),
+            )],
+            format!(
+                "Let the VPC resolver answer the AWS names with a SYSTEM rule, or make the servers at {to} forward them to the VPC resolver (the VPC CIDR base + 2): aws route53resolver create-resolver-rule --rule-type SYSTEM --domain-name {region}.amazonaws.com --creator-request-id aws-names && aws route53resolver associate-resolver-rule --resolver-rule-id <the new rule> --vpc-id {vpc}"
+            ),
+        ));
+    }
     if findings.is_empty() && unknown.is_none() {
         return Outcome::pass_because(format!(
-            "no associated private hosted zone shadows a needed name; {NOT_READ}"
+            "no DNS Firewall rule blocks, no Resolver rule forwards and no private hosted zone shadows the {} names the task looks up ({} zones, {} Resolver rules and {} firewall rule groups associated with {vpc})",
+            hosts.len(),
+            zones.len(),
+            rules.len(),
+            groups.len()
         ));
     }
     Outcome::from_findings(findings, unknown)
@@ -166,13 +444,269 @@ mod tests {
         }
     }
 
-    fn with_zones(zones: Fetched<Vec<HostedZone>>) -> fd_snapshot::Snapshot {
-        let mut snap = testkit::healthy_nat();
-        let vpc = snap.network.subnets[&testkit::subnets(&snap)[0]]
+    fn vpc_of(snap: &fd_snapshot::Snapshot) -> String {
+        snap.network.subnets[&testkit::subnets(snap)[0]]
             .vpc_id
-            .clone();
-        snap.dns.private_zones.insert(vpc, zones);
+            .clone()
+    }
+
+    /// `snap` with nothing at the resolver level but `zones`.
+    fn with_dns(
+        mut snap: fd_snapshot::Snapshot,
+        zones: Fetched<Vec<HostedZone>>,
+        rules: Vec<ResolverRuleAssociation>,
+        groups: Vec<FirewallRuleGroupAssociation>,
+    ) -> fd_snapshot::Snapshot {
+        let vpc = vpc_of(&snap);
+        snap.dns.private_zones.insert(vpc.clone(), zones);
+        snap.dns
+            .resolver_rules
+            .insert(vpc.clone(), Fetched::found(rules));
+        snap.dns
+            .firewall_rule_groups
+            .insert(vpc, Fetched::found(groups));
         snap
+    }
+
+    fn with_zones(zones: Fetched<Vec<HostedZone>>) -> fd_snapshot::Snapshot {
+        with_dns(testkit::healthy_nat(), zones, vec![], vec![])
+    }
+
+    fn rule(id: &str, kind: &str, domain: &str) -> ResolverRuleAssociation {
+        ResolverRuleAssociation {
+            id: format!("rslvr-rrassoc-{id}"),
+            rule_id: format!("rslvr-rr-{id}"),
+            status: Some("COMPLETE".into()),
+            rule: Fetched::found(ResolverRule {
+                domain_name: domain.into(),
+                rule_type: kind.into(),
+                name: None,
+                target_ips: vec!["10.99.0.2:53".into()],
+            }),
+        }
+    }
+
+    fn fw_rule(priority: i32, action: &str, domains: &[&str]) -> FirewallRule {
+        FirewallRule {
+            name: Some(format!("{action}-{priority}").to_lowercase()),
+            priority,
+            action: action.into(),
+            domain_list_id: Some(format!("rslvr-fdl-{priority}")),
+            domains: Fetched::found(domains.iter().map(|d| d.to_string()).collect()),
+        }
+    }
+
+    fn group(id: &str, priority: i32, rules: Vec<FirewallRule>) -> FirewallRuleGroupAssociation {
+        FirewallRuleGroupAssociation {
+            id: format!("rslvr-frgassoc-{id}"),
+            rule_group_id: format!("rslvr-frg-{id}"),
+            name: None,
+            priority,
+            status: Some("COMPLETE".into()),
+            rules: Fetched::found(rules),
+        }
+    }
+
+    fn none() -> Fetched<Vec<HostedZone>> {
+        Fetched::found(vec![])
+    }
+
+    #[test]
+    fn firewall_block_is_an_error_naming_the_group_first() {
+        let snap = with_dns(
+            testkit::healthy_endpoints(),
+            none(),
+            vec![],
+            vec![group(
+                "a",
+                100,
+                vec![fw_rule(10, "BLOCK", &["*.amazonaws.com"])],
+            )],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail);
+        let f = &out.findings[0];
+        assert_eq!(f.resources[0], "rslvr-frg-a");
+        assert_eq!(f.resources[1], "rslvr-fdl-10");
+        // Interface endpoint names go through the firewall too.
+        assert!(
+            f.message.contains("api.ecr.us-east-1.amazonaws.com"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn firewall_order_allow_first_alert_goes_on() {
+        // An ALLOW at a lower priority number wins over a later BLOCK of everything.
+        let allow_first = vec![
+            fw_rule(1, "ALLOW", &["*.amazonaws.com"]),
+            fw_rule(2, "BLOCK", &["*"]),
+        ];
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![group("a", 100, allow_first)],
+        );
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        // Rules are ordered by priority, not by their place in the list; groups likewise.
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![
+                group("late", 200, vec![fw_rule(1, "ALLOW", &["*"])]),
+                group(
+                    "early",
+                    101,
+                    vec![fw_rule(5, "BLOCK", &["*"]), fw_rule(3, "ALERT", &["*"])],
+                ),
+            ],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail);
+        assert_eq!(out.findings[0].resources[0], "rslvr-frg-early");
+        // `*.amazonaws.com` does not match `amazonaws.com`; other names do not match.
+        assert!(!firewall_matches("*.amazonaws.com", "amazonaws.com"));
+        assert!(firewall_matches(
+            "*.amazonaws.com",
+            "logs.us-east-1.amazonaws.com"
+        ));
+        assert!(!firewall_matches("*.example.com", "badexample.com"));
+        assert!(firewall_matches(
+            "logs.us-east-1.amazonaws.com",
+            "logs.us-east-1.amazonaws.com"
+        ));
+    }
+
+    #[test]
+    fn unreadable_firewall_or_rule_is_unknown() {
+        let mut g = group("a", 100, vec![fw_rule(10, "BLOCK", &[])]);
+        g.rules = Fetched::Unreadable {
+            call: "route53resolver:ListFirewallRules".into(),
+            reason: "AccessDeniedException".into(),
+        };
+        let snap = with_dns(testkit::healthy_nat(), none(), vec![], vec![g]);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        let mut r = fw_rule(10, "BLOCK", &[]);
+        r.domains = Fetched::Unreadable {
+            call: "route53resolver:ListFirewallDomains".into(),
+            reason: "throttled".into(),
+        };
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![group("a", 100, vec![r])],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown);
+        assert!(out.detail.unwrap().contains("rslvr-fdl-10"));
+        let mut a = rule("x", "FORWARD", "amazonaws.com");
+        a.rule = Fetched::Unreadable {
+            call: "route53resolver:GetResolverRule".into(),
+            reason: "AccessDeniedException".into(),
+        };
+        let snap = with_dns(testkit::healthy_nat(), none(), vec![a], vec![]);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        // Not collected at all (an older snapshot): unknown.
+        let mut old = testkit::healthy_nat();
+        let vpc = vpc_of(&old);
+        old.dns.firewall_rule_groups.remove(&vpc);
+        old.dns.private_zones.insert(vpc.clone(), none());
+        old.dns.resolver_rules.insert(vpc, Fetched::found(vec![]));
+        assert_eq!(testkit::status(&CHECK, &old), CheckStatus::Unknown);
+    }
+
+    #[test]
+    fn forwarding_rule_is_a_warning() {
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![rule("fwd", "FORWARD", "amazonaws.com")],
+            vec![],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Warn);
+        assert_eq!(out.findings[0].severity, Severity::Warning);
+        assert_eq!(out.findings[0].resources[0], "rslvr-rr-fwd");
+        assert!(out.findings[0].message.contains("10.99.0.2:53"));
+        // A SYSTEM rule for the Region's names takes them back; a rule elsewhere does not matter.
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![
+                rule("fwd", "FORWARD", "."),
+                rule("sys", "SYSTEM", "us-east-1.amazonaws.com"),
+                rule("corp", "FORWARD", "corp.example"),
+            ],
+            vec![],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        // Docker Hub names of other images would still be forwarded; this task uses ECR only.
+        assert_eq!(out.status, CheckStatus::Pass, "{:?}", out.findings);
+        // A deleted association does not count.
+        let mut gone = rule("fwd", "FORWARD", "amazonaws.com");
+        gone.status = Some("DELETING".into());
+        let snap = with_dns(testkit::healthy_nat(), none(), vec![gone], vec![]);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn endpoint_names_are_overridden_only_by_a_rule_for_that_name() {
+        let snap = with_dns(
+            testkit::healthy_endpoints(),
+            none(),
+            vec![rule("fwd", "FORWARD", "us-east-1.amazonaws.com")],
+            vec![],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        for f in &out.findings {
+            assert!(
+                !f.message.contains("api.ecr.us-east-1.amazonaws.com ("),
+                "{}",
+                f.message
+            );
+        }
+        let snap = with_dns(
+            testkit::healthy_endpoints(),
+            none(),
+            vec![rule("fwd", "FORWARD", "api.ecr.us-east-1.amazonaws.com")],
+            vec![],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Warn);
+        assert!(out.findings[0]
+            .message
+            .contains("api.ecr.us-east-1.amazonaws.com"));
+    }
+
+    #[test]
+    fn most_specific_of_zone_and_rule_wins() {
+        // A zone more specific than a forwarding rule answers (and shadows ECR here).
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            Fetched::found(vec![zone("us-east-1.amazonaws.com", &[])]),
+            vec![rule("fwd", "FORWARD", "amazonaws.com")],
+            vec![],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail);
+        assert!(out.findings.iter().any(|f| f.resources[0] == "Z1"));
+        // An equally specific rule takes precedence over the zone: a warning, not the zone.
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            Fetched::found(vec![zone("us-east-1.amazonaws.com", &[])]),
+            vec![rule("fwd", "FORWARD", "us-east-1.amazonaws.com")],
+            vec![],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert!(out
+            .findings
+            .iter()
+            .all(|f| f.resources[0] == "rslvr-rr-fwd"));
+        assert!(!out.findings.is_empty());
     }
 
     #[test]
@@ -213,7 +747,7 @@ mod tests {
         });
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
         // Not collected at all (an older snapshot): unknown too.
-        let mut old = testkit::healthy_nat();
+        let mut old = with_zones(none());
         old.dns.private_zones.clear();
         assert_eq!(testkit::status(&CHECK, &old), CheckStatus::Unknown);
         let snap = with_zones(Fetched::found(vec![HostedZone {

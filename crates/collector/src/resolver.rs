@@ -1,0 +1,404 @@
+//! Route 53 Resolver: the Resolver rules and the DNS Firewall rule groups associated with the
+//! targets' VPCs, mapped into [`m::DnsData`]. A forwarding rule for `amazonaws.com` (or `.`)
+//! sends the AWS names elsewhere; a DNS Firewall rule that blocks them makes them unresolvable.
+//!
+//! Calls and their scopes:
+//! - `ListResolverRuleAssociations`: the VPC ID (filter `VPCId`, every page);
+//! - `GetResolverRule`: the rule ID (once per rule, however many VPCs use it);
+//! - `ListFirewallRuleGroupAssociations`: the VPC ID (every page);
+//! - `ListFirewallRules`: the rule group ID (every page);
+//! - `ListFirewallDomainLists`: unscoped, only when a rule names a domain list: it tells AWS
+//!   managed lists (threat lists whose domains cannot be listed) from the account's own;
+//! - `ListFirewallDomains`: the domain list ID (every page), for the account's own lists.
+//!
+//! A Fargate task resolves through its own VPC's resolver, in its own Region: one client.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_route53resolver::types as t;
+use aws_sdk_route53resolver::Client;
+use fd_snapshot::{self as m, Fetched, Op};
+use futures::stream::{self, StreamExt};
+
+use crate::calls::{fetched, CallFailure, Recorder};
+use crate::dns::dns_name;
+
+const CONCURRENCY: usize = 4;
+
+/// What an AWS managed domain list gets instead of its domains.
+const MANAGED: &str = "an AWS managed domain list of malicious domains (its domains cannot be \
+                       listed; AWS service names are not on it)";
+
+/// The Resolver rules and DNS Firewall rule groups of each VPC of `vpc_ids`.
+pub(crate) async fn collect_resolver(
+    client: &Client,
+    rec: &Recorder,
+    vpc_ids: &BTreeSet<String>,
+) -> (
+    BTreeMap<String, Fetched<Vec<m::ResolverRuleAssociation>>>,
+    BTreeMap<String, Fetched<Vec<m::FirewallRuleGroupAssociation>>>,
+) {
+    let rules = async {
+        let listed: Vec<(String, Result<Vec<t::ResolverRuleAssociation>, CallFailure>)> =
+            stream::iter(vpc_ids)
+                .map(|vpc| async move { (vpc.clone(), rule_associations(client, rec, vpc).await) })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+        // A rule shared by several VPCs is read once.
+        let ids: BTreeSet<&str> = listed
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .flatten()
+            .filter_map(|a| a.resolver_rule_id())
+            .collect();
+        let read: BTreeMap<&str, Fetched<m::ResolverRule>> = stream::iter(ids)
+            .map(|id| async move { (id, resolver_rule(client, rec, id).await) })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        listed
+            .iter()
+            .map(|(vpc, found)| {
+                let found = found.as_ref().map_err(Clone::clone).map(|assocs| {
+                    assocs
+                        .iter()
+                        .map(|a| {
+                            let rule_id = a.resolver_rule_id().unwrap_or_default().to_string();
+                            m::ResolverRuleAssociation {
+                                id: a.id().unwrap_or_default().to_string(),
+                                rule: read.get(rule_id.as_str()).cloned().unwrap_or_else(|| {
+                                    Fetched::Unreadable {
+                                        call: Op::ResolverGetResolverRule.to_string(),
+                                        reason: "the association names no rule".into(),
+                                    }
+                                }),
+                                rule_id,
+                                status: a.status().map(|s| s.as_str().to_string()),
+                            }
+                        })
+                        .collect()
+                });
+                (
+                    vpc.clone(),
+                    fetched(Op::ResolverListResolverRuleAssociations, found),
+                )
+            })
+            .collect()
+    };
+    let firewall = async {
+        let listed: Vec<(
+            String,
+            Result<Vec<t::FirewallRuleGroupAssociation>, CallFailure>,
+        )> = stream::iter(vpc_ids)
+            .map(|vpc| async move { (vpc.clone(), group_associations(client, rec, vpc).await) })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let group_ids: BTreeSet<&str> = listed
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .flatten()
+            .filter_map(|a| a.firewall_rule_group_id())
+            .collect();
+        let group_rules: BTreeMap<&str, Result<Vec<t::FirewallRule>, CallFailure>> =
+            stream::iter(group_ids)
+                .map(|id| async move { (id, firewall_rules(client, rec, id).await) })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+        let list_ids: BTreeSet<&str> = group_rules
+            .values()
+            .filter_map(|r| r.as_ref().ok())
+            .flatten()
+            .filter_map(|r| r.firewall_domain_list_id())
+            .collect();
+        let domains = domain_lists(client, rec, &list_ids).await;
+        listed
+            .iter()
+            .map(|(vpc, found)| {
+                let found = found.as_ref().map_err(Clone::clone).map(|assocs| {
+                    assocs
+                        .iter()
+                        .map(|a| group(a, &group_rules, &domains))
+                        .collect()
+                });
+                (
+                    vpc.clone(),
+                    fetched(Op::ResolverListFirewallRuleGroupAssociations, found),
+                )
+            })
+            .collect()
+    };
+    futures::join!(rules, firewall)
+}
+
+fn group(
+    a: &t::FirewallRuleGroupAssociation,
+    group_rules: &BTreeMap<&str, Result<Vec<t::FirewallRule>, CallFailure>>,
+    domains: &BTreeMap<String, Fetched<Vec<String>>>,
+) -> m::FirewallRuleGroupAssociation {
+    let group_id = a.firewall_rule_group_id().unwrap_or_default();
+    let rules =
+        match group_rules.get(group_id) {
+            Some(Ok(rules)) => Fetched::found(
+                rules
+                    .iter()
+                    .map(|r| {
+                        let list = r.firewall_domain_list_id().map(str::to_string);
+                        m::FirewallRule {
+                            name: r.name().map(str::to_string),
+                            priority: r.priority().unwrap_or(i32::MAX),
+                            action: r
+                                .action()
+                                .map(|x| x.as_str().to_string())
+                                .unwrap_or_default(),
+                            domains: match &list {
+                                Some(id) => domains.get(id).cloned().unwrap_or_else(|| {
+                                    Fetched::Unreadable {
+                                        call: Op::ResolverListFirewallDomains.to_string(),
+                                        reason: format!("domain list {id} was not read"),
+                                    }
+                                }),
+                                None => Fetched::Absent {
+                                    call: Op::ResolverListFirewallRules.to_string(),
+                                    detail: Some("the rule names no domain list".into()),
+                                },
+                            },
+                            domain_list_id: list,
+                        }
+                    })
+                    .collect(),
+            ),
+            Some(Err(f)) => fetched(Op::ResolverListFirewallRules, Err(f.clone())),
+            None => Fetched::Unreadable {
+                call: Op::ResolverListFirewallRules.to_string(),
+                reason: "the association names no rule group".into(),
+            },
+        };
+    m::FirewallRuleGroupAssociation {
+        id: a.id().unwrap_or_default().to_string(),
+        rule_group_id: group_id.to_string(),
+        name: a.name().map(str::to_string),
+        priority: a.priority().unwrap_or(i32::MAX),
+        status: a.status().map(|s| s.as_str().to_string()),
+        rules,
+    }
+}
+
+/// ListResolverRuleAssociations for one VPC, every page.
+async fn rule_associations(
+    client: &Client,
+    rec: &Recorder,
+    vpc: &str,
+) -> Result<Vec<t::ResolverRuleAssociation>, CallFailure> {
+    let filter = t::Filter::builder().name("VPCId").values(vpc).build();
+    let stream = client
+        .list_resolver_rule_associations()
+        .filters(filter)
+        .into_paginator()
+        .send();
+    let (pages, failure) = rec
+        .pages(
+            Op::ResolverListResolverRuleAssociations,
+            Some(vpc.to_string()),
+            stream,
+        )
+        .await;
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(pages
+            .iter()
+            .flat_map(|p| p.resolver_rule_associations())
+            // The filter is the server's; an emulator may ignore it.
+            .filter(|a| a.vpc_id().is_none_or(|v| v == vpc))
+            .cloned()
+            .collect()),
+    }
+}
+
+/// GetResolverRule.
+async fn resolver_rule(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::ResolverRule> {
+    let out = rec
+        .call(
+            Op::ResolverGetResolverRule,
+            Some(id.to_string()),
+            client.get_resolver_rule().resolver_rule_id(id).send(),
+        )
+        .await;
+    let rule = out.map(|o| {
+        let r = o.resolver_rule();
+        m::ResolverRule {
+            domain_name: r
+                .and_then(|r| r.domain_name())
+                .map(|d| match d {
+                    "." => ".".to_string(),
+                    d => dns_name(d),
+                })
+                .unwrap_or_default(),
+            rule_type: r
+                .and_then(|r| r.rule_type())
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            name: r.and_then(|r| r.name()).map(str::to_string),
+            target_ips: r
+                .map(|r| r.target_ips())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|a| {
+                    let ip = a.ip().or(a.ipv6())?;
+                    Some(format!("{ip}:{}", a.port().unwrap_or(53)))
+                })
+                .collect(),
+        }
+    });
+    fetched(Op::ResolverGetResolverRule, rule)
+}
+
+/// ListFirewallRuleGroupAssociations for one VPC, every page.
+async fn group_associations(
+    client: &Client,
+    rec: &Recorder,
+    vpc: &str,
+) -> Result<Vec<t::FirewallRuleGroupAssociation>, CallFailure> {
+    let stream = client
+        .list_firewall_rule_group_associations()
+        .vpc_id(vpc)
+        .into_paginator()
+        .send();
+    let (pages, failure) = rec
+        .pages(
+            Op::ResolverListFirewallRuleGroupAssociations,
+            Some(vpc.to_string()),
+            stream,
+        )
+        .await;
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(pages
+            .iter()
+            .flat_map(|p| p.firewall_rule_group_associations())
+            .cloned()
+            .collect()),
+    }
+}
+
+/// ListFirewallRules of one rule group, every page.
+async fn firewall_rules(
+    client: &Client,
+    rec: &Recorder,
+    group: &str,
+) -> Result<Vec<t::FirewallRule>, CallFailure> {
+    let stream = client
+        .list_firewall_rules()
+        .firewall_rule_group_id(group)
+        .into_paginator()
+        .send();
+    let (pages, failure) = rec
+        .pages(
+            Op::ResolverListFirewallRules,
+            Some(group.to_string()),
+            stream,
+        )
+        .await;
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(pages
+            .iter()
+            .flat_map(|p| p.firewall_rules())
+            .cloned()
+            .collect()),
+    }
+}
+
+/// The domains of each list of `ids`; AWS managed lists are named as such, not listed.
+async fn domain_lists(
+    client: &Client,
+    rec: &Recorder,
+    ids: &BTreeSet<&str>,
+) -> BTreeMap<String, Fetched<Vec<String>>> {
+    if ids.is_empty() {
+        return BTreeMap::new();
+    }
+    let stream = client.list_firewall_domain_lists().into_paginator().send();
+    let (pages, _) = rec
+        .pages(Op::ResolverListFirewallDomainLists, None, stream)
+        .await;
+    // When the listing fails, every list is read as the account's own.
+    let managed: BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| p.firewall_domain_lists())
+        .filter(|l| l.managed_owner_name().is_some_and(|o| !o.is_empty()))
+        .filter_map(|l| l.id())
+        .collect();
+    stream::iter(ids.iter().copied())
+        .map(|id| {
+            let managed = managed.contains(id);
+            async move {
+                let domains = if managed {
+                    Fetched::Absent {
+                        call: Op::ResolverListFirewallDomains.to_string(),
+                        detail: Some(MANAGED.into()),
+                    }
+                } else {
+                    domains(client, rec, id).await
+                };
+                (id.to_string(), domains)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// ListFirewallDomains of one list, every page, normalised like zone names.
+async fn domains(client: &Client, rec: &Recorder, list: &str) -> Fetched<Vec<String>> {
+    let stream = client
+        .list_firewall_domains()
+        .firewall_domain_list_id(list)
+        .into_paginator()
+        .send();
+    let (pages, failure) = rec
+        .pages(
+            Op::ResolverListFirewallDomains,
+            Some(list.to_string()),
+            stream,
+        )
+        .await;
+    let found = match failure {
+        Some(f) => Err(f),
+        None => Ok(pages
+            .iter()
+            .flat_map(|p| p.domains())
+            .map(|d| firewall_domain(d))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()),
+    };
+    fetched(Op::ResolverListFirewallDomains, found)
+}
+
+/// A domain list entry as DNS Firewall stores it (`*.Example.com.`) → `*.example.com`; `*`
+/// stays `*`.
+fn firewall_domain(d: &str) -> String {
+    match d.trim() {
+        "*" | "*." => "*".into(),
+        d => dns_name(d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_normalised() {
+        assert_eq!(firewall_domain("*.AmazonAWS.com."), "*.amazonaws.com");
+        assert_eq!(firewall_domain("*"), "*");
+        assert_eq!(firewall_domain("*."), "*");
+        assert_eq!(
+            firewall_domain("logs.us-east-1.amazonaws.com"),
+            "logs.us-east-1.amazonaws.com"
+        );
+    }
+}
