@@ -138,6 +138,25 @@ impl Recorder {
         (pages, None)
     }
 
+    /// Drains a paginator like [`Recorder::pages`] and keeps the items `each` takes from every
+    /// page; any failed page makes the whole listing a failure (a partial list is not a list).
+    pub async fn items<T, E, I>(
+        &self,
+        op: Op,
+        scope: Option<String>,
+        stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
+        each: impl Fn(&T) -> &[I],
+    ) -> Result<Vec<I>, CallFailure>
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+        I: Clone,
+    {
+        match self.pages(op, scope, stream).await {
+            (_, Some(failure)) => Err(failure),
+            (pages, None) => Ok(pages.iter().flat_map(|p| each(p).iter().cloned()).collect()),
+        }
+    }
+
     /// Like [`Recorder::call`], for requests that report a failure inside a successful
     /// response (ECR `BatchGetImage`'s `failures[]`): `judge` turns such a response into a
     /// failure, which is recorded (and returned) instead of `ok`.

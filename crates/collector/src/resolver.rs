@@ -39,74 +39,38 @@ pub(crate) async fn collect_resolver(
     BTreeMap<String, Fetched<Vec<m::FirewallRuleGroupAssociation>>>,
 ) {
     let rules = async {
-        let listed: Vec<(String, Result<Vec<t::ResolverRuleAssociation>, CallFailure>)> =
-            stream::iter(vpc_ids)
-                .map(|vpc| async move { (vpc.clone(), rule_associations(client, rec, vpc).await) })
-                .buffer_unordered(CONCURRENCY)
-                .collect()
-                .await;
+        let listed: Vec<(&String, Listing<t::ResolverRuleAssociation>)> =
+            per_key(vpc_ids, |vpc| rule_associations(client, rec, vpc)).await;
         // A rule shared by several VPCs is read once.
-        let ids: BTreeSet<&str> = listed
-            .iter()
-            .filter_map(|(_, r)| r.as_ref().ok())
-            .flatten()
+        let ids: BTreeSet<&str> = listed_items(&listed)
             .filter_map(|a| a.resolver_rule_id())
             .collect();
-        let read: BTreeMap<&str, Fetched<m::ResolverRule>> = stream::iter(ids)
-            .map(|id| async move { (id, resolver_rule(client, rec, id).await) })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        listed
-            .iter()
-            .map(|(vpc, found)| {
-                let found = found.as_ref().map_err(Clone::clone).map(|assocs| {
-                    assocs
-                        .iter()
-                        .map(|a| {
-                            let rule_id = a.resolver_rule_id().unwrap_or_default().to_string();
-                            m::ResolverRuleAssociation {
-                                id: a.id().unwrap_or_default().to_string(),
-                                rule: read.get(rule_id.as_str()).cloned().unwrap_or_else(|| {
-                                    Fetched::Unreadable {
-                                        call: Op::ResolverGetResolverRule.to_string(),
-                                        reason: "the association names no rule".into(),
-                                    }
-                                }),
-                                rule_id,
-                                status: a.status().map(|s| s.as_str().to_string()),
-                            }
-                        })
-                        .collect()
-                });
-                (
-                    vpc.clone(),
-                    fetched(Op::ResolverListResolverRuleAssociations, found),
-                )
-            })
-            .collect()
+        let read: BTreeMap<&str, Fetched<m::ResolverRule>> =
+            per_key(ids, |id| resolver_rule(client, rec, id)).await;
+        by_vpc(&listed, Op::ResolverListResolverRuleAssociations, |a| {
+            let rule_id = a.resolver_rule_id().unwrap_or_default().to_string();
+            m::ResolverRuleAssociation {
+                id: a.id().unwrap_or_default().to_string(),
+                rule: read
+                    .get(rule_id.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| Fetched::Unreadable {
+                        call: Op::ResolverGetResolverRule.to_string(),
+                        reason: "the association names no rule".into(),
+                    }),
+                rule_id,
+                status: a.status().map(|s| s.as_str().to_string()),
+            }
+        })
     };
     let firewall = async {
-        let listed: Vec<(
-            String,
-            Result<Vec<t::FirewallRuleGroupAssociation>, CallFailure>,
-        )> = stream::iter(vpc_ids)
-            .map(|vpc| async move { (vpc.clone(), group_associations(client, rec, vpc).await) })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        let group_ids: BTreeSet<&str> = listed
-            .iter()
-            .filter_map(|(_, r)| r.as_ref().ok())
-            .flatten()
+        let listed: Vec<(&String, Listing<t::FirewallRuleGroupAssociation>)> =
+            per_key(vpc_ids, |vpc| group_associations(client, rec, vpc)).await;
+        let group_ids: BTreeSet<&str> = listed_items(&listed)
             .filter_map(|a| a.firewall_rule_group_id())
             .collect();
-        let group_rules: BTreeMap<&str, Result<Vec<t::FirewallRule>, CallFailure>> =
-            stream::iter(group_ids)
-                .map(|id| async move { (id, firewall_rules(client, rec, id).await) })
-                .buffer_unordered(CONCURRENCY)
-                .collect()
-                .await;
+        let group_rules: BTreeMap<&str, Listing<t::FirewallRule>> =
+            per_key(group_ids, |id| firewall_rules(client, rec, id)).await;
         let list_ids: BTreeSet<&str> = group_rules
             .values()
             .filter_map(|r| r.as_ref().ok())
@@ -114,23 +78,58 @@ pub(crate) async fn collect_resolver(
             .filter_map(|r| r.firewall_domain_list_id())
             .collect();
         let domains = domain_lists(client, rec, &list_ids).await;
-        listed
-            .iter()
-            .map(|(vpc, found)| {
-                let found = found.as_ref().map_err(Clone::clone).map(|assocs| {
-                    assocs
-                        .iter()
-                        .map(|a| group(a, &group_rules, &domains))
-                        .collect()
-                });
-                (
-                    vpc.clone(),
-                    fetched(Op::ResolverListFirewallRuleGroupAssociations, found),
-                )
-            })
-            .collect()
+        by_vpc(
+            &listed,
+            Op::ResolverListFirewallRuleGroupAssociations,
+            |a| group(a, &group_rules, &domains),
+        )
     };
     futures::join!(rules, firewall)
+}
+
+/// A listing: every item, or the failure that ended it.
+type Listing<T> = Result<Vec<T>, CallFailure>;
+
+/// `read` of every key, at most [`CONCURRENCY`] at a time, paired with its key.
+async fn per_key<K, V, C, F>(keys: impl IntoIterator<Item = K>, read: impl Fn(K) -> F) -> C
+where
+    K: Clone,
+    F: std::future::Future<Output = V>,
+    C: FromIterator<(K, V)>,
+{
+    stream::iter(keys)
+        .map(|k| {
+            let read = read(k.clone());
+            async move { (k, read.await) }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
+
+/// Every item of the listings that succeeded.
+fn listed_items<'a, T>(listed: &'a [(&String, Listing<T>)]) -> impl Iterator<Item = &'a T> {
+    listed.iter().filter_map(|(_, r)| r.as_ref().ok()).flatten()
+}
+
+/// The snapshot's map of one listing per VPC, each item converted by `convert`.
+fn by_vpc<T, U>(
+    listed: &[(&String, Listing<T>)],
+    op: Op,
+    convert: impl Fn(&T) -> U,
+) -> BTreeMap<String, Fetched<Vec<U>>> {
+    listed
+        .iter()
+        .map(|(vpc, found)| {
+            let found = found
+                .as_ref()
+                .map_err(Clone::clone)
+                .map(|items| items.iter().map(&convert).collect());
+            (vpc.to_string(), fetched(op, found))
+        })
+        .collect()
 }
 
 fn group(
@@ -198,23 +197,17 @@ async fn rule_associations(
         .filters(filter)
         .into_paginator()
         .send();
-    let (pages, failure) = rec
-        .pages(
-            Op::ResolverListResolverRuleAssociations,
-            Some(vpc.to_string()),
-            stream,
-        )
-        .await;
-    match failure {
-        Some(f) => Err(f),
-        None => Ok(pages
-            .iter()
-            .flat_map(|p| p.resolver_rule_associations())
-            // The filter is the server's; an emulator may ignore it.
-            .filter(|a| a.vpc_id().is_none_or(|v| v == vpc))
-            .cloned()
-            .collect()),
-    }
+    let op = Op::ResolverListResolverRuleAssociations;
+    let listed = rec
+        .items(op, Some(vpc.to_string()), stream, |p| {
+            p.resolver_rule_associations()
+        })
+        .await?;
+    // The filter is the server's; an emulator may ignore it.
+    Ok(listed
+        .into_iter()
+        .filter(|a| a.vpc_id().is_none_or(|v| v == vpc))
+        .collect())
 }
 
 /// GetResolverRule.
@@ -266,21 +259,11 @@ async fn group_associations(
         .vpc_id(vpc)
         .into_paginator()
         .send();
-    let (pages, failure) = rec
-        .pages(
-            Op::ResolverListFirewallRuleGroupAssociations,
-            Some(vpc.to_string()),
-            stream,
-        )
-        .await;
-    match failure {
-        Some(f) => Err(f),
-        None => Ok(pages
-            .iter()
-            .flat_map(|p| p.firewall_rule_group_associations())
-            .cloned()
-            .collect()),
-    }
+    let op = Op::ResolverListFirewallRuleGroupAssociations;
+    rec.items(op, Some(vpc.to_string()), stream, |p| {
+        p.firewall_rule_group_associations()
+    })
+    .await
 }
 
 /// ListFirewallRules of one rule group, every page.
@@ -294,21 +277,9 @@ async fn firewall_rules(
         .firewall_rule_group_id(group)
         .into_paginator()
         .send();
-    let (pages, failure) = rec
-        .pages(
-            Op::ResolverListFirewallRules,
-            Some(group.to_string()),
-            stream,
-        )
-        .await;
-    match failure {
-        Some(f) => Err(f),
-        None => Ok(pages
-            .iter()
-            .flat_map(|p| p.firewall_rules())
-            .cloned()
-            .collect()),
-    }
+    let op = Op::ResolverListFirewallRules;
+    rec.items(op, Some(group.to_string()), stream, |p| p.firewall_rules())
+        .await
 }
 
 /// The domains of each list of `ids`; AWS managed lists are named as such, not listed.
@@ -331,24 +302,23 @@ async fn domain_lists(
         .filter(|l| l.managed_owner_name().is_some_and(|o| !o.is_empty()))
         .filter_map(|l| l.id())
         .collect();
-    stream::iter(ids.iter().copied())
-        .map(|id| {
-            let managed = managed.contains(id);
-            async move {
-                let domains = if managed {
-                    Fetched::Absent {
-                        call: Op::ResolverListFirewallDomains.to_string(),
-                        detail: Some(MANAGED.into()),
-                    }
-                } else {
-                    domains(client, rec, id).await
-                };
-                (id.to_string(), domains)
+    let read: Vec<(&str, Fetched<Vec<String>>)> = per_key(ids.iter().copied(), |id| {
+        let managed = managed.contains(id);
+        async move {
+            if managed {
+                Fetched::Absent {
+                    call: Op::ResolverListFirewallDomains.to_string(),
+                    detail: Some(MANAGED.into()),
+                }
+            } else {
+                domains(client, rec, id).await
             }
-        })
-        .buffer_unordered(CONCURRENCY)
+        }
+    })
+    .await;
+    read.into_iter()
+        .map(|(id, d)| (id.to_string(), d))
         .collect()
-        .await
 }
 
 /// ListFirewallDomains of one list, every page, normalised like zone names.
@@ -358,24 +328,15 @@ async fn domains(client: &Client, rec: &Recorder, list: &str) -> Fetched<Vec<Str
         .firewall_domain_list_id(list)
         .into_paginator()
         .send();
-    let (pages, failure) = rec
-        .pages(
-            Op::ResolverListFirewallDomains,
-            Some(list.to_string()),
-            stream,
-        )
-        .await;
-    let found = match failure {
-        Some(f) => Err(f),
-        None => Ok(pages
-            .iter()
-            .flat_map(|p| p.domains())
-            .map(|d| firewall_domain(d))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()),
-    };
-    fetched(Op::ResolverListFirewallDomains, found)
+    let op = Op::ResolverListFirewallDomains;
+    let found = rec
+        .items(op, Some(list.to_string()), stream, |p| p.domains())
+        .await
+        .map(|domains| {
+            let unique: BTreeSet<String> = domains.iter().map(|d| firewall_domain(d)).collect();
+            unique.into_iter().collect()
+        });
+    fetched(op, found)
 }
 
 /// A domain list entry as DNS Firewall stores it (`*.Example.com.`) → `*.example.com`; `*`

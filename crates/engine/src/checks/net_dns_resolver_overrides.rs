@@ -328,10 +328,12 @@ fn run(cx: &Cx) -> Outcome {
                     Some((_, names)) => names.push(named),
                     None => shadowed.push((zone, vec![named])),
                 },
-                Found::Missing => unknown = Some(format!(
+                Found::Missing => {
+                    unknown = Some(format!(
                     "the records of private hosted zone {} ({}), which covers {}, were not read",
                     zone.id, zone.name, host.name
-                )),
+                ))
+                }
                 Found::Unknown(why) => {
                     unknown = Some(format!(
                         "the records of private hosted zone {} ({}), which covers {}: {why}",
