@@ -273,7 +273,7 @@ fn run(cx: &Cx) -> Outcome {
         }
         hosts.push(Host {
             name: p.dest.host.clone(),
-            what: p.dest.describe(),
+            what: p.dest.service.label().to_string(),
             via_interface: p.via_interface,
         });
     }
@@ -292,7 +292,14 @@ fn run(cx: &Cx) -> Outcome {
     }
 
     let mut unknown = None;
-    let mut blocked: Vec<(&FirewallRuleGroupAssociation, &FirewallRule, Vec<String>)> = Vec::new();
+    // Per (group, rule): the names it blocks and the list entries that matched them.
+    type Blocked<'r> = (
+        &'r FirewallRuleGroupAssociation,
+        &'r FirewallRule,
+        Vec<String>,
+        Vec<&'r str>,
+    );
+    let mut blocked: Vec<Blocked> = Vec::new();
     let mut shadowed: Vec<(&HostedZone, Vec<String>)> = Vec::new();
     let mut forwarded: Vec<(&ResolverRuleAssociation, &ResolverRule, Vec<String>)> = Vec::new();
     for host in &hosts {
@@ -300,13 +307,17 @@ fn run(cx: &Cx) -> Outcome {
         match firewall(&groups, &host.name) {
             Firewall::Allowed => {}
             Firewall::Blocked { group, rule, entry } => {
-                let named = format!("{named} [matches '{entry}']");
                 match blocked
                     .iter_mut()
-                    .find(|(g, r, _)| g.id == group.id && std::ptr::eq(*r, rule))
+                    .find(|(g, r, _, _)| g.id == group.id && std::ptr::eq(*r, rule))
                 {
-                    Some((_, _, names)) => names.push(named),
-                    None => blocked.push((group, rule, vec![named])),
+                    Some((_, _, names, entries)) => {
+                        names.push(named);
+                        if !entries.contains(&entry) {
+                            entries.push(entry);
+                        }
+                    }
+                    None => blocked.push((group, rule, vec![named], vec![entry])),
                 }
                 continue;
             }
@@ -346,15 +357,16 @@ fn run(cx: &Cx) -> Outcome {
 
     let region = &cx.snap.region;
     let mut findings = Vec::new();
-    for (group, rule, names) in blocked {
+    for (group, rule, names, entries) in blocked {
         let list = rule.domain_list_id.as_deref().unwrap_or("?");
         let rule_name = rule.name.as_deref().unwrap_or("(unnamed)");
         findings.push(CHECK.finding(
             format!(
-                "DNS Firewall rule group {}{} is associated with {vpc}, and its rule {rule_name} (priority {}, action BLOCK, domain list {list}) blocks {}: inside the VPC these names do not resolve.",
+                "DNS Firewall rule group {}{} is associated with {vpc}, and its rule {rule_name} (priority {}, action BLOCK, domain list {list}, matching '{}') blocks {}: inside the VPC these names do not resolve.",
                 group.rule_group_id,
                 group.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default(),
                 rule.priority,
+                entries.join("', '"),
                 names.join(", ")
             ),
             vec![group.rule_group_id.clone(), list.to_string(), vpc.clone()],
