@@ -168,7 +168,7 @@ mod tests {
 
     fn with_zones(zones: Fetched<Vec<HostedZone>>) -> fd_snapshot::Snapshot {
         let mut snap = testkit::healthy_nat();
-        let vpc = snap.network.subnets[&testkit::subnets(&snap)[0]]
+        let vpc = testkit::found(snap.subnet(&testkit::subnets(&snap)[0]))
             .vpc_id
             .clone();
         snap.dns.private_zones.insert(vpc, zones);
