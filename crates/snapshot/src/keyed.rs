@@ -430,6 +430,32 @@ mod tests {
         );
     }
 
+    /// The saved snapshots (examples, engine fixtures) load as they are, and write back to the
+    /// same data.
+    #[test]
+    fn saved_snapshots_load_unchanged() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut n = 0;
+        for dir in ["examples", "crates/engine/tests/fixtures"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let snap = crate::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+                let text = serde_json::to_string(&snap).unwrap();
+                assert_eq!(
+                    crate::load_str(&text, &path).unwrap(),
+                    snap,
+                    "{}",
+                    path.display()
+                );
+                n += 1;
+            }
+        }
+        assert!(n >= 10, "{n}");
+    }
+
     #[test]
     fn serialises_as_a_plain_map() {
         let mut k: Keyed<u32> = Keyed::new();
