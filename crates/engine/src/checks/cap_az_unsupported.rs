@@ -110,3 +110,36 @@ fn is_standard_zone_name(region: &str, zone: &str) -> bool {
     zone.strip_prefix(region)
         .is_some_and(|rest| rest.len() == 1 && rest.chars().all(|c| c.is_ascii_lowercase()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn standard_zone_names() {
+        assert!(is_standard_zone_name("us-east-1", "us-east-1a"));
+        assert!(!is_standard_zone_name("us-west-2", "us-west-2-lax-1a"));
+        assert!(!is_standard_zone_name(
+            "us-east-1",
+            "us-east-1-wl1-bos-wlz-1"
+        ));
+    }
+
+    /// Without DescribeAvailabilityZones a Local Zone's type is unread: `unknown`, not `pass`;
+    /// a standard zone's name says enough.
+    #[test]
+    fn unread_zone_type_of_a_non_standard_zone_is_unknown() {
+        let mut snap = testkit::healthy_nat();
+        snap.network.availability_zones.clear();
+        snap.calls
+            .retain(|c| !c.is(fd_snapshot::Op::Ec2DescribeAvailabilityZones));
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        let id = testkit::subnets(&snap)[0].clone();
+        snap.network.subnets.get_mut(&id).unwrap().availability_zone = "us-east-1-bos-1a".into();
+        let o = testkit::run(&CHECK, &snap);
+        assert_eq!(o.status, CheckStatus::Unknown, "{:?}", o.detail);
+        assert!(o.detail.unwrap().contains("zone type"));
+    }
+}
