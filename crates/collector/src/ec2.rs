@@ -45,7 +45,7 @@ pub(crate) async fn collect_network(
     inputs: NetworkInputs,
 ) -> m::NetworkData {
     let mut net = m::NetworkData {
-        network_interfaces: inputs.network_interfaces,
+        network_interfaces: inputs.network_interfaces.into(),
         ..Default::default()
     };
 
@@ -53,8 +53,8 @@ pub(crate) async fn collect_network(
         describe_subnets(client, rec, "subnet-id", &inputs.subnet_ids),
         describe_security_groups(client, rec, "group-id", &inputs.security_group_ids),
     );
-    net.subnets = subnets;
-    net.security_groups = task_sgs;
+    net.subnets = subnets.into();
+    net.security_groups = task_sgs.into();
 
     let vpc_ids: BTreeSet<String> = net
         .subnets
@@ -89,16 +89,16 @@ pub(crate) async fn collect_network(
         describe_network_acls(client, rec, &vpc_ids),
         describe_managed_prefix_lists(client, rec),
     );
-    net.vpcs = vpcs;
-    net.dhcp_options = dhcp_options;
-    net.availability_zones = azs;
-    net.route_tables = route_tables;
-    net.internet_gateways = internet_gateways;
-    net.nat_gateways = nat_gateways;
-    net.vpc_endpoints = vpc_endpoints;
+    net.vpcs = vpcs.into();
+    net.dhcp_options = dhcp_options.into();
+    net.availability_zones = azs.into();
+    net.route_tables = route_tables.into();
+    net.internet_gateways = internet_gateways.into();
+    net.nat_gateways = nat_gateways.into();
+    net.vpc_endpoints = vpc_endpoints.into();
     net.security_groups.extend(vpc_sgs);
     net.subnets.extend(vpc_subnets);
-    net.network_acls = network_acls;
+    net.network_acls = network_acls.into();
 
     // Prefix lists whose CIDRs matter: those a route or a security group rule points at, and
     // S3's (a gateway endpoint route uses it; rules for ECR image layers on S3 refer to it).
@@ -106,7 +106,7 @@ pub(crate) async fn collect_network(
     let eni_ids: BTreeSet<String> = endpoint_enis(&net)
         .into_iter()
         .chain(nat_enis)
-        .filter(|id| !net.network_interfaces.contains_key(id))
+        .filter(|id| !net.network_interfaces.keys().any(|k| k == id))
         .collect();
     let (prefix_lists, enis) = futures::join!(
         join_all(wanted.into_iter().map(|(id, name)| async move {
@@ -164,12 +164,12 @@ fn missing(
     Missing {
         subnets: subnet_ids
             .iter()
-            .filter(|id| !net.subnets.contains_key(*id))
+            .filter(|id| !net.subnets.keys().any(|k| k == *id))
             .cloned()
             .collect(),
         groups: security_group_ids
             .iter()
-            .filter(|id| !net.security_groups.contains_key(*id))
+            .filter(|id| !net.security_groups.keys().any(|k| k == *id))
             .cloned()
             .collect(),
         without_acl: subnet_ids

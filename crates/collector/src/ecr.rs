@@ -128,7 +128,7 @@ pub(crate) async fn collect_ecr(
         .collect()
         .await;
     m::EcrData {
-        repositories,
+        repositories: repositories.into(),
         images: images
             .into_iter()
             .filter_map(|(key, image)| Some((key, image?)))

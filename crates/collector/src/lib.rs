@@ -294,9 +294,10 @@ async fn collect_inner(
 
     // Phase 3: the far end of the EFS mount paths, and the private DNS of the targets' VPCs.
     let (mount_subnets, mount_groups) = efs::mount_target_network(&deps.efs);
-    let vpc_ids: BTreeSet<String> = target_subnets
-        .iter()
-        .filter_map(|id| network.subnets.get(id))
+    let vpc_ids: BTreeSet<String> = network
+        .subnets
+        .values()
+        .filter(|s| target_subnets.contains(&s.id))
         .map(|s| s.vpc_id.clone())
         .collect();
     let (_, mut dns, (resolver_rules, firewall_rule_groups)) = futures::join!(

@@ -73,11 +73,11 @@ pub(crate) async fn collect_resources(
         secrets: found(secrets),
         parameters: found(parameters),
         log_groups: found(log_groups),
-        kms_keys: BTreeMap::new(),
+        kms_keys: m::Keyed::new(),
     }
 }
 
-fn found<T>(items: Vec<(String, Option<T>)>) -> BTreeMap<String, T> {
+fn found<T>(items: Vec<(String, Option<T>)>) -> m::Keyed<T> {
     items
         .into_iter()
         .filter_map(|(key, item)| Some((key, item?)))
@@ -311,7 +311,7 @@ pub(crate) fn kms_references(
 pub(crate) async fn collect_kms_keys(
     c: &Clients<'_>,
     keys: &BTreeMap<String, String>,
-) -> BTreeMap<String, m::KmsKey> {
+) -> m::Keyed<m::KmsKey> {
     let keys = stream::iter(keys)
         .map(|(reference, region)| async move {
             (reference.clone(), describe_key(c, reference, region).await)

@@ -3,10 +3,10 @@
 //! network path from every subnet to every destination.
 
 use fd_snapshot::needs::TaskNeeds;
-use fd_snapshot::Op;
 use fd_snapshot::{
     AwsVpcConfiguration, SecurityGroup, Snapshot, Subnet, Target, TaskDefinition, Vpc,
 };
+use fd_snapshot::{Found, Op};
 
 use crate::net::dest::{self, Destination};
 use crate::net::efs::{self, NfsPath};
@@ -28,9 +28,16 @@ pub struct Cx<'a> {
     pub pv: PlatformVersion,
     pub netcfg: Option<&'a AwsVpcConfiguration>,
     pub subnets: Vec<&'a Subnet>,
+    /// Subnets of the configuration that AWS said do not exist.
     pub missing_subnets: Vec<String>,
+    /// Subnets of the configuration that could not be read: (ID, why).
+    pub unread_subnets: Vec<(String, String)>,
     pub task_groups: Vec<&'a SecurityGroup>,
+    /// Security groups of the configuration that AWS said do not exist.
     pub missing_groups: Vec<String>,
+    /// Security groups of the configuration that could not be read: (ID, why). The network
+    /// paths then take the task's groups as unknown (an unread group may allow the flow).
+    pub unread_groups: Vec<(String, String)>,
     pub vpc: Option<&'a Vpc>,
     /// What the task needs and from whom: the one walk over its task definition.
     pub needs: TaskNeeds,
@@ -56,30 +63,40 @@ impl<'a> Cx<'a> {
             .and_then(|k| snap.ecs.task_definitions.get(k));
         let pv = PlatformVersion::new(target.platform_version.as_deref(), td);
         let netcfg = target.network_configuration.as_ref();
-        let (mut subnets, mut missing_subnets) = (Vec::new(), Vec::new());
-        let (mut task_groups, mut missing_groups) = (Vec::new(), Vec::new());
+        let (mut subnets, mut missing_subnets, mut unread_subnets) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let (mut task_groups, mut missing_groups, mut unread_groups) =
+            (Vec::new(), Vec::new(), Vec::new());
         if let Some(n) = netcfg {
             for s in &n.subnets {
-                match snap.network.subnets.get(s) {
-                    Some(sub) => subnets.push(sub),
-                    None => missing_subnets.push(s.clone()),
+                match snap.subnet(s) {
+                    Found::Yes(sub) => subnets.push(sub),
+                    Found::Missing => missing_subnets.push(s.clone()),
+                    Found::Unknown(why) => unread_subnets.push((s.clone(), why)),
                 }
             }
             for g in &n.security_groups {
-                match snap.network.security_groups.get(g) {
-                    Some(sg) => task_groups.push(sg),
-                    None => missing_groups.push(g.clone()),
+                match snap.security_group(g) {
+                    Found::Yes(sg) => task_groups.push(sg),
+                    Found::Missing => missing_groups.push(g.clone()),
+                    Found::Unknown(why) => unread_groups.push((g.clone(), why)),
                 }
             }
         }
-        let vpc = subnets
-            .first()
-            .and_then(|s| snap.network.vpcs.get(&s.vpc_id));
+        // Absent or unreadable, a VPC that is not there makes the VPC checks unknown
+        // (`checks::vpc_missing` says why).
+        let vpc = subnets.first().and_then(|s| snap.vpc(&s.vpc_id).evidence());
         let needs = td
             .map(|t| TaskNeeds::of(t, target.execution_role_override.as_deref(), &snap.region))
             .unwrap_or_default();
         let dests = dest::destinations(&needs, &pv, &snap.region, &snap.s3);
-        let group_ids: Vec<String> = task_groups.iter().map(|g| g.id.clone()).collect();
+        // With a group unread, the paths cannot be judged on the others alone.
+        let path_groups: Vec<&SecurityGroup> = if unread_groups.is_empty() {
+            task_groups.clone()
+        } else {
+            Vec::new()
+        };
+        let group_ids: Vec<String> = path_groups.iter().map(|g| g.id.clone()).collect();
         let paths = subnets
             .iter()
             .map(|subnet| {
@@ -88,7 +105,7 @@ impl<'a> Cx<'a> {
                     snapshot: snap,
                     subnet,
                     table,
-                    task_groups: &task_groups,
+                    task_groups: &path_groups,
                     task_group_ids: &group_ids,
                     windows: pv.windows,
                 };
@@ -100,7 +117,7 @@ impl<'a> Cx<'a> {
             })
             .collect();
         let nfs_paths =
-            efs::evaluate_all(snap, &needs, &subnets, &task_groups, &group_ids, pv.windows);
+            efs::evaluate_all(snap, &needs, &subnets, &path_groups, &group_ids, pv.windows);
         let exec_role = roles::load(snap, needs.execution_role.as_deref(), "execution role");
         let task_role = roles::load(snap, needs.task_role.as_deref(), "task role");
         let exec_needs = roles::execution_needs(snap, &needs, pv.legacy);
@@ -113,8 +130,10 @@ impl<'a> Cx<'a> {
             netcfg,
             subnets,
             missing_subnets,
+            unread_subnets,
             task_groups,
             missing_groups,
+            unread_groups,
             vpc,
             needs,
             dests,
@@ -177,6 +196,10 @@ impl<'a> Cx<'a> {
         }
         if let Some(why) = self.unreadable(Op::Ec2DescribeSubnets) {
             return Some(why);
+        }
+        // A subnet that could not be read may be the one that breaks the task.
+        if let Some((_, why)) = self.unread_subnets.first() {
+            return Some(why.clone());
         }
         if self.subnets.is_empty() {
             return Some("none of the target's subnets could be found".into());

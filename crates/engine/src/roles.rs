@@ -6,7 +6,7 @@
 use fd_snapshot::needs::{SecretSource, SecretUse, TaskNeeds};
 use fd_snapshot::{refs, Fetched, Op, Role, Snapshot};
 
-use crate::checks::{lookup_in, Found, Outcome};
+use crate::checks::{Found, Outcome};
 use crate::iam::Policy;
 use crate::net::dest::Service;
 
@@ -34,7 +34,7 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
     let Some(arn) = arn else {
         return Err(Outcome::na(format!("the task has no {what}")));
     };
-    let role = match lookup_in(snap, &snap.iam.roles, arn, Op::IamGetRole) {
+    let role = match snap.role(arn) {
         Found::Yes(r) => r,
         Found::Missing => return Err(Outcome::na(format!("the {what} {arn} does not exist"))),
         Found::Unknown(why) => return Err(Outcome::unknown(why)),
@@ -141,6 +141,9 @@ pub struct Need {
     pub resource_account: Option<String>,
     /// A customer managed KMS key the call also needs `kms:Decrypt` on: (key ARN, key policy).
     pub kms: Option<(String, Option<String>)>,
+    /// Why it is not known whether the call needs a KMS key (the secret or parameter could not
+    /// be read): an Allow is not an answer then.
+    pub kms_unknown: Option<String>,
     /// What in the task definition makes the call ("image … of container web").
     pub why: String,
     /// Request context keys this call sets beyond the network path's (EFS: transport
@@ -163,6 +166,7 @@ fn need(
         resource,
         resource_policy: None,
         resource_policy_unreadable: None,
+        kms_unknown: None,
         resource_account: None,
         kms: None,
         why: why.to_string(),
@@ -203,7 +207,13 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
             "*".into(),
             &why,
         ));
-        let repo = snap.ecr.repositories.get(&repo_arn);
+        // An unread repository is an unread policy: the collector keeps the policy only with
+        // the repository.
+        let (repo, repo_unread) = match snap.repository(&repo_arn) {
+            Found::Yes(r) => (Some(r), None),
+            Found::Missing => (None, None), // ECR-REPO-NOT-FOUND
+            Found::Unknown(why) => (None, Some(why)),
+        };
         let policy = repo.and_then(|r| r.policy.clone()).map(|p| {
             (
                 format!(
@@ -222,7 +232,8 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                 &why,
             );
             n.resource_policy = policy.clone();
-            n.resource_policy_unreadable = unreadable(snap, Op::EcrGetRepositoryPolicy, &repo_arn);
+            n.resource_policy_unreadable = unreadable(snap, Op::EcrGetRepositoryPolicy, &repo_arn)
+                .or_else(|| repo_unread.clone());
             n.resource_account = acct.clone();
             out.push(n);
         }
@@ -269,7 +280,12 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
         let why = s.why();
         match &s.source {
             SecretSource::SecretsManager { id, .. } => {
-                let secret = snap.resources.secrets.get(id);
+                // Unread, the secret's policy and key are unknown (absent: SEC-SM-NOT-FOUND).
+                let (secret, secret_unread) = match snap.secret(id) {
+                    Found::Yes(s) => (Some(s), None),
+                    Found::Missing => (None, None),
+                    Found::Unknown(why) => (None, Some(why)),
+                };
                 let arn = secret.map(|s| s.arn.clone()).unwrap_or_else(|| id.clone());
                 let mut n = need(
                     kind,
@@ -288,7 +304,9 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                     )
                 });
                 n.resource_policy_unreadable =
-                    unreadable(snap, Op::SecretsManagerGetResourcePolicy, id);
+                    unreadable(snap, Op::SecretsManagerGetResourcePolicy, id)
+                        .or_else(|| secret_unread.clone());
+                n.kms_unknown = secret_unread;
                 n.resource_account = refs::account_of(&arn).map(str::to_string);
                 n.kms = secret
                     .and_then(|s| s.kms_key_id.as_deref())
@@ -299,7 +317,12 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                 value_from,
                 region: r,
             } => {
-                let param = snap.resources.parameters.get(value_from);
+                // Unread, the parameter's key is unknown (absent: SEC-SSM-NOT-FOUND).
+                let (param, param_unread) = match snap.parameter(value_from) {
+                    Found::Yes(p) => (Some(p), None),
+                    Found::Missing => (None, None),
+                    Found::Unknown(why) => (None, Some(why)),
+                };
                 let arn = param.and_then(|p| p.arn.clone()).unwrap_or_else(|| {
                     if value_from.starts_with("arn:") {
                         value_from.clone()
@@ -315,6 +338,7 @@ pub fn execution_needs(snap: &Snapshot, needs: &TaskNeeds, legacy_pv: bool) -> V
                 n.kms = param
                     .and_then(|p| p.key_id.as_deref())
                     .and_then(|k| customer_key(snap, k));
+                n.kms_unknown = param_unread;
                 out.push(n);
             }
         }
@@ -472,9 +496,11 @@ pub fn customer_key(snap: &Snapshot, reference: &str) -> Option<(String, Option<
     if reference.starts_with("alias/aws/") || reference.contains(":alias/aws/") {
         return None;
     }
-    match snap.resources.kms_keys.get(reference) {
-        Some(k) if k.key_manager.as_deref() == Some("AWS") => None,
-        Some(k) => Some((k.arn.clone(), k.policy.clone())),
-        None => Some((reference.to_string(), None)),
+    match snap.kms_key(reference) {
+        Found::Yes(k) if k.key_manager.as_deref() == Some("AWS") => None,
+        Found::Yes(k) => Some((k.arn.clone(), k.policy.clone())),
+        // Absent or unreadable: the key policy is not known, so `kms:Decrypt` is undecided
+        // unless the role's own policies deny it (ECR-KMS-KEY-UNUSABLE speaks for the key).
+        Found::Missing | Found::Unknown(_) => Some((reference.to_string(), None)),
     }
 }

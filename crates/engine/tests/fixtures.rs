@@ -386,3 +386,106 @@ fn unknown_task_security_groups_are_unknown_not_blocked() {
         assert_eq!(status(&r, id), CheckStatus::Unknown, "{id}");
     }
 }
+
+/// Marks the recorded `operation` calls scoped to `scope` with `outcome`.
+fn set_outcome(snap: &mut Snapshot, operation: &str, scope: &str, outcome: CallOutcome) {
+    for c in snap
+        .calls
+        .iter_mut()
+        .filter(|c| c.operation == operation && c.scope.as_deref() == Some(scope))
+    {
+        c.outcome = outcome;
+        (c.error_code, c.message) = match outcome {
+            CallOutcome::Ok => (None, None),
+            _ => (
+                Some("AccessDeniedException".into()),
+                Some("not allowed".into()),
+            ),
+        };
+    }
+}
+
+/// DescribeRepositories denied, GetRepositoryPolicy answered: the collector keeps a policy only
+/// with its repository, so the policy was not kept. Read as "no repository" (a plain map's
+/// `None`), the repository had no policy and ECR-REPO-POLICY passed; it is `unknown`.
+#[test]
+fn unreadable_repository_leaves_its_policy_unknown() {
+    let mut snap = load("healthy-nat");
+    let arn = "arn:aws:ecr:us-east-1:123456789012:repository/app";
+    snap.ecr.repositories.remove(arn);
+    set_outcome(&mut snap, "DescribeRepositories", arn, CallOutcome::Denied);
+    set_outcome(&mut snap, "GetRepositoryPolicy", arn, CallOutcome::Ok);
+    let r = diagnose(&snap);
+    for id in ["ECR-REPO-POLICY", "ECR-REPO-NOT-FOUND"] {
+        let c = r.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(c.status, CheckStatus::Unknown, "{id}");
+        assert!(
+            c.detail
+                .as_deref()
+                .unwrap_or("")
+                .contains("ecr:DescribeRepositories was denied"),
+            "{id}: {:?}",
+            c.detail
+        );
+    }
+    // The image itself was read: it exists.
+    assert_eq!(status(&r, "ECR-IMAGE-NOT-FOUND"), CheckStatus::Pass);
+    assert!(r.findings.iter().all(|f| f.severity != Severity::Error));
+    assert_eq!(r.verdict, Verdict::Incomplete);
+}
+
+/// An internet gateway that was never read (no DescribeInternetGateways in the snapshot) is not
+/// an internet gateway that does not exist: the NAT gateway's upstream route is `unknown`, not
+/// NET-NAT-IN-PRIVATE-SUBNET's "routes 0.0.0.0/0 to igw-…, which does not exist".
+#[test]
+fn unread_internet_gateway_is_not_a_missing_one() {
+    let mut snap = load("healthy-nat");
+    snap.network.internet_gateways.clear();
+    snap.calls
+        .retain(|c| c.operation != "DescribeInternetGateways");
+    let r = diagnose(&snap);
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.id == "NET-NAT-IN-PRIVATE-SUBNET")
+        .unwrap();
+    assert_eq!(c.status, CheckStatus::Unknown);
+    assert!(
+        c.detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("ec2:DescribeInternetGateways for igw-"),
+        "{:?}",
+        c.detail
+    );
+    assert!(
+        r.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        ids(&r)
+    );
+    assert_eq!(r.verdict, Verdict::Incomplete);
+}
+
+/// A task subnet that no DescribeSubnets call covered (only the VPC-wide read, which does not
+/// say which VPC a missing ID would be in) is unreadable, not absent: ENI-CONFIG-INVALID is
+/// `unknown` instead of "Subnet(s) … do not exist".
+#[test]
+fn uncovered_task_subnet_is_unknown_not_missing() {
+    let mut snap = load("healthy-nat");
+    let subnet = snap.targets[0]
+        .network_configuration
+        .as_ref()
+        .unwrap()
+        .subnets[0]
+        .clone();
+    snap.network.subnets.remove(&subnet);
+    snap.calls.retain(|c| {
+        !(c.operation == "DescribeSubnets" && c.scope.as_deref().unwrap_or("").contains(&subnet))
+    });
+    let r = diagnose(&snap);
+    assert_eq!(status(&r, "ENI-CONFIG-INVALID"), CheckStatus::Unknown);
+    assert!(!ids(&r).contains(&"ENI-CONFIG-INVALID"), "{:?}", ids(&r));
+    // The network paths are undecided too, rather than judged on the other subnet alone.
+    assert_eq!(status(&r, "NET-ROUTE-NO-DEFAULT"), CheckStatus::Unknown);
+    assert_eq!(r.verdict, Verdict::Incomplete);
+}

@@ -190,6 +190,13 @@ fn build_table(specs: &[RouteSpec]) -> RouteTable {
     }
 }
 
+/// A snapshot holding just `pls` (what route and security group evaluation read).
+fn snapshot_with(pls: &BTreeMap<String, PrefixList>) -> fd_snapshot::Snapshot {
+    let mut snap = fd_snapshot::Snapshot::new("us-east-1");
+    snap.network.prefix_lists = pls.clone().into();
+    snap
+}
+
 fn build_prefix_lists(members: &[Vec<Cidr>]) -> BTreeMap<String, PrefixList> {
     let mut pls: BTreeMap<String, PrefixList> = members
         .iter()
@@ -270,7 +277,7 @@ fn check_route_lookup(
 ) -> Result<(), TestCaseError> {
     let table = build_table(specs);
     let pls = build_prefix_lists(members);
-    let got = route::lookup(&table, &dest.net(), &pls);
+    let got = route::lookup(&table, &dest.net(), &snapshot_with(&pls));
     let unreadable = specs
         .iter()
         .any(|s| matches!(s, RouteSpec::PrefixList(p) if *p >= 3));
@@ -700,7 +707,7 @@ fn check_sg(
     pls: &BTreeMap<String, PrefixList>,
 ) -> Result<(), TestCaseError> {
     let refs: Vec<&SecurityGroup> = groups.iter().collect();
-    let got = sg::evaluate(&refs, egress, port, peer, pls);
+    let got = sg::evaluate(&refs, egress, port, peer, &snapshot_with(pls));
     let peer_addrs = || peer.nets.iter().flat_map(|n| cidr_of(n).addrs());
     let by_identity = oracle_sg_allows_identity(groups, egress, port, peer);
     let by_addresses = !peer.nets.is_empty()
@@ -822,7 +829,7 @@ proptest! {
         groups.push(g);
         peer.groups.push(SG_IDS[which].into());
         let refs: Vec<&SecurityGroup> = groups.iter().collect();
-        let got = sg::evaluate(&refs, egress, port, &peer, &pls);
+        let got = sg::evaluate(&refs, egress, port, &peer, &snapshot_with(&pls));
         prop_assert!(matches!(got, SgDecision::Allowed(_)), "{got:?}");
         check_sg(&groups, egress, port, &peer, &pls)?;
     }

@@ -14,12 +14,14 @@
 //!   line, column and field instead of being silently ignored; `schema_version` guards changes.
 
 pub mod image;
+mod keyed;
 mod load;
 mod model;
 pub mod needs;
 mod ops;
 pub mod refs;
 
+pub use keyed::{Found, Keyed};
 pub use load::{load_file, load_str, LoadError};
 pub use model::*;
 pub use ops::Op;

@@ -3,6 +3,8 @@ use std::collections::BTreeMap;
 use ipnet::{IpNet, Ipv4Net};
 use serde::{Deserialize, Serialize};
 
+use crate::keyed::Keyed;
+
 /// Everything one diagnosis run read, for one Region of one account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -350,29 +352,29 @@ pub struct LogConfiguration {
 #[serde(deny_unknown_fields)]
 pub struct NetworkData {
     #[serde(default)]
-    pub availability_zones: BTreeMap<String, AvailabilityZone>,
+    pub availability_zones: Keyed<AvailabilityZone>,
     #[serde(default)]
-    pub vpcs: BTreeMap<String, Vpc>,
+    pub vpcs: Keyed<Vpc>,
     #[serde(default)]
-    pub dhcp_options: BTreeMap<String, DhcpOptions>,
+    pub dhcp_options: Keyed<DhcpOptions>,
     #[serde(default)]
-    pub subnets: BTreeMap<String, Subnet>,
+    pub subnets: Keyed<Subnet>,
     #[serde(default)]
-    pub route_tables: BTreeMap<String, RouteTable>,
+    pub route_tables: Keyed<RouteTable>,
     #[serde(default)]
-    pub internet_gateways: BTreeMap<String, InternetGateway>,
+    pub internet_gateways: Keyed<InternetGateway>,
     #[serde(default)]
-    pub nat_gateways: BTreeMap<String, NatGateway>,
+    pub nat_gateways: Keyed<NatGateway>,
     #[serde(default)]
-    pub vpc_endpoints: BTreeMap<String, VpcEndpoint>,
+    pub vpc_endpoints: Keyed<VpcEndpoint>,
     #[serde(default)]
-    pub network_interfaces: BTreeMap<String, NetworkInterface>,
+    pub network_interfaces: Keyed<NetworkInterface>,
     #[serde(default)]
-    pub security_groups: BTreeMap<String, SecurityGroup>,
+    pub security_groups: Keyed<SecurityGroup>,
     #[serde(default)]
-    pub network_acls: BTreeMap<String, NetworkAcl>,
+    pub network_acls: Keyed<NetworkAcl>,
     #[serde(default)]
-    pub prefix_lists: BTreeMap<String, PrefixList>,
+    pub prefix_lists: Keyed<PrefixList>,
 }
 
 /// Keyed by zone name (`us-east-1a`).
@@ -638,7 +640,7 @@ pub struct IamData {
     /// Keyed by the role ARN exactly as the task definition (or override) gives it. A role that
     /// does not exist is absent, with a `GetRole` call of outcome `not_found` scoped to the ARN.
     #[serde(default)]
-    pub roles: BTreeMap<String, Role>,
+    pub roles: Keyed<Role>,
     /// The account's ECS service-linked role `AWSServiceRoleForECS` (`None`: not looked up).
     #[serde(default)]
     pub service_linked_role: Option<Fetched<ServiceLinkedRole>>,
@@ -702,11 +704,11 @@ pub struct EcrData {
     /// repository is absent, with a `DescribeRepositories` call of outcome `not_found` scoped
     /// to the ARN.
     #[serde(default)]
-    pub repositories: BTreeMap<String, Repository>,
+    pub repositories: Keyed<Repository>,
     /// Keyed by the image reference exactly as the container definition gives it. A missing tag
     /// or digest is absent, with a `DescribeImages` call of outcome `not_found` scoped to it.
     #[serde(default)]
-    pub images: BTreeMap<String, Image>,
+    pub images: Keyed<Image>,
     /// Pull-through cache rules of the registry, keyed by `<account>:<region>` (read only for
     /// images whose repository does not exist yet: a pull-through rule creates it on first pull).
     #[serde(default)]
@@ -827,18 +829,18 @@ pub struct ResourceData {
     /// Keyed by the secret ID the task refers to ([`crate::refs::secret_id`] of the
     /// `valueFrom` or `credentialsParameter`). Missing: absent + `DescribeSecret` `not_found`.
     #[serde(default)]
-    pub secrets: BTreeMap<String, Secret>,
+    pub secrets: Keyed<Secret>,
     /// Keyed by the `valueFrom` exactly as given (a name or an ARN). Missing: absent +
     /// `DescribeParameters` `not_found` scoped to it.
     #[serde(default)]
-    pub parameters: BTreeMap<String, Parameter>,
+    pub parameters: Keyed<Parameter>,
     /// Keyed by `<region>:<log group name>`. Missing: absent + `DescribeLogGroups`
     /// `not_found` scoped to the key.
     #[serde(default)]
-    pub log_groups: BTreeMap<String, LogGroup>,
+    pub log_groups: Keyed<LogGroup>,
     /// Keyed by the key ID, alias or ARN as referenced.
     #[serde(default)]
-    pub kms_keys: BTreeMap<String, KmsKey>,
+    pub kms_keys: Keyed<KmsKey>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-use super::{ev, Check, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::platform::{arm64_gap, Arm64Gap, ARM64_TABLE_DATE};
 use crate::report::Severity;
@@ -95,12 +95,12 @@ fn run(cx: &Cx) -> Outcome {
             }
             let mut unknown = None;
             for s in &cx.subnets {
+                // A zone that is absent or unreadable leaves the zone ID unknown either way.
                 let zone_id = s.availability_zone_id.clone().or_else(|| {
-                    cx.snap
-                        .network
-                        .availability_zones
-                        .get(&s.availability_zone)
-                        .map(|a| a.zone_id.clone())
+                    match cx.snap.availability_zone(&s.availability_zone) {
+                        Found::Yes(a) => Some(a.zone_id.clone()),
+                        Found::Missing | Found::Unknown(_) => None,
+                    }
                 });
                 let Some(zone_id) = zone_id else {
                     unknown = Some(format!(

@@ -1,4 +1,4 @@
-use super::{ev, Check, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::platform::supported_zones;
 use crate::report::Severity;
@@ -34,7 +34,22 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     let mut unknown = None;
     for s in &cx.subnets {
-        let az = cx.snap.network.availability_zones.get(&s.availability_zone);
+        let az = match cx.snap.availability_zone(&s.availability_zone) {
+            Found::Yes(a) => Some(a),
+            // Not among the zones the account can use: no zone type to judge by.
+            Found::Missing => None,
+            // A standard zone's name is the Region's and one letter; any other name (a Local or
+            // Wavelength Zone) needs the zone type, which could not be read.
+            Found::Unknown(why) => {
+                if !is_standard_zone_name(&cx.snap.region, &s.availability_zone) {
+                    unknown = Some(format!(
+                        "the zone type of {} ({}) is unknown: {why}",
+                        s.id, s.availability_zone
+                    ));
+                }
+                None
+            }
+        };
         let zone_id = s
             .availability_zone_id
             .clone()
@@ -87,4 +102,44 @@ fn run(cx: &Cx) -> Outcome {
         ));
     }
     Outcome::from_findings(findings, unknown)
+}
+
+/// `us-east-1a`: the Region's name and one letter (Local Zones are `us-west-2-lax-1a`,
+/// Wavelength Zones `us-east-1-wl1-bos-wlz-1`).
+fn is_standard_zone_name(region: &str, zone: &str) -> bool {
+    zone.strip_prefix(region)
+        .is_some_and(|rest| rest.len() == 1 && rest.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn standard_zone_names() {
+        assert!(is_standard_zone_name("us-east-1", "us-east-1a"));
+        assert!(!is_standard_zone_name("us-west-2", "us-west-2-lax-1a"));
+        assert!(!is_standard_zone_name(
+            "us-east-1",
+            "us-east-1-wl1-bos-wlz-1"
+        ));
+    }
+
+    /// Without DescribeAvailabilityZones a Local Zone's type is unread: `unknown`, not `pass`;
+    /// a standard zone's name says enough.
+    #[test]
+    fn unread_zone_type_of_a_non_standard_zone_is_unknown() {
+        let mut snap = testkit::healthy_nat();
+        snap.network.availability_zones.clear();
+        snap.calls
+            .retain(|c| !c.is(fd_snapshot::Op::Ec2DescribeAvailabilityZones));
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        let id = testkit::subnets(&snap)[0].clone();
+        snap.network.subnets.get_mut(&id).unwrap().availability_zone = "us-east-1-bos-1a".into();
+        let o = testkit::run(&CHECK, &snap);
+        assert_eq!(o.status, CheckStatus::Unknown, "{:?}", o.detail);
+        assert!(o.detail.unwrap().contains("zone type"));
+    }
 }

@@ -1,8 +1,7 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::image::{self, ImageSource};
 use crate::report::Severity;
-use fd_snapshot::Op;
 use fd_snapshot::{refs, TargetKind};
 
 pub static CHECK: Check = Check {
@@ -91,29 +90,25 @@ fn run(cx: &Cx) -> Outcome {
         }
         any = true;
         // The tag may still point at the pinned digest.
-        if cx
-            .snap
-            .ecr
-            .images
-            .get(&d.image)
-            .and_then(|i| i.digest.as_deref())
-            == Some(d.digest.as_str())
+        // (Otherwise, read or not, the pinned digest's own lookup below decides.)
+        if matches!(cx.snap.image(&d.image), Found::Yes(i) if i.digest.as_deref() == Some(d.digest.as_str()))
         {
             continue;
         }
         let key = refs::pinned_image(&d.image, &d.digest);
-        match lookup(cx, &cx.snap.ecr.images, &key, Op::EcrDescribeImages) {
+        match cx.snap.image(&key) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => {
-                let now = cx
-                    .snap
-                    .ecr
-                    .images
-                    .get(&d.image)
-                    .and_then(|i| i.digest.as_deref())
-                    .map(|g| format!("; tag {reference} now points at {g}"))
-                    .unwrap_or_default();
+                // Evidence only: said when the tag was read.
+                let now = match cx.snap.image(&d.image) {
+                    Found::Yes(i) => i
+                        .digest
+                        .as_deref()
+                        .map(|g| format!("; tag {reference} now points at {g}"))
+                        .unwrap_or_default(),
+                    Found::Missing | Found::Unknown(_) => String::new(),
+                };
                 findings.push(CHECK.finding(
                     format!(
                         "Container {} of service {} is pinned to {key} (what tag {reference} resolved to at deployment), which no longer exists in {repository}{now}: new tasks of this deployment cannot pull it.",
@@ -146,6 +141,7 @@ mod tests {
     use super::super::testkit;
     use super::*;
     use crate::report::CheckStatus;
+    use fd_snapshot::Op;
     use fd_snapshot::{ApiCall, CallOutcome, DeployedDigest};
 
     const IMAGE: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1";
@@ -190,7 +186,7 @@ mod tests {
     #[test]
     fn digest_the_tag_still_points_at_passes() {
         let mut snap = testkit::healthy_nat();
-        let current = snap.ecr.images[IMAGE].digest.clone().unwrap();
+        let current = testkit::found(snap.image(IMAGE)).digest.clone().unwrap();
         pinned(&mut snap, &current);
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
     }
@@ -199,7 +195,7 @@ mod tests {
     fn existing_old_digest_passes() {
         let mut snap = testkit::healthy_nat();
         let key = pinned(&mut snap, OLD);
-        let mut img = snap.ecr.images[IMAGE].clone();
+        let mut img = testkit::found(snap.image(IMAGE)).clone();
         img.reference = OLD.into();
         img.digest = Some(OLD.into());
         snap.ecr.images.insert(key, img);

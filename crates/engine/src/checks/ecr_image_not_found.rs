@@ -1,8 +1,7 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::needs::EcrImage;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "ECR-IMAGE-NOT-FOUND",
@@ -37,11 +36,22 @@ fn run(cx: &Cx) -> Outcome {
         else {
             continue;
         };
-        if !cx.snap.ecr.repositories.contains_key(&arn) {
-            continue; // ECR-REPO-NOT-FOUND (or unknown) speaks for it
+        match cx.snap.repository(&arn) {
+            Found::Yes(_) => {}
+            Found::Missing => continue, // ECR-REPO-NOT-FOUND speaks for it
+            Found::Unknown(why) => {
+                // An image that was read exists; otherwise the missing image may be a missing
+                // repository, or not missing at all.
+                if let Found::Yes(_) = cx.snap.image(&i.image) {
+                    any = true;
+                } else {
+                    unknown = Some(why);
+                }
+                continue;
+            }
         }
         any = true;
-        match lookup(cx, &cx.snap.ecr.images, &i.image, Op::EcrDescribeImages) {
+        match cx.snap.image(&i.image) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(
@@ -58,7 +68,7 @@ fn run(cx: &Cx) -> Outcome {
             )),
         }
     }
-    if !any {
+    if !any && unknown.is_none() {
         return Outcome::na("no private ECR image in an existing repository");
     }
     Outcome::from_findings(findings, unknown)

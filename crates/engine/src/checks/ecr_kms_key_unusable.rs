@@ -1,8 +1,7 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::refs;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "ECR-KMS-KEY-UNUSABLE",
@@ -80,22 +79,21 @@ fn run(cx: &Cx) -> Outcome {
         if aws_managed_alias(key) {
             continue;
         }
-        let (key_arn, problem) =
-            match lookup(cx, &cx.snap.resources.kms_keys, key, Op::KmsDescribeKey) {
-                Found::Yes(k) => match k.key_state.as_deref() {
-                    Some("Enabled") => continue,
-                    Some(state) => (k.arn.clone(), format!("is {state}")),
-                    None => {
-                        unknown = Some(format!("the state of KMS key {key} was not read"));
-                        continue;
-                    }
-                },
-                Found::Missing => (key.to_string(), "does not exist (deleted)".to_string()),
-                Found::Unknown(why) => {
-                    unknown = Some(why);
+        let (key_arn, problem) = match cx.snap.kms_key(key) {
+            Found::Yes(k) => match k.key_state.as_deref() {
+                Some("Enabled") => continue,
+                Some(state) => (k.arn.clone(), format!("is {state}")),
+                None => {
+                    unknown = Some(format!("the state of KMS key {key} was not read"));
                     continue;
                 }
-            };
+            },
+            Found::Missing => (key.to_string(), "does not exist (deleted)".to_string()),
+            Found::Unknown(why) => {
+                unknown = Some(why);
+                continue;
+            }
+        };
         findings.push(CHECK.finding(
             format!(
                 "KMS key {key_arn} {problem}, and repository {} ({kind}) is encrypted with it: ECR cannot decrypt {} for the pull.",
@@ -132,6 +130,7 @@ mod tests {
     use super::super::testkit;
     use super::*;
     use crate::report::CheckStatus;
+    use fd_snapshot::Op;
     use fd_snapshot::{ApiCall, CallOutcome, KmsKey};
 
     const REPO: &str = "arn:aws:ecr:us-east-1:123456789012:repository/app";

@@ -1,11 +1,10 @@
 use super::exec_role::{permission_check, NeedKind};
-use super::{ev, fetched, lookup, Check, Found, Outcome};
+use super::{ev, fetched, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::iam::{self, Context, Policy, Request};
 use crate::report::{CheckStatus, Severity};
 use crate::roles::EFS_DEFAULT_POLICY;
 use fd_snapshot::Fetched;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "EFS-IAM-DENIED",
@@ -65,7 +64,7 @@ fn run(cx: &Cx) -> Outcome {
             "Set taskRoleArn to a role allowed elasticfilesystem:ClientMount (and ClientWrite) on the file system, and register a new revision.".into(),
         )),
         Some(role) if !iam_volumes.is_empty() => {
-            if let Found::Missing = lookup(cx, &cx.snap.iam.roles, role, Op::IamGetRole) {
+            if let Found::Missing = cx.snap.role(role) {
                 findings.push(CHECK.finding(
                     format!("EFS volume {} uses IAM authorization with task role {role}, which does not exist.", iam_volumes.join(", ")),
                     vec![role.clone(), td_name.clone()],

@@ -50,7 +50,7 @@ fn run(cx: &Cx) -> Outcome {
         .map(|(fs, subnets, (p, elsewhere))| {
             let zones: Vec<String> = subnets
                 .iter()
-                .filter_map(|s| cx.snap.network.subnets.get(s))
+                .filter_map(|s| cx.snap.subnet(s).evidence())
                 .map(|s| {
                     format!(
                         "{} ({})",
@@ -187,7 +187,7 @@ mod tests {
         efs_file_system(&mut snap, "fs-1", &[(&subnets[0], &sg), (&subnets[1], &sg)]);
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
         // DNS hostnames off: the file system's name does not resolve; the VPC is named first.
-        let vpc = snap.network.subnets[&subnets[0]].vpc_id.clone();
+        let vpc = testkit::found(snap.subnet(&subnets[0])).vpc_id.clone();
         snap.network
             .vpcs
             .get_mut(&vpc)

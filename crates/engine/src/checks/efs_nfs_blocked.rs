@@ -121,7 +121,7 @@ fn finding(cx: &Cx, b: Block, subnets: &[String], fss: &[String]) -> Finding {
     let sg_evidence = |groups: &[String], egress: bool| {
         groups
             .iter()
-            .filter_map(|g| cx.snap.network.security_groups.get(g))
+            .filter_map(|g| cx.snap.security_group(g).evidence())
             .map(|sg| ev(&sg.id, crate::net::sg::describe_rules(sg, egress)))
             .collect::<Vec<_>>()
     };

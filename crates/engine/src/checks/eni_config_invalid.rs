@@ -42,7 +42,10 @@ fn run(cx: &Cx) -> Outcome {
             "Give the service or task at least one subnet (preferably two or more in different AZs).".into(),
         ));
     }
-    if let Some(why) = cx.unreadable(Op::Ec2DescribeSubnets) {
+    if let Some(why) = cx
+        .unreadable(Op::Ec2DescribeSubnets)
+        .or_else(|| cx.unread_subnets.first().map(|(_, why)| why.clone()))
+    {
         return Outcome::from_findings(findings, Some(why));
     }
     if !cx.missing_subnets.is_empty() {
@@ -73,7 +76,11 @@ fn run(cx: &Cx) -> Outcome {
             ),
         );
     }
-    let sg_unknown = cx.unreadable(Op::Ec2DescribeSecurityGroups);
+    let sg_unknown = cx
+        .unreadable(Op::Ec2DescribeSecurityGroups)
+        .or_else(|| cx.unread_groups.first().map(|(_, why)| why.clone()));
+    // Groups AWS said do not exist; not while any group read failed (the answer that said so
+    // may be contradicted by the one that failed).
     if sg_unknown.is_none() && !cx.missing_groups.is_empty() {
         findings.push(CHECK.finding(
             format!(

@@ -195,7 +195,11 @@ pub fn permission_check(check: &super::Check, cx: &Cx, kind: NeedKind) -> Outcom
                 // An Allow with a resource policy that could not be read is not an answer: it
                 // may hold an explicit Deny (repository policies are ECR-REPO-POLICY's).
                 Some(true) if main && kind != NeedKind::Ecr => {
-                    if let Some(why) = &n.resource_policy_unreadable {
+                    if let Some(why) = n
+                        .resource_policy_unreadable
+                        .as_ref()
+                        .or(n.kms_unknown.as_ref())
+                    {
                         unknown = Some(format!("{action} on {resource}: {why}"));
                     }
                 }

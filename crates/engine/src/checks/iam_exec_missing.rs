@@ -1,7 +1,6 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "IAM-EXEC-MISSING",
@@ -24,7 +23,7 @@ fn run(cx: &Cx) -> Outcome {
     let Some(role) = cx.execution_role() else {
         return Outcome::na("the task has no execution role");
     };
-    match lookup(cx, &cx.snap.iam.roles, role, Op::IamGetRole) {
+    match cx.snap.role(role) {
         Found::Yes(r) => Outcome::pass_because(format!("{} exists", r.arn)),
         Found::Unknown(why) => Outcome::unknown(why),
         Found::Missing => Outcome::from_findings(

@@ -1,8 +1,7 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::iam::{self, Context, Policy};
 use crate::report::Severity;
-use fd_snapshot::Op;
 use fd_snapshot::TargetKind;
 
 pub static CHECK: Check = Check {
@@ -28,7 +27,7 @@ fn run(cx: &Cx) -> Outcome {
     let Some(arn) = cx.execution_role() else {
         return Outcome::na("the task has no execution role");
     };
-    let role = match lookup(cx, &cx.snap.iam.roles, arn, Op::IamGetRole) {
+    let role = match cx.snap.role(arn) {
         Found::Yes(r) => r,
         Found::Missing => return Outcome::na(format!("{arn} does not exist (IAM-EXEC-MISSING)")),
         Found::Unknown(why) => return Outcome::unknown(why),

@@ -1,7 +1,6 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "IMG-TOO-LARGE",
@@ -90,7 +89,7 @@ fn run(cx: &Cx) -> Outcome {
                 continue;
             }
         }
-        match lookup(cx, &cx.snap.ecr.images, &i.image, Op::EcrDescribeImages) {
+        match cx.snap.image(&i.image) {
             // A manifest list without the task's platform pulls nothing (IMG-ARCH-MISMATCH /
             // IMG-OS-MISMATCH report it).
             Found::Yes(img)

@@ -1,10 +1,9 @@
 use super::{
-    ev, gate_paths, lookup, subnet_internet_route, table_evidence, table_id, Check, Found,
-    InternetRoute, Outcome,
+    ev, gate_paths, subnet_internet_route, table_evidence, table_id, Check, Found, InternetRoute,
+    Outcome,
 };
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "IMG-WINDOWS-FOREIGN-LAYERS",
@@ -46,7 +45,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut foreign: Vec<(&str, usize)> = Vec::new();
     let mut any = false;
     for i in cx.needs.ecr_images() {
-        match lookup(cx, &cx.snap.ecr.images, &i.image, Op::EcrDescribeImages) {
+        match cx.snap.image(&i.image) {
             // A manifest list without the task's platform pulls nothing (IMG-OS-MISMATCH).
             Found::Yes(img)
                 if img.platforms.is_some() && img.platform_image(os, arch).is_none() => {}

@@ -1,8 +1,7 @@
-use super::{ev, lookup, Check, Found, Outcome};
+use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::refs;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "LOG-GROUP-MISSING",
@@ -34,7 +33,7 @@ fn run(cx: &Cx) -> Outcome {
         any = true;
         let region = &a.region;
         let key = refs::log_group_key(region, group);
-        match lookup(cx, &cx.snap.resources.log_groups, &key, Op::LogsDescribeLogGroups) {
+        match cx.snap.log_group(&key) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(

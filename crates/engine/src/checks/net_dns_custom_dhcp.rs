@@ -1,7 +1,6 @@
-use super::{ev, vpc_missing, Check, Outcome};
+use super::{ev, vpc_missing, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "NET-DNS-CUSTOM-DHCP",
@@ -34,11 +33,13 @@ fn run(cx: &Cx) -> Outcome {
             vpc.id
         ));
     };
-    let Some(opts) = cx.snap.network.dhcp_options.get(id) else {
-        return Outcome::unknown(
-            cx.unreadable(Op::Ec2DescribeDhcpOptions)
-                .unwrap_or_else(|| format!("DHCP options {id} are not in the snapshot")),
-        );
+    let opts = match cx.snap.dhcp_options(id) {
+        Found::Yes(opts) => opts,
+        // The VPC names it, so "not found" is a race or a broken snapshot: undecided as well.
+        Found::Missing => {
+            return Outcome::unknown(format!("DHCP options {id} are not in the snapshot"))
+        }
+        Found::Unknown(why) => return Outcome::unknown(why),
     };
     if opts.domain_name_servers.is_empty()
         || opts

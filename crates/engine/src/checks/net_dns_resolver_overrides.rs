@@ -459,7 +459,7 @@ mod tests {
     }
 
     fn vpc_of(snap: &fd_snapshot::Snapshot) -> String {
-        snap.network.subnets[&testkit::subnets(snap)[0]]
+        testkit::found(snap.subnet(&testkit::subnets(snap)[0]))
             .vpc_id
             .clone()
     }

@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, table_evidence, table_id, Check, Outcome};
+use super::{ev, gate_paths, table_evidence, table_id, Check, Found, Outcome};
 use crate::context::{Cx, SubnetPaths};
 use crate::image::ImageSource;
 use crate::net::dest::Service;
@@ -6,7 +6,6 @@ use crate::net::path::{nat_usable, EndpointUse};
 use crate::net::route::{self, Lookup};
 use crate::net::sg::{self, Peer, SgDecision};
 use crate::report::Severity;
-use fd_snapshot::Op;
 use ipnet::IpNet;
 
 pub static CHECK: Check = Check {
@@ -73,7 +72,7 @@ fn v6_internet(cx: &Cx, sp: &SubnetPaths) -> V6 {
     let Some(t) = sp.table else {
         return V6::Unknown(format!("the route table of {} is not known", sp.subnet.id));
     };
-    match route::lookup(t.table, &net("2000::/3"), &cx.snap.network.prefix_lists) {
+    match route::lookup(t.table, &net("2000::/3"), cx.snap) {
         Lookup::None => V6::No(format!("{} has no route for ::/0", t.table.id)),
         Lookup::Unknown(why) => V6::Unknown(why),
         Lookup::Route(r, _) => {
@@ -83,16 +82,14 @@ fn v6_internet(cx: &Cx, sp: &SubnetPaths) -> V6 {
                 return V6::No(format!("{desc} is a blackhole"));
             }
             if target.starts_with("igw-") {
-                return match cx.snap.network.internet_gateways.get(target) {
-                    Some(g) if g.attached_vpcs.contains(&sp.subnet.vpc_id) => V6::Ok(desc),
-                    Some(_) => V6::No(format!(
+                return match cx.snap.internet_gateway(target) {
+                    Found::Yes(g) if g.attached_vpcs.contains(&sp.subnet.vpc_id) => V6::Ok(desc),
+                    Found::Yes(_) => V6::No(format!(
                         "{desc}: {target} is not attached to {}",
                         sp.subnet.vpc_id
                     )),
-                    None => match cx.unreadable(Op::Ec2DescribeInternetGateways) {
-                        Some(why) => V6::Unknown(why),
-                        None => V6::No(format!("{desc}: {target} does not exist")),
-                    },
+                    Found::Missing => V6::No(format!("{desc}: {target} does not exist")),
+                    Found::Unknown(why) => V6::Unknown(why),
                 };
             }
             if target.starts_with("nat-") || target == "local" {
@@ -112,7 +109,7 @@ fn nat64(cx: &Cx, sp: &SubnetPaths) -> V6 {
     let Some(t) = sp.table else {
         return V6::Unknown(format!("the route table of {} is not known", sp.subnet.id));
     };
-    match route::lookup(t.table, &net("64:ff9b::/96"), &cx.snap.network.prefix_lists) {
+    match route::lookup(t.table, &net("64:ff9b::/96"), cx.snap) {
         Lookup::None => V6::No(format!("{} has no route for 64:ff9b::/96", t.table.id)),
         Lookup::Unknown(why) => V6::Unknown(why),
         Lookup::Route(r, _) => {
@@ -124,17 +121,15 @@ fn nat64(cx: &Cx, sp: &SubnetPaths) -> V6 {
             if !target.starts_with("nat-") {
                 return V6::No(format!("{desc}: NAT64 needs a NAT gateway"));
             }
-            match cx.snap.network.nat_gateways.get(target) {
-                Some(n) if nat_usable(n) => V6::Ok(format!("DNS64 on, {desc}")),
-                Some(n) => V6::No(format!(
+            match cx.snap.nat_gateway(target) {
+                Found::Yes(n) if nat_usable(n) => V6::Ok(format!("DNS64 on, {desc}")),
+                Found::Yes(n) => V6::No(format!(
                     "{desc}: {target} is {} ({})",
                     n.state,
                     n.connectivity_type.as_deref().unwrap_or("public")
                 )),
-                None => match cx.unreadable(Op::Ec2DescribeNatGateways) {
-                    Some(why) => V6::Unknown(why),
-                    None => V6::No(format!("{desc}: {target} does not exist")),
-                },
+                Found::Missing => V6::No(format!("{desc}: {target} does not exist")),
+                Found::Unknown(why) => V6::Unknown(why),
             }
         }
     }
@@ -355,19 +350,16 @@ fn run(cx: &Cx) -> Outcome {
     if uses_nat64 {
         nets.push(net("64:ff9b::/96"));
     }
-    if !nets.is_empty() && !cx.task_groups.is_empty() {
+    if let Some((_, why)) = cx.unread_groups.first().filter(|_| !nets.is_empty()) {
+        // An unread group may allow what the others do not.
+        unknown = Some(why.clone());
+    } else if !nets.is_empty() && !cx.task_groups.is_empty() {
         let wanted: Vec<String> = nets.iter().map(|n| n.to_string()).collect();
         let peer = Peer {
             nets,
             ..Default::default()
         };
-        match sg::evaluate(
-            &cx.task_groups,
-            true,
-            443,
-            &peer,
-            &cx.snap.network.prefix_lists,
-        ) {
+        match sg::evaluate(&cx.task_groups, true, 443, &peer, cx.snap) {
             SgDecision::Allowed(_) => {}
             SgDecision::Unknown(why) => unknown = Some(why),
             SgDecision::Denied { uncovered } => {

@@ -35,7 +35,7 @@ fn run(cx: &Cx) -> Outcome {
             unknown = Some(format!("no route table found for {}", sp.subnet.id));
             continue;
         };
-        let target = match route::lookup(t.table, &any, &cx.snap.network.prefix_lists) {
+        let target = match route::lookup(t.table, &any, cx.snap) {
             Lookup::Route(r, _) if r.target.starts_with("igw-") => continue,
             Lookup::Route(r, _) => route::describe_route(r),
             Lookup::None => "no route for 0.0.0.0/0".to_string(),

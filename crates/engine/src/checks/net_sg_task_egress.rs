@@ -33,6 +33,9 @@ fn run(cx: &Cx) -> Outcome {
     if let Some(why) = cx.unreadable(Op::Ec2DescribeSecurityGroups) {
         return Outcome::unknown(why);
     }
+    if let Some((_, why)) = cx.unread_groups.first() {
+        return Outcome::unknown(why.clone());
+    }
     if cx.task_groups.is_empty() && !cx.missing_groups.is_empty() {
         return Outcome::na("none of the task's security groups exists (see ENI-CONFIG-INVALID)");
     }

@@ -1,8 +1,7 @@
-use super::{capitalize, ev, lookup, Check, Found, Outcome};
+use super::{capitalize, ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::report::Severity;
 use fd_snapshot::needs::SecretSource;
-use fd_snapshot::Op;
 
 pub static CHECK: Check = Check {
     id: "SEC-SSM-NOT-FOUND",
@@ -31,7 +30,7 @@ fn run(cx: &Cx) -> Outcome {
             continue;
         };
         any = true;
-        match lookup(cx, &cx.snap.resources.parameters, value_from, Op::SsmDescribeParameters) {
+        match cx.snap.parameter(value_from) {
             Found::Yes(_) => {}
             Found::Unknown(why) => unknown = Some(why),
             Found::Missing => findings.push(CHECK.finding(

@@ -263,7 +263,7 @@ pub fn sg_findings(
             let mut evidence: Vec<crate::report::Evidence> = issue
                 .groups
                 .iter()
-                .filter_map(|id| cx.snap.network.security_groups.get(id))
+                .filter_map(|id| cx.snap.security_group(id).evidence())
                 .map(|sg| ev(&sg.id, crate::net::sg::describe_rules(sg, egress)))
                 .collect();
             if let Some(u) = issue.uncovered {
@@ -327,43 +327,10 @@ pub fn subjects(subnets: &[String], singular: &str, plural: &str) -> String {
     format!("{} {verb}", subnets.join(", "))
 }
 
-/// What the snapshot says about a named resource the task refers to.
-pub enum Found<'a, T> {
-    Yes(&'a T),
-    /// The lookup ran and AWS said it does not exist.
-    Missing,
-    /// The lookup failed (denied, throttled …) or was not made: the check is `unknown`.
-    Unknown(String),
-}
-
-/// Looks `key` up in `map`, falling back to the recorded outcome of the `service:operation`
-/// call scoped to `key` to tell "does not exist" from "could not be read".
-pub fn lookup<'a, T>(
-    cx: &Cx,
-    map: &'a std::collections::BTreeMap<String, T>,
-    key: &str,
-    op: fd_snapshot::Op,
-) -> Found<'a, T> {
-    lookup_in(cx.snap, map, key, op)
-}
-
-/// [`lookup`] without a check context.
-pub fn lookup_in<'a, T>(
-    snap: &fd_snapshot::Snapshot,
-    map: &'a std::collections::BTreeMap<String, T>,
-    key: &str,
-    op: fd_snapshot::Op,
-) -> Found<'a, T> {
-    use fd_snapshot::CallOutcome;
-    if let Some(v) = map.get(key) {
-        return Found::Yes(v);
-    }
-    match snap.call_for(op, key) {
-        Some(c) if matches!(c.outcome, CallOutcome::NotFound | CallOutcome::Ok) => Found::Missing,
-        Some(c) => Found::Unknown(c.describe_failure()),
-        None => Found::Unknown(format!("{op} for {key} is not in the snapshot")),
-    }
-}
+/// What the snapshot says about a keyed resource: found, absent (AWS said so) or unknown
+/// (unreadable or not read). The snapshot's accessors ([`fd_snapshot::Snapshot::subnet`],
+/// [`fd_snapshot::Snapshot::role`] …) are the only keyed reads of its resource maps.
+pub use fd_snapshot::Found;
 
 /// Shared body of IMG-ARCH-MISMATCH (`os_only == false`) and IMG-OS-MISMATCH: compare the
 /// platforms of each private ECR image's manifest with the task's runtime platform.
@@ -376,8 +343,13 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
     let mut unknown = None;
     let mut any = false;
     for c in cx.needs.ecr_images() {
-        let Some(img) = cx.snap.ecr.images.get(&c.image) else {
-            continue;
+        let img = match cx.snap.image(&c.image) {
+            Found::Yes(img) => img,
+            Found::Missing => continue, // ECR-IMAGE-NOT-FOUND speaks for it
+            Found::Unknown(why) => {
+                unknown = Some(why);
+                continue;
+            }
         };
         any = true;
         let Some(platforms) = &img.platforms else {
@@ -432,7 +404,7 @@ pub fn image_platform_check(check: &super::Check, cx: &Cx, os_only: bool) -> Out
             format!("Push a {wanted} variant of the image (docker buildx build --platform {wanted} …), or change the task's runtimePlatform."),
         ));
     }
-    if !any {
+    if !any && unknown.is_none() {
         return Outcome::na("no private ECR image with a readable manifest");
     }
     Outcome::from_findings(findings, unknown)
@@ -455,12 +427,7 @@ pub fn route_unknown(cx: &Cx) -> Option<String> {
 /// `Ok(Some(problem))` when it does not or is scheduled for deletion, `Err(why)` when it could
 /// not be read.
 pub fn secret_problem(cx: &Cx, id: &str) -> Result<Option<&'static str>, String> {
-    match lookup(
-        cx,
-        &cx.snap.resources.secrets,
-        id,
-        Op::SecretsManagerDescribeSecret,
-    ) {
+    match cx.snap.secret(id) {
         Found::Yes(s) if s.deleted => Ok(Some("is scheduled for deletion")),
         Found::Yes(_) => Ok(None),
         Found::Missing => Ok(Some("does not exist")),
@@ -597,12 +564,7 @@ pub fn vpc_missing(cx: &Cx) -> Outcome {
 
 /// The repository of a private ECR image, as DescribeRepositories found it.
 pub fn repository<'a>(cx: &Cx<'a>, arn: &str) -> Found<'a, fd_snapshot::Repository> {
-    lookup(
-        cx,
-        &cx.snap.ecr.repositories,
-        arn,
-        Op::EcrDescribeRepositories,
-    )
+    cx.snap.repository(arn)
 }
 
 /// Shared body of SEC-SM-NOT-FOUND and REG-CREDS-MISSING: every Secrets Manager secret the task

@@ -29,6 +29,15 @@ pub fn healthy_endpoints() -> Snapshot {
 }
 
 /// Runs `check` on the snapshot's first target.
+/// The value of a lookup the test knows is there.
+pub fn found<'a, T>(f: fd_snapshot::Found<'a, T>) -> &'a T {
+    match f {
+        fd_snapshot::Found::Yes(v) => v,
+        fd_snapshot::Found::Missing => panic!("not found"),
+        fd_snapshot::Found::Unknown(why) => panic!("unknown: {why}"),
+    }
+}
+
 pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
     let cx = Cx::new(snap, &snap.targets[0]);
     (check.run)(&cx)
@@ -100,7 +109,7 @@ pub fn efs_file_system(snap: &mut Snapshot, fs_id: &str, targets: &[(&str, &str)
         .iter()
         .enumerate()
         .map(|(i, (subnet, sg))| {
-            let s = &snap.network.subnets[*subnet];
+            let s = found(snap.subnet(subnet));
             MountTarget {
                 id: format!("fsmt-{i}"),
                 subnet_id: subnet.to_string(),
@@ -135,7 +144,7 @@ pub fn efs_file_system(snap: &mut Snapshot, fs_id: &str, targets: &[(&str, &str)
 /// security group) and allow-all egress.
 pub fn security_group(snap: &mut Snapshot, id: &str, ingress_tcp: &[(i32, i32, &str)]) {
     use fd_snapshot::{SecurityGroup, SgPeer, SgRule};
-    let vpc = snap.network.subnets[&subnets(snap)[0]].vpc_id.clone();
+    let vpc = found(snap.subnet(&subnets(snap)[0])).vpc_id.clone();
     let rule = |from: Option<i32>, to: Option<i32>, proto: &str, peer: SgPeer| SgRule {
         protocol: proto.into(),
         from_port: from,

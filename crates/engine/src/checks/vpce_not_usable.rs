@@ -27,6 +27,7 @@ fn run(cx: &Cx) -> Outcome {
     }
     let mut any = false;
     let mut findings = Vec::new();
+    let mut unknown = None;
     let mut seen: Vec<(String, String)> = Vec::new();
     for sp in &cx.paths {
         for p in &sp.paths {
@@ -64,7 +65,10 @@ fn run(cx: &Cx) -> Outcome {
                     format!("Make {} available with a subnet in each task Availability Zone, or re-create it.", endpoint.id),
                 ));
             }
-            if *other_az_only && problems.is_empty() {
+            if let (Err(why), true) = (other_az_only, problems.is_empty()) {
+                unknown = Some(why.clone());
+            }
+            if *other_az_only == Ok(true) && problems.is_empty() {
                 findings.push(CHECK.finding_at(
                     Severity::Warning,
                     format!(
@@ -81,5 +85,5 @@ fn run(cx: &Cx) -> Outcome {
     if !any {
         return na_unless_endpoints_unknown(cx, "the task relies on no interface endpoint");
     }
-    Outcome::from_findings(findings, None)
+    Outcome::from_findings(findings, unknown)
 }

@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Outcome};
+use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::iam::{self, Context, Policy, Request};
 use crate::net::dest::Service;
@@ -54,11 +54,18 @@ fn run(cx: &Cx) -> Outcome {
                 }
                 _ => continue,
             };
-            let Some(e) = cx.snap.network.vpc_endpoints.get(id) else {
-                unknown = Some(format!(
-                    "the S3 gateway endpoint {id} is not in the snapshot"
-                ));
-                continue;
+            let e = match cx.snap.vpc_endpoint(id) {
+                Found::Yes(e) => e,
+                Found::Missing => {
+                    unknown = Some(format!(
+                        "the S3 gateway endpoint {id} is not in the snapshot"
+                    ));
+                    continue;
+                }
+                Found::Unknown(why) => {
+                    unknown = Some(why);
+                    continue;
+                }
             };
             any = true;
             let Some(doc) = &e.policy_document else {

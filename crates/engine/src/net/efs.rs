@@ -6,7 +6,7 @@
 //! always the VPC's `local` route, so there is no route to judge.
 
 use fd_snapshot::needs::TaskNeeds;
-use fd_snapshot::{Fetched, MountTarget, SecurityGroup, Snapshot, Subnet};
+use fd_snapshot::{Fetched, Found, MountTarget, SecurityGroup, Snapshot, Subnet};
 use ipnet::IpNet;
 
 use super::path::{leg, run_legs, sg_unknown, task_ephemeral_ports, Eval, NaclIssue, SgIssue};
@@ -138,10 +138,11 @@ fn flows<'a>(
         .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
         .map(IpNet::from)
         .or_else(|| {
-            snap.network
-                .subnets
-                .get(&mt.subnet_id)
-                .map(|s| IpNet::V4(s.cidr_block))
+            // Absent or unreadable, the subnet leaves the address unknown (see `nacl` below).
+            match snap.subnet(&mt.subnet_id) {
+                Found::Yes(s) => Some(IpNet::V4(s.cidr_block)),
+                Found::Missing | Found::Unknown(_) => None,
+            }
         });
     let mt_groups: Result<&Vec<String>, String> = match &mt.security_groups {
         Fetched::Found { value } => Ok(value),
@@ -150,7 +151,6 @@ fn flows<'a>(
             Err(format!("{call} failed for {}: {reason}", mt.id))
         }
     };
-    let prefix_lists = &snap.network.prefix_lists;
 
     let task_egress = match (sg_unknown(snap), &mt_groups, mt_net) {
         (Some(why), _, _) => Eval::Unknown(why),
@@ -165,12 +165,17 @@ fn flows<'a>(
                 groups: groups.as_ref().map(|g| g.to_vec()).unwrap_or_default(),
                 prefix_lists: vec![],
             };
-            match sg::evaluate(task_groups, true, NFS_PORT, &peer, prefix_lists) {
+            match sg::evaluate(task_groups, true, NFS_PORT, &peer, snap) {
                 SgDecision::Allowed(_) => Eval::Ok,
                 SgDecision::Unknown(why) => Eval::Unknown(why),
                 SgDecision::Denied { .. } if groups.is_err() => {
                     Eval::Unknown(groups.clone().err().unwrap_or_default())
                 }
+                // No address to judge the rules by: neither the mount target's nor its subnet's.
+                SgDecision::Denied { .. } if net.is_none() => Eval::Unknown(format!(
+                    "the address of mount target {} and its subnet {} are not known",
+                    mt.id, mt.subnet_id
+                )),
                 SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
                     groups: task_group_ids.to_vec(),
                     endpoint: Some(mt.id.clone()),
@@ -190,23 +195,34 @@ fn flows<'a>(
         (Some(why), _) => Eval::Unknown(why),
         (None, Err(why)) => Eval::Unknown(why.clone()),
         (None, Ok(ids)) => {
-            let groups: Vec<&SecurityGroup> = ids
-                .iter()
-                .filter_map(|g| snap.network.security_groups.get(g))
-                .collect();
-            if groups.len() != ids.len() {
-                Eval::Unknown(format!(
-                    "a security group of mount target {} ({}) is not in the snapshot",
-                    mt.id,
-                    ids.join(", ")
-                ))
+            let mut groups: Vec<&SecurityGroup> = Vec::new();
+            let mut unread = None;
+            for g in ids.iter() {
+                match snap.security_group(g) {
+                    Found::Yes(sg) => groups.push(sg),
+                    Found::Missing => {
+                        unread.get_or_insert_with(|| {
+                            format!(
+                                "a security group of mount target {} ({}) is not in the snapshot",
+                                mt.id,
+                                ids.join(", ")
+                            )
+                        });
+                    }
+                    Found::Unknown(why) => {
+                        unread.get_or_insert(why);
+                    }
+                }
+            }
+            if let Some(why) = unread {
+                Eval::Unknown(why)
             } else {
                 let peer = Peer {
                     nets: vec![IpNet::V4(subnet.cidr_block)],
                     groups: task_group_ids.to_vec(),
                     prefix_lists: vec![],
                 };
-                match sg::evaluate(&groups, false, NFS_PORT, &peer, prefix_lists) {
+                match sg::evaluate(&groups, false, NFS_PORT, &peer, snap) {
                     SgDecision::Allowed(_) => Eval::Ok,
                     SgDecision::Unknown(why) => Eval::Unknown(why),
                     SgDecision::Denied { .. } if task_group_ids.is_empty() => Eval::Unknown(

@@ -12,7 +12,7 @@
 //! 4. Security groups: task egress on 443; endpoint ingress on 443 from the task.
 //! 5. Network ACLs: request and return on every subnet boundary crossed.
 
-use fd_snapshot::Op;
+use fd_snapshot::{Found, Op};
 use fd_snapshot::{
     NatGateway, NetworkAcl, RouteDestination, SecurityGroup, Snapshot, Subnet, VpcEndpoint,
 };
@@ -57,8 +57,9 @@ pub enum EndpointUse<'a> {
     Interface {
         endpoint: &'a VpcEndpoint,
         problems: Vec<EndpointProblem>,
-        /// No endpoint subnet in the task subnet's AZ (traffic crosses zones; a warning).
-        other_az_only: bool,
+        /// No endpoint subnet in the task subnet's AZ (traffic crosses zones; a warning);
+        /// `Err(why)` when an endpoint subnet could not be read.
+        other_az_only: Result<bool, String>,
     },
     /// S3: gateway endpoints in the VPC, and whether one is in the subnet's route table.
     Gateway {
@@ -339,7 +340,10 @@ fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUs
         };
     }
     let candidates = in_vpc("Interface");
-    let vpc = snap.network.vpcs.get(vpc_id);
+    // An absent or unreadable VPC, like an unreadable DNS attribute below, does not make the
+    // endpoint unusable here: NET-DNS-VPC-RESOLUTION-DISABLED and NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES
+    // are `unknown` for it.
+    let vpc = snap.vpc(vpc_id).evidence();
     let assess = |e: &'a VpcEndpoint| {
         let mut problems = Vec::new();
         if !e.state.eq_ignore_ascii_case("available") {
@@ -357,13 +361,7 @@ fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUs
         if e.subnet_ids.is_empty() {
             problems.push(EndpointProblem::NoSubnets);
         }
-        let other_az_only = !e.subnet_ids.is_empty()
-            && !e.subnet_ids.iter().any(|s| {
-                snap.network
-                    .subnets
-                    .get(s)
-                    .is_some_and(|s| s.availability_zone == input.subnet.availability_zone)
-            });
+        let other_az_only = other_az_only(snap, e, input.subnet);
         EndpointUse::Interface {
             endpoint: e,
             problems,
@@ -379,6 +377,28 @@ fn endpoint_use<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> EndpointUs
         .position(|a| a.usable_interface().is_some())
         .unwrap_or(0);
     assessed.swap_remove(best)
+}
+
+/// Whether `e` has subnets but none in `subnet`'s zone: `Err` when an endpoint subnet that could
+/// be in it was not readable. A subnet AWS says does not exist is in no zone.
+fn other_az_only(snap: &Snapshot, e: &VpcEndpoint, subnet: &Subnet) -> Result<bool, String> {
+    if e.subnet_ids.is_empty() {
+        return Ok(false);
+    }
+    let mut unread = None;
+    for s in &e.subnet_ids {
+        match snap.subnet(s) {
+            Found::Yes(s) if s.availability_zone == subnet.availability_zone => return Ok(false),
+            Found::Yes(_) | Found::Missing => {}
+            Found::Unknown(why) => {
+                unread.get_or_insert(why);
+            }
+        }
+    }
+    match unread {
+        Some(why) => Err(why),
+        None => Ok(true),
+    }
 }
 
 fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'a> {
@@ -404,12 +424,8 @@ fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'
         match &r.destination {
             RouteDestination::Cidr(c) => boundaries.push(*c),
             RouteDestination::PrefixList(id) => {
-                if let Some(cidrs) = snap
-                    .network
-                    .prefix_lists
-                    .get(id)
-                    .and_then(|p| p.cidrs.as_ref())
-                {
+                // Unknown entries: `route::lookup` says so for the piece they may cover.
+                if let Some(cidrs) = route::prefix_list_cidrs(snap, id) {
                     boundaries.extend(cidrs.iter().copied());
                 }
             }
@@ -421,7 +437,7 @@ fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'
         .collect();
     let mut first: Option<RouteEval<'a>> = None;
     for net in &pieces {
-        let ev = match route::lookup(choice.table, net, &snap.network.prefix_lists) {
+        let ev = match route::lookup(choice.table, net, snap) {
             Lookup::None => RouteEval {
                 matched: None,
                 hop: Hop::NoRoute,
@@ -464,55 +480,51 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
         return blackhole("the route's state is blackhole: its target no longer exists".into());
     }
     if t.starts_with("igw-") {
-        return match snap.network.internet_gateways.get(t) {
-            Some(g) if g.attached_vpcs.contains(&input.subnet.vpc_id) => Hop::Igw {
+        return match snap.internet_gateway(t) {
+            Found::Yes(g) if g.attached_vpcs.contains(&input.subnet.vpc_id) => Hop::Igw {
                 id: t.to_string(),
                 attached: true,
             },
-            Some(_) => blackhole(format!(
+            Found::Yes(_) => blackhole(format!(
                 "internet gateway {t} is not attached to {}",
                 input.subnet.vpc_id
             )),
-            None => match snap.call_failure(Op::Ec2DescribeInternetGateways) {
-                Some(c) => Hop::Unknown(c.describe_failure()),
-                None => blackhole(format!("internet gateway {t} does not exist")),
-            },
+            Found::Missing => blackhole(format!("internet gateway {t} does not exist")),
+            Found::Unknown(why) => Hop::Unknown(why),
         };
     }
     if t.starts_with("nat-") {
-        return match snap.network.nat_gateways.get(t) {
-            Some(n) if n.state == "deleted" || n.state == "deleting" => {
+        return match snap.nat_gateway(t) {
+            Found::Yes(n) if n.state == "deleted" || n.state == "deleting" => {
                 blackhole(format!("NAT gateway {t} is {}", n.state))
             }
-            Some(n) => Hop::Nat {
+            Found::Yes(n) => Hop::Nat {
                 id: t.to_string(),
                 nat: Some(n),
                 upstream: nat_upstream(input, n),
             },
-            None => match snap.call_failure(Op::Ec2DescribeNatGateways) {
-                Some(c) => Hop::Unknown(c.describe_failure()),
-                None => blackhole(format!("NAT gateway {t} does not exist")),
-            },
+            Found::Missing => blackhole(format!("NAT gateway {t} does not exist")),
+            Found::Unknown(why) => Hop::Unknown(why),
         };
     }
     if t.starts_with("vpce-") {
         let prefix_list_route = matches!(r.destination, RouteDestination::PrefixList(_));
-        return match snap.network.vpc_endpoints.get(t) {
-            Some(e) if e.endpoint_type.eq_ignore_ascii_case("Gateway") && prefix_list_route => {
+        return match snap.vpc_endpoint(t) {
+            Found::Yes(e)
+                if e.endpoint_type.eq_ignore_ascii_case("Gateway") && prefix_list_route =>
+            {
                 Hop::GatewayEndpoint { id: t.to_string() }
             }
             // A Gateway Load Balancer endpoint (a firewall): opaque.
-            Some(_) => Hop::Opaque {
+            Found::Yes(_) => Hop::Opaque {
                 target: t.to_string(),
             },
-            None => match snap.call_failure(Op::Ec2DescribeVpcEndpoints) {
-                Some(c) => Hop::Unknown(c.describe_failure()),
-                // Only gateway endpoints are targets of prefix-list routes.
-                None if prefix_list_route => Hop::GatewayEndpoint { id: t.to_string() },
-                None => Hop::Opaque {
-                    target: t.to_string(),
-                },
+            // Only gateway endpoints are targets of prefix-list routes.
+            Found::Missing if prefix_list_route => Hop::GatewayEndpoint { id: t.to_string() },
+            Found::Missing => Hop::Opaque {
+                target: t.to_string(),
             },
+            Found::Unknown(why) => Hop::Unknown(why),
         };
     }
     if t == "local" {
@@ -529,11 +541,15 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
 /// Does the NAT gateway's own subnet route to an attached internet gateway?
 fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<NatUpstreamIssue> {
     let snap = input.snapshot;
-    let Some(subnet) = snap.network.subnets.get(&nat.subnet_id) else {
-        return Eval::Unknown(format!(
-            "the NAT gateway's subnet {} is not in the snapshot",
-            nat.subnet_id
-        ));
+    let subnet = match snap.subnet(&nat.subnet_id) {
+        Found::Yes(s) => s,
+        Found::Missing => {
+            return Eval::Unknown(format!(
+                "the NAT gateway's subnet {} is not in the snapshot",
+                nat.subnet_id
+            ))
+        }
+        Found::Unknown(why) => return Eval::Unknown(why),
     };
     let Some(choice) = route::table_for_subnet(&snap.network, subnet) else {
         return Eval::Unknown(format!("no route table found for {}", subnet.id));
@@ -545,21 +561,19 @@ fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<NatUpstream
             detail: format!("{} ({}) {detail}", choice.table.id, choice.how()),
         })
     };
-    match route::lookup(choice.table, &any, &snap.network.prefix_lists) {
+    match route::lookup(choice.table, &any, snap) {
         Lookup::Route(r, _) if r.target.starts_with("igw-") && r.state == "active" => {
-            match snap.network.internet_gateways.get(&r.target) {
-                Some(g) if g.attached_vpcs.contains(&subnet.vpc_id) => Eval::Ok,
-                Some(_) => issue(format!(
+            match snap.internet_gateway(&r.target) {
+                Found::Yes(g) if g.attached_vpcs.contains(&subnet.vpc_id) => Eval::Ok,
+                Found::Yes(_) => issue(format!(
                     "routes 0.0.0.0/0 to {}, which is not attached to {}",
                     r.target, subnet.vpc_id
                 )),
-                None => match snap.call_failure(Op::Ec2DescribeInternetGateways) {
-                    Some(c) => Eval::Unknown(c.describe_failure()),
-                    None => issue(format!(
-                        "routes 0.0.0.0/0 to {}, which does not exist",
-                        r.target
-                    )),
-                },
+                Found::Missing => issue(format!(
+                    "routes 0.0.0.0/0 to {}, which does not exist",
+                    r.target
+                )),
+                Found::Unknown(why) => Eval::Unknown(why),
             }
         }
         Lookup::Route(r, _) => issue(format!(
@@ -579,7 +593,8 @@ fn nat_upstream(input: &PathInput<'_, '_>, nat: &NatGateway) -> Eval<NatUpstream
 fn endpoint_targets(snap: &Snapshot, ep: &VpcEndpoint) -> Vec<(String, IpNet)> {
     let mut out = Vec::new();
     for eni in &ep.network_interface_ids {
-        if let Some(ni) = snap.network.network_interfaces.get(eni) {
+        // An ENI that is absent or unreadable: the subnets' CIDRs below stand for it.
+        if let Found::Yes(ni) = snap.network_interface(eni) {
             if let Some(ip) = ni
                 .private_ip
                 .as_deref()
@@ -591,7 +606,7 @@ fn endpoint_targets(snap: &Snapshot, ep: &VpcEndpoint) -> Vec<(String, IpNet)> {
     }
     if out.is_empty() {
         for s in &ep.subnet_ids {
-            if let Some(sub) = snap.network.subnets.get(s) {
+            if let Found::Yes(sub) = snap.subnet(s) {
                 out.push((s.clone(), IpNet::V4(sub.cidr_block)));
             }
         }
@@ -641,8 +656,7 @@ fn sg_task_egress(
                 .into(),
         );
     }
-    let prefix_lists = &input.snapshot.network.prefix_lists;
-    match sg::evaluate(input.task_groups, true, 443, peer, prefix_lists) {
+    match sg::evaluate(input.task_groups, true, 443, peer, input.snapshot) {
         SgDecision::Allowed(_) => Eval::Ok,
         SgDecision::Unknown(why) => Eval::Unknown(why),
         SgDecision::Denied { uncovered } => Eval::Issue(SgIssue {
@@ -659,24 +673,26 @@ fn sg_endpoint_ingress(input: &PathInput<'_, '_>, ep: &VpcEndpoint) -> Eval<SgIs
     if let Some(why) = sg_unknown(snap) {
         return Eval::Unknown(why);
     }
-    let groups: Vec<&SecurityGroup> = ep
-        .security_group_ids
-        .iter()
-        .filter_map(|g| snap.network.security_groups.get(g))
-        .collect();
-    if groups.len() != ep.security_group_ids.len() {
-        return Eval::Unknown(format!(
-            "a security group of {} ({}) is not in the snapshot",
-            ep.id,
-            ep.security_group_ids.join(", ")
-        ));
+    let mut groups: Vec<&SecurityGroup> = Vec::new();
+    for g in &ep.security_group_ids {
+        match snap.security_group(g) {
+            Found::Yes(sg) => groups.push(sg),
+            Found::Missing => {
+                return Eval::Unknown(format!(
+                    "a security group of {} ({}) is not in the snapshot",
+                    ep.id,
+                    ep.security_group_ids.join(", ")
+                ))
+            }
+            Found::Unknown(why) => return Eval::Unknown(why),
+        }
     }
     let peer = Peer {
         nets: vec![IpNet::V4(input.subnet.cidr_block)],
         groups: input.task_group_ids.to_vec(),
         prefix_lists: vec![],
     };
-    match sg::evaluate(&groups, false, 443, &peer, &snap.network.prefix_lists) {
+    match sg::evaluate(&groups, false, 443, &peer, snap) {
         SgDecision::Allowed(_) => Eval::Ok,
         SgDecision::Unknown(why) => Eval::Unknown(why),
         // A rule referencing the task's groups might allow it, but they are not known.

@@ -5,9 +5,7 @@
 //! part through their member CIDRs. A route table has at most a few hundred routes, so a linear
 //! scan with a sort key is simpler to explain than a trie and fast enough.
 
-use std::collections::BTreeMap;
-
-use fd_snapshot::{NetworkData, PrefixList, Route, RouteDestination, RouteTable, Subnet};
+use fd_snapshot::{Found, NetworkData, Route, RouteDestination, RouteTable, Snapshot, Subnet};
 use ipnet::IpNet;
 
 /// The route table a subnet uses.
@@ -49,6 +47,16 @@ pub fn table_for_subnet<'a>(net: &'a NetworkData, subnet: &Subnet) -> Option<Tab
         })
 }
 
+/// The CIDRs of prefix list `id`; `None` when they are not known: its entries or the list
+/// could not be read, or the list is absent (AWS does not let a route or a rule use a list that
+/// does not exist, so that is a snapshot without it): undecided, for a route and a rule alike.
+pub fn prefix_list_cidrs<'a>(snap: &'a Snapshot, id: &str) -> Option<&'a Vec<IpNet>> {
+    match snap.prefix_list(id) {
+        Found::Yes(p) => p.cidrs.as_ref(),
+        Found::Missing | Found::Unknown(_) => None,
+    }
+}
+
 /// The outcome of a lookup for one destination network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup<'a> {
@@ -69,30 +77,24 @@ fn rank(route: &Route) -> u8 {
 }
 
 /// Longest-prefix match of `dest` (a whole network: the route must contain all of it).
-pub fn lookup<'a>(
-    table: &'a RouteTable,
-    dest: &IpNet,
-    prefix_lists: &BTreeMap<String, PrefixList>,
-) -> Lookup<'a> {
+pub fn lookup<'a>(table: &'a RouteTable, dest: &IpNet, snap: &Snapshot) -> Lookup<'a> {
     let mut best: Option<(&Route, u8)> = None;
     // A prefix-list route whose entries could not be read: it may hold any entry.
     let mut unreadable: Option<&str> = None;
     for route in &table.routes {
         let len = match &route.destination {
             RouteDestination::Cidr(c) => c.contains(dest).then_some(c.prefix_len()),
-            RouteDestination::PrefixList(id) => {
-                match prefix_lists.get(id).and_then(|p| p.cidrs.as_ref()) {
-                    Some(cidrs) => cidrs
-                        .iter()
-                        .filter(|c| c.contains(dest))
-                        .map(|c| c.prefix_len())
-                        .max(),
-                    None => {
-                        unreadable.get_or_insert(id);
-                        continue;
-                    }
+            RouteDestination::PrefixList(id) => match prefix_list_cidrs(snap, id) {
+                Some(cidrs) => cidrs
+                    .iter()
+                    .filter(|c| c.contains(dest))
+                    .map(|c| c.prefix_len())
+                    .max(),
+                None => {
+                    unreadable.get_or_insert(id);
+                    continue;
                 }
-            }
+            },
         };
         let Some(len) = len else { continue };
         let better = match best {
@@ -146,6 +148,7 @@ pub fn describe_route(route: &Route) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fd_snapshot::PrefixList;
 
     fn route(dest: &str, target: &str) -> Route {
         let destination = if dest.starts_with("pl-") {
@@ -178,8 +181,8 @@ mod tests {
             route("0.0.0.0/0", "nat-1"),
             route("pl-s3", "vpce-s3"),
         ]);
-        let mut pls = BTreeMap::new();
-        pls.insert(
+        let mut pls = Snapshot::new("us-east-1");
+        pls.network.prefix_lists.insert(
             "pl-s3".to_string(),
             PrefixList {
                 id: "pl-s3".into(),
@@ -200,8 +203,8 @@ mod tests {
     #[test]
     fn unreadable_prefix_list_is_unknown_not_absent() {
         let t = table(vec![route("pl-x", "vpce-1")]);
-        let mut pls = BTreeMap::new();
-        pls.insert(
+        let mut pls = Snapshot::new("us-east-1");
+        pls.network.prefix_lists.insert(
             "pl-x".to_string(),
             PrefixList {
                 id: "pl-x".into(),

@@ -2,9 +2,7 @@
 //! when any rule of any group on the ENI allows it in the direction it is initiated (egress on
 //! the task, ingress on the endpoint); return traffic needs no rule.
 
-use std::collections::BTreeMap;
-
-use fd_snapshot::{PrefixList, SecurityGroup, SgPeer, SgRule};
+use fd_snapshot::{SecurityGroup, SgPeer, SgRule, Snapshot};
 use ipnet::IpNet;
 
 use super::ipset;
@@ -49,7 +47,7 @@ pub fn evaluate(
     egress: bool,
     port: u16,
     peer: &Peer,
-    prefix_lists: &BTreeMap<String, PrefixList>,
+    snap: &Snapshot,
 ) -> SgDecision {
     let mut allowing = Vec::new();
     let mut cidrs = Vec::new();
@@ -65,7 +63,7 @@ pub fn evaluate(
                     allowing.push(format!("{}: {}", g.id, describe_rule(rule, egress)));
                 }
                 SgPeer::PrefixList(id) => {
-                    let Some(c) = prefix_lists.get(id).and_then(|p| p.cidrs.as_ref()) else {
+                    let Some(c) = super::route::prefix_list_cidrs(snap, id) else {
                         unreadable = Some(format!(
                             "{} references prefix list {id}, whose entries could not be read",
                             g.id

@@ -1,0 +1,469 @@
+//! Keyed resource maps whose only read access by key says "found", "absent" or "unreadable".
+//!
+//! A plain `BTreeMap::get` answers `None` both when AWS said the thing does not exist and when
+//! the call that would have read it was denied, throttled, failed or never made. The engine's
+//! worst answer is a false `pass`, so it must not be able to mistake the second for the first:
+//! [`Keyed`] has no `get`, `contains_key` or `Index`, and the [`Snapshot`] accessors
+//! ([`Snapshot::subnet`], [`Snapshot::role`] …) are the only keyed reads. They return a
+//! [`Found`], decided from the map *and* [`Snapshot::calls`].
+
+use std::collections::btree_map;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::*;
+use crate::Op;
+
+/// A map of resources keyed by the ID (or the reference) the snapshot reads them by.
+///
+/// Serialised exactly as the `BTreeMap<String, T>` it wraps (the snapshot format does not
+/// change).
+///
+/// There is deliberately **no `get`, `contains_key` or `Index`**: a missing key does not tell
+/// "AWS said it does not exist" from "the call was denied, throttled, failed or not made".
+/// Keyed reads go through the [`Snapshot`] accessors, which look at the recorded calls and
+/// answer a three-state [`Found`]. Builders (the collector, tests) get mutation (`insert`,
+/// `remove`, `get_mut`) and iteration; the engine only ever holds a `&Snapshot`, so `get_mut`
+/// is out of its reach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Keyed<T>(BTreeMap<String, T>);
+
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed(BTreeMap::new())
+    }
+}
+
+impl<T> Keyed<T> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn insert(&mut self, key: String, value: T) -> Option<T> {
+        self.0.insert(key, value)
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear()
+    }
+
+    pub fn retain(&mut self, f: impl FnMut(&String, &mut T) -> bool) {
+        self.0.retain(f)
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<T> {
+        self.0.remove(key)
+    }
+
+    /// For builders: the engine holds a `&Snapshot` and cannot call this.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+        self.0.get_mut(key)
+    }
+
+    pub fn values(&self) -> btree_map::Values<'_, String, T> {
+        self.0.values()
+    }
+
+    pub fn values_mut(&mut self) -> btree_map::ValuesMut<'_, String, T> {
+        self.0.values_mut()
+    }
+
+    pub fn iter(&self) -> btree_map::Iter<'_, String, T> {
+        self.0.iter()
+    }
+
+    pub fn keys(&self) -> btree_map::Keys<'_, String, T> {
+        self.0.keys()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The plain read, for this crate's accessors only.
+    fn find(&self, key: &str) -> Option<&T> {
+        self.0.get(key)
+    }
+}
+
+impl<T> From<BTreeMap<String, T>> for Keyed<T> {
+    fn from(map: BTreeMap<String, T>) -> Self {
+        Keyed(map)
+    }
+}
+
+impl<T> FromIterator<(String, T)> for Keyed<T> {
+    fn from_iter<I: IntoIterator<Item = (String, T)>>(iter: I) -> Self {
+        Keyed(iter.into_iter().collect())
+    }
+}
+
+impl<T> Extend<(String, T)> for Keyed<T> {
+    fn extend<I: IntoIterator<Item = (String, T)>>(&mut self, iter: I) {
+        self.0.extend(iter)
+    }
+}
+
+impl<T> IntoIterator for Keyed<T> {
+    type Item = (String, T);
+    type IntoIter = btree_map::IntoIter<String, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Keyed<T> {
+    type Item = (&'a String, &'a T);
+    type IntoIter = btree_map::Iter<'a, String, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// What the snapshot says about one keyed resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found<'a, T> {
+    Yes(&'a T),
+    /// AWS said it does not exist: a call scoped to it found nothing, or a successful read
+    /// that would have returned it did not.
+    Missing,
+    /// It could not be read (denied, throttled, failed) or was not looked up: a check that needs
+    /// it is `unknown`, with this reason.
+    Unknown(String),
+}
+
+impl<'a, T> Found<'a, T> {
+    /// The value, if found. For evidence and wording only, where an absent and an unreadable
+    /// resource are both simply left out: a decision must match all three cases.
+    pub fn evidence(self) -> Option<&'a T> {
+        match self {
+            Found::Yes(v) => Some(v),
+            Found::Missing | Found::Unknown(_) => None,
+        }
+    }
+}
+
+/// When a successful call of an op, not scoped exactly to a key, proves the key absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coverage {
+    /// The call filtered by ID: its scope is the comma-separated list of the IDs asked for, and
+    /// a successful call that listed the key covers it.
+    IdList,
+    /// The call read a whole account/Region, or every item of some VPCs: the key (an ID of
+    /// something in a VPC) does not say which VPC it would be in, so any successful call of the
+    /// op counts as covering it — what the engine assumed before lookups were typed.
+    AnySuccess,
+    /// A lookup by name: only a call scoped exactly to the key covers it.
+    Exact,
+}
+
+fn is_failure(c: &ApiCall) -> bool {
+    matches!(
+        c.outcome,
+        CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
+    )
+}
+
+/// The one keyed read. Conservative, since the worst answer is a false "pass":
+/// 1. in the map → `Yes`;
+/// 2. a call of `op` scoped exactly to `key` → its outcome (`ok`/`not_found` → `Missing`,
+///    otherwise `Unknown(that call's failure)`);
+/// 3. any call of `op` failed → `Unknown` (naming that call): the key may have been in it;
+/// 4. a successful call of `op` that covers `key` (see [`Coverage`]) → `Missing`;
+/// 5. otherwise → `Unknown("<op> for <key> is not in the snapshot")`.
+fn lookup<'a, T>(
+    calls: &[ApiCall],
+    map: &'a Keyed<T>,
+    key: &str,
+    op: Op,
+    coverage: Coverage,
+) -> Found<'a, T> {
+    if let Some(v) = map.find(key) {
+        return Found::Yes(v);
+    }
+    let of_op = || calls.iter().filter(move |c| c.is(op));
+    if let Some(c) = of_op().rev().find(|c| c.scope.as_deref() == Some(key)) {
+        return if is_failure(c) {
+            Found::Unknown(c.describe_failure())
+        } else {
+            Found::Missing
+        };
+    }
+    if let Some(c) = of_op().find(|c| is_failure(c)) {
+        return Found::Unknown(c.describe_failure());
+    }
+    let covered = |c: &ApiCall| match coverage {
+        Coverage::Exact => false,
+        Coverage::AnySuccess => true,
+        Coverage::IdList => c
+            .scope
+            .as_deref()
+            .is_some_and(|s| s.split(',').any(|id| id.trim() == key)),
+    };
+    if of_op().any(|c| c.outcome == CallOutcome::Ok && covered(c)) {
+        return Found::Missing;
+    }
+    Found::Unknown(format!("{op} for {key} is not in the snapshot"))
+}
+
+macro_rules! accessors {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty => $($field:ident).+, $op:ident, $cov:ident;)*) => {
+        impl Snapshot {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self, key: &str) -> Found<'_, $ty> {
+                    lookup(&self.calls, &self.$($field).+, key, Op::$op, Coverage::$cov)
+                }
+            )*
+        }
+    };
+}
+
+accessors! {
+    /// By zone name. DescribeAvailabilityZones is unscoped (every zone of the Region the
+    /// account can use): any successful call covers every name.
+    availability_zone: AvailabilityZone => network.availability_zones, Ec2DescribeAvailabilityZones, AnySuccess;
+    /// By VPC ID. DescribeVpcs filters by `vpc-id`: covered when a successful call listed it.
+    vpc: Vpc => network.vpcs, Ec2DescribeVpcs, IdList;
+    /// By DHCP options ID. DescribeDhcpOptions filters by `dhcp-options-id`: covered when a
+    /// successful call listed it.
+    dhcp_options: DhcpOptions => network.dhcp_options, Ec2DescribeDhcpOptions, IdList;
+    /// By subnet ID. DescribeSubnets filters by `subnet-id` (the targets' subnets, mount target
+    /// subnets) or by `vpc-id` (every subnet of the VPCs): covered only when a successful call
+    /// listed the subnet ID itself (a VPC-wide read does not say which VPC a missing ID is in).
+    subnet: Subnet => network.subnets, Ec2DescribeSubnets, IdList;
+    /// By route table ID. DescribeRouteTables reads every table of the targets' VPCs: any
+    /// successful call covers (a table ID does not name its VPC).
+    route_table: RouteTable => network.route_tables, Ec2DescribeRouteTables, AnySuccess;
+    /// By gateway ID. DescribeInternetGateways reads the gateways attached to the targets' VPCs:
+    /// any successful call covers (a gateway routed to but detached is indeed not there).
+    internet_gateway: InternetGateway => network.internet_gateways, Ec2DescribeInternetGateways, AnySuccess;
+    /// By NAT gateway ID. DescribeNatGateways reads the targets' VPCs: any successful call
+    /// covers.
+    nat_gateway: NatGateway => network.nat_gateways, Ec2DescribeNatGateways, AnySuccess;
+    /// By endpoint ID. DescribeVpcEndpoints reads the targets' VPCs: any successful call covers.
+    vpc_endpoint: VpcEndpoint => network.vpc_endpoints, Ec2DescribeVpcEndpoints, AnySuccess;
+    /// By ENI ID. DescribeNetworkInterfaces filters by `network-interface-id`: covered when a
+    /// successful call listed it.
+    network_interface: NetworkInterface => network.network_interfaces, Ec2DescribeNetworkInterfaces, IdList;
+    /// By group ID. DescribeSecurityGroups filters by `group-id` (the task's groups, mount
+    /// target groups) or `vpc-id` (every group of the VPCs): covered only when a successful call
+    /// listed the group ID itself.
+    security_group: SecurityGroup => network.security_groups, Ec2DescribeSecurityGroups, IdList;
+    /// By ACL ID. DescribeNetworkAcls reads the targets' VPCs (or filters by associated subnet):
+    /// any successful call covers.
+    network_acl: NetworkAcl => network.network_acls, Ec2DescribeNetworkAcls, AnySuccess;
+    /// By prefix list ID. DescribeManagedPrefixLists is unscoped (every list visible to the
+    /// account): any successful call covers. A list that exists but whose entries could not be
+    /// read is `Yes` with `cidrs: None`.
+    prefix_list: PrefixList => network.prefix_lists, Ec2DescribeManagedPrefixLists, AnySuccess;
+    /// By the role ARN as the task definition gives it: only GetRole scoped to it covers.
+    role: Role => iam.roles, IamGetRole, Exact;
+    /// By repository ARN: only DescribeRepositories scoped to it covers.
+    repository: Repository => ecr.repositories, EcrDescribeRepositories, Exact;
+    /// By the image reference as the container definition gives it: only DescribeImages scoped
+    /// to it covers.
+    image: Image => ecr.images, EcrDescribeImages, Exact;
+    /// By secret ID ([`crate::refs::secret_id`]): only DescribeSecret scoped to it covers.
+    secret: Secret => resources.secrets, SecretsManagerDescribeSecret, Exact;
+    /// By `valueFrom` as given: only DescribeParameters scoped to it covers.
+    parameter: Parameter => resources.parameters, SsmDescribeParameters, Exact;
+    /// By `<region>:<name>` ([`crate::refs::log_group_key`]): only DescribeLogGroups scoped to it
+    /// covers.
+    log_group: LogGroup => resources.log_groups, LogsDescribeLogGroups, Exact;
+    /// By the key ID, alias or ARN as referenced: only DescribeKey scoped to it covers.
+    kms_key: KmsKey => resources.kms_keys, KmsDescribeKey, Exact;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(op: Op, scope: Option<&str>, outcome: CallOutcome) -> ApiCall {
+        ApiCall {
+            outcome,
+            error_code: (outcome != CallOutcome::Ok).then(|| "Code".to_string()),
+            ..ApiCall::of(op, scope.map(str::to_string))
+        }
+    }
+
+    fn subnet(id: &str) -> Subnet {
+        Subnet {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            cidr_block: "10.0.0.0/24".parse().unwrap(),
+            availability_zone: "us-east-1a".into(),
+            availability_zone_id: None,
+            available_ip_address_count: None,
+            map_public_ip_on_launch: false,
+            ipv6_native: false,
+            ipv6_cidr_blocks: vec![],
+            enable_dns64: false,
+        }
+    }
+
+    fn snap(calls: Vec<ApiCall>) -> Snapshot {
+        let mut s = Snapshot::new("us-east-1");
+        s.network
+            .subnets
+            .insert("subnet-a".into(), subnet("subnet-a"));
+        s.calls = calls;
+        s
+    }
+
+    #[test]
+    fn found() {
+        let s = snap(vec![call(
+            Op::Ec2DescribeSubnets,
+            Some("subnet-a"),
+            CallOutcome::Ok,
+        )]);
+        assert!(matches!(s.subnet("subnet-a"), Found::Yes(x) if x.id == "subnet-a"));
+    }
+
+    #[test]
+    fn scoped_not_found_is_missing() {
+        let s = snap(vec![call(
+            Op::IamGetRole,
+            Some("arn:r"),
+            CallOutcome::NotFound,
+        )]);
+        assert_eq!(s.role("arn:r"), Found::Missing);
+    }
+
+    #[test]
+    fn scoped_denied_is_unknown_with_that_call() {
+        let s = snap(vec![
+            call(Op::IamGetRole, Some("arn:other"), CallOutcome::NotFound),
+            call(Op::IamGetRole, Some("arn:r"), CallOutcome::Denied),
+        ]);
+        assert_eq!(
+            s.role("arn:r"),
+            Found::Unknown("iam:GetRole was denied for arn:r (Code)".into())
+        );
+        // The last call for the scope wins (a retry that answered).
+        let s = snap(vec![
+            call(Op::IamGetRole, Some("arn:r"), CallOutcome::Throttled),
+            call(Op::IamGetRole, Some("arn:r"), CallOutcome::NotFound),
+        ]);
+        assert_eq!(s.role("arn:r"), Found::Missing);
+    }
+
+    #[test]
+    fn op_failed_elsewhere_is_unknown() {
+        // The subnet-ID read covered subnet-b and succeeded, but the VPC-wide read failed.
+        let s = snap(vec![
+            call(
+                Op::Ec2DescribeSubnets,
+                Some("subnet-a,subnet-b"),
+                CallOutcome::Ok,
+            ),
+            call(Op::Ec2DescribeSubnets, Some("vpc-1"), CallOutcome::Failed),
+        ]);
+        assert_eq!(
+            s.subnet("subnet-b"),
+            Found::Unknown("ec2:DescribeSubnets failed for vpc-1 (Code)".into())
+        );
+        // A failed GetRole of another role: this one may not have been read either.
+        let s = snap(vec![call(
+            Op::IamGetRole,
+            Some("arn:other"),
+            CallOutcome::Denied,
+        )]);
+        assert!(matches!(s.role("arn:r"), Found::Unknown(why) if why.contains("arn:other")));
+    }
+
+    #[test]
+    fn covered_success_is_missing() {
+        // By ID list.
+        let s = snap(vec![call(
+            Op::Ec2DescribeSubnets,
+            Some("subnet-a,subnet-b"),
+            CallOutcome::Ok,
+        )]);
+        assert_eq!(s.subnet("subnet-b"), Found::Missing);
+        // A VPC-wide read does not cover an ID that is not in its list.
+        let s = snap(vec![call(
+            Op::Ec2DescribeSubnets,
+            Some("vpc-1"),
+            CallOutcome::Ok,
+        )]);
+        assert!(matches!(s.subnet("subnet-b"), Found::Unknown(_)));
+        // Whole VPCs / account.
+        let s = snap(vec![call(
+            Op::Ec2DescribeInternetGateways,
+            Some("vpc-1"),
+            CallOutcome::Ok,
+        )]);
+        assert_eq!(s.internet_gateway("igw-1"), Found::Missing);
+        let s = snap(vec![call(
+            Op::Ec2DescribeAvailabilityZones,
+            None,
+            CallOutcome::Ok,
+        )]);
+        assert_eq!(s.availability_zone("us-east-1z"), Found::Missing);
+        // A lookup by name is only covered by its own call.
+        let s = snap(vec![call(
+            Op::IamGetRole,
+            Some("arn:other"),
+            CallOutcome::Ok,
+        )]);
+        assert!(matches!(s.role("arn:r"), Found::Unknown(_)));
+    }
+
+    #[test]
+    fn nothing_recorded_is_unknown() {
+        let s = snap(vec![]);
+        assert_eq!(
+            s.subnet("subnet-b"),
+            Found::Unknown("ec2:DescribeSubnets for subnet-b is not in the snapshot".into())
+        );
+        assert_eq!(
+            s.kms_key("alias/k"),
+            Found::Unknown("kms:DescribeKey for alias/k is not in the snapshot".into())
+        );
+    }
+
+    /// The saved snapshots (examples, engine fixtures) load as they are, and write back to the
+    /// same data.
+    #[test]
+    fn saved_snapshots_load_unchanged() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut n = 0;
+        for dir in ["examples", "crates/engine/tests/fixtures"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let snap = crate::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+                let text = serde_json::to_string(&snap).unwrap();
+                assert_eq!(
+                    crate::load_str(&text, &path).unwrap(),
+                    snap,
+                    "{}",
+                    path.display()
+                );
+                n += 1;
+            }
+        }
+        assert!(n >= 10, "{n}");
+    }
+
+    #[test]
+    fn serialises_as_a_plain_map() {
+        let mut k: Keyed<u32> = Keyed::new();
+        k.insert("b".into(), 2);
+        k.insert("a".into(), 1);
+        let text = serde_json::to_string(&k).unwrap();
+        assert_eq!(text, r#"{"a":1,"b":2}"#);
+        let back: Keyed<u32> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, k);
+    }
+}
