@@ -1,5 +1,5 @@
 //! End-to-end tests of the "Beyond the seeds" checks (`shared/spec/checks.md`): EFS volumes,
-//! S3 environment files, the ECS service-linked role, private hosted zones, log configuration,
+//! S3 environment files, the ECS service-linked role, private hosted zones and Resolver rules, log configuration,
 //! image size against ephemeral storage, and task-definition features no check evaluates. The
 //! real `fargate-doctor` binary against a real moto server, one scenario per test (built by
 //! `tests/moto/seed.py`, see its docstrings).
@@ -19,7 +19,7 @@
 //! | IAM-EXEC-ENVFILES              | the execution role (then the object it cannot read)       |
 //! | VPCE-S3-POLICY-DENIES-ENVFILES | the S3 gateway endpoint                                   |
 //! | IAM-SLR-MISSING                | the role ARN AWS gives it (`SLR` below, path `aws-service-role/…`) |
-//! | NET-DNS-RESOLVER-OVERRIDES     | the private hosted zone ID (bare, without `/hostedzone/`) |
+//! | NET-DNS-RESOLVER-OVERRIDES     | the private hosted zone ID (bare); the Resolver rule ID (warning) |
 //! | LOG-CONFIG-INVALID             | the task definition ARN                                   |
 //! | IMG-TOO-LARGE                  | the image as written in the task definition               |
 //! | TD-FEATURE-NOT-CHECKED (info)  | the task definition ARN; the message names the feature    |
