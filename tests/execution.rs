@@ -217,6 +217,15 @@ fn secrets_readable_through_name_prefix_policies() {
 }
 
 #[test]
+fn secret_with_a_customer_managed_key_readable() {
+    // The role may GetSecretValue and kms:Decrypt with the secret's customer managed key.
+    let c = service_case("secrets-cmk");
+    c.exit(0).verdict("pass");
+    assert_no_errors(&c.json);
+    c.statuses(&["IAM-EXEC-SECRETS", "SEC-SM-NOT-FOUND"], "pass");
+}
+
+#[test]
 fn registry_credentials_not_readable_by_the_role() {
     let c = service_case("privreg-not-readable"); // Docker Hub image, managed policy only
     c.exit(1).verdict("fail");

@@ -168,6 +168,16 @@ fn every_call_denied_resolver_rules_and_dns_firewall() {
     ));
 }
 
+#[test]
+fn every_call_denied_customer_managed_key() {
+    // A secret encrypted with a customer managed key: the key and its policy are read.
+    assert_table(table(
+        "secrets-cmk",
+        Fault::Deny,
+        Some(&["kms:DescribeKey", "kms:GetKeyPolicy"]),
+    ));
+}
+
 /// One operation of every protocol, for the faults other than a denial.
 const ONE_PER_PROTOCOL: &[&str] = &[
     "ec2:DescribeNetworkAcls",

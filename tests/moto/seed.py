@@ -124,6 +124,7 @@ class World:
         self.s3 = client("s3", config=Config(s3={"addressing_style": "path"}))
         self.route53 = client("route53")
         self.resolver = client("route53resolver")
+        self.kms = client("kms")
         self._igws = {}
         self._sg_count = 0
 
@@ -549,8 +550,13 @@ class World:
         self.logs.create_log_group(logGroupName=name)
         return name
 
-    def secret(self, name="db"):
-        return self.sm.create_secret(Name=name, SecretString='{"password":"p"}')["ARN"]
+    def secret(self, name="db", kms_key=None):
+        kw = {"KmsKeyId": kms_key} if kms_key else {}
+        return self.sm.create_secret(Name=name, SecretString='{"password":"p"}', **kw)["ARN"]
+
+    def customer_key(self):
+        """A customer managed KMS key with the default key policy (the account's IAM decides)."""
+        return self.kms.create_key(Description="app secrets")["KeyMetadata"]["Arn"]
 
     def parameter(self, name="/app/db-password"):
         self.ssm.put_parameter(Name=name, Value="p", Type="SecureString")
@@ -1324,6 +1330,21 @@ def secrets_readable(w):
     secrets = [f"{secret}:password::", by_name, by_arn]
     net = public_service(w, w.app(role_kw={"inline": {"reads": reads}}, secrets=secrets))
     net.update(secret=secret, parameter_name=by_name, parameter_arn=by_arn)
+    return with_role(net)
+
+
+@scenario
+def secrets_cmk(w):
+    """A secret encrypted with a customer managed key; the role may GetSecretValue on it and
+    kms:Decrypt with the key (the key policy is the default one: IAM decides)."""
+    key = w.customer_key()
+    secret = w.secret(kms_key=key)
+    reads = [
+        allow("secretsmanager:GetSecretValue", secret),
+        allow("kms:Decrypt", key),
+    ]
+    net = public_service(w, w.app(role_kw={"inline": {"reads": reads}}, secrets=[secret]))
+    net.update(secret=secret, kms_key=key)
     return with_role(net)
 
 
