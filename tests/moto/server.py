@@ -11,11 +11,18 @@ fixture tests (crates/engine/src/checks/net_dns_resolver_overrides.rs) cover the
 import json
 import sys
 
+from moto.core.exceptions import JsonRESTError
+from moto.ec2.models import ec2_backends
 from moto.route53resolver.responses import Route53ResolverResponse
 from moto.server import main
 
 
-def list_firewall_rule_group_associations(self):  # noqa: ARG001 - moto's handler signature
+def list_firewall_rule_group_associations(self):
+    # The request must still be right: the VPC the collector asks about must exist.
+    vpc = self._get_param("VpcId")
+    known = {v.id for v in ec2_backends[self.current_account][self.region].vpcs.values()}
+    if vpc not in known:
+        raise JsonRESTError("ValidationException", f"no such VPC: {vpc!r}")
     return json.dumps({"FirewallRuleGroupAssociations": []})
 
 

@@ -86,6 +86,22 @@ impl Recorder {
         });
     }
 
+    /// Records that `op` returned `scope` in a shape fargate-doctor cannot model (an IPv6-only
+    /// subnet, a zone without an ID): the item is left out of the snapshot, and this failed
+    /// call makes its lookups `unknown` instead of "does not exist".
+    pub fn unmodelled(&self, op: Op, scope: &str, why: &str) {
+        self.record_failure(
+            op,
+            &Some(scope.to_string()),
+            &CallFailure {
+                outcome: CallOutcome::Failed,
+                code: Some("NotModelled".into()),
+                message: Some(why.to_string()),
+                transport: None,
+            },
+        );
+    }
+
     /// Runs one (non-paginated) request and records its outcome.
     pub async fn call<T, E>(
         &self,

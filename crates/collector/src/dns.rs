@@ -190,9 +190,19 @@ async fn record_names(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Ve
             Ok(out) => out,
             Err(f) => return fetched(Op::Route53ListResourceRecordSets, Err(f)),
         };
+        // Only records that answer an address query: a zone's own SOA and NS records (and TXT,
+        // MX …) do not make its name resolve.
         names.extend(
             out.resource_record_sets()
                 .iter()
+                .filter(|r| {
+                    matches!(
+                        r.r#type(),
+                        aws_sdk_route53::types::RrType::A
+                            | aws_sdk_route53::types::RrType::Aaaa
+                            | aws_sdk_route53::types::RrType::Cname
+                    )
+                })
                 .map(|r| dns_name(r.name())),
         );
         match out.next_record_name().filter(|_| out.is_truncated()) {

@@ -223,8 +223,17 @@ async fn describe_subnets(
             .pages(Op::Ec2DescribeSubnets, joined(&chunk), stream)
             .await;
         for subnet in pages.iter().flat_map(|p| p.subnets()) {
-            if let Some(s) = map_subnet(subnet) {
-                out.insert(s.id.clone(), s);
+            match (map_subnet(subnet), subnet.subnet_id()) {
+                (Some(s), _) => {
+                    out.insert(s.id.clone(), s);
+                }
+                (None, Some(id)) => rec.unmodelled(
+                    Op::Ec2DescribeSubnets,
+                    id,
+                    "the subnet has no IPv4 CIDR block (IPv6-only) or lacks its VPC or zone: \
+                     fargate-doctor models IPv4 paths only",
+                ),
+                (None, None) => {}
             }
         }
     }
@@ -388,11 +397,21 @@ async fn describe_availability_zones(
     else {
         return BTreeMap::new();
     };
-    out.availability_zones()
-        .iter()
-        .filter_map(map_availability_zone)
-        .map(|z| (z.name.clone(), z))
-        .collect()
+    let mut zones = BTreeMap::new();
+    for z in out.availability_zones() {
+        match (map_availability_zone(z), z.zone_name()) {
+            (Some(m), _) => {
+                zones.insert(m.name.clone(), m);
+            }
+            (None, Some(name)) => rec.unmodelled(
+                Op::Ec2DescribeAvailabilityZones,
+                name,
+                "the zone has no zone ID",
+            ),
+            (None, None) => {}
+        }
+    }
+    zones
 }
 
 async fn describe_route_tables(

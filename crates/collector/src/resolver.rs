@@ -135,46 +135,47 @@ fn by_vpc<T, U>(
 fn group(
     a: &t::FirewallRuleGroupAssociation,
     group_rules: &BTreeMap<&str, Result<Vec<t::FirewallRule>, CallFailure>>,
-    domains: &BTreeMap<String, Fetched<Vec<String>>>,
+    domains: &BTreeMap<String, DomainList>,
 ) -> m::FirewallRuleGroupAssociation {
     let group_id = a.firewall_rule_group_id().unwrap_or_default();
-    let rules =
-        match group_rules.get(group_id) {
-            Some(Ok(rules)) => Fetched::found(
-                rules
-                    .iter()
-                    .map(|r| {
-                        let list = r.firewall_domain_list_id().map(str::to_string);
-                        m::FirewallRule {
-                            name: r.name().map(str::to_string),
-                            priority: r.priority().unwrap_or(i32::MAX),
-                            action: r
-                                .action()
-                                .map(|x| x.as_str().to_string())
-                                .unwrap_or_default(),
-                            domains: match &list {
-                                Some(id) => domains.get(id).cloned().unwrap_or_else(|| {
-                                    Fetched::Unreadable {
-                                        call: Op::ResolverListFirewallDomains.to_string(),
-                                        reason: format!("domain list {id} was not read"),
-                                    }
-                                }),
-                                None => Fetched::Absent {
-                                    call: Op::ResolverListFirewallRules.to_string(),
-                                    detail: Some("the rule names no domain list".into()),
-                                },
+    let rules = match group_rules.get(group_id) {
+        Some(Ok(rules)) => Fetched::found(
+            rules
+                .iter()
+                .map(|r| {
+                    let list = r.firewall_domain_list_id().map(str::to_string);
+                    let read = list.as_ref().and_then(|id| domains.get(id));
+                    m::FirewallRule {
+                        name: r.name().map(str::to_string),
+                        priority: r.priority().unwrap_or(i32::MAX),
+                        action: r
+                            .action()
+                            .map(|x| x.as_str().to_string())
+                            .unwrap_or_default(),
+                        domain_list_managed_by: read.and_then(|d| d.managed_by.clone()),
+                        qtype: r.qtype().map(str::to_string),
+                        domains: match (&list, read) {
+                            (Some(_), Some(d)) => d.domains.clone(),
+                            (Some(id), None) => Fetched::Unreadable {
+                                call: Op::ResolverListFirewallDomains.to_string(),
+                                reason: format!("domain list {id} was not read"),
                             },
-                            domain_list_id: list,
-                        }
-                    })
-                    .collect(),
-            ),
-            Some(Err(f)) => fetched(Op::ResolverListFirewallRules, Err(f.clone())),
-            None => Fetched::Unreadable {
-                call: Op::ResolverListFirewallRules.to_string(),
-                reason: "the association names no rule group".into(),
-            },
-        };
+                            (None, _) => Fetched::Absent {
+                                call: Op::ResolverListFirewallRules.to_string(),
+                                detail: Some("the rule names no domain list".into()),
+                            },
+                        },
+                        domain_list_id: list,
+                    }
+                })
+                .collect(),
+        ),
+        Some(Err(f)) => fetched(Op::ResolverListFirewallRules, Err(f.clone())),
+        None => Fetched::Unreadable {
+            call: Op::ResolverListFirewallRules.to_string(),
+            reason: "the association names no rule group".into(),
+        },
+    };
     m::FirewallRuleGroupAssociation {
         id: a.id().unwrap_or_default().to_string(),
         rule_group_id: group_id.to_string(),
@@ -282,12 +283,20 @@ async fn firewall_rules(
         .await
 }
 
+/// A domain list as a rule sees it.
+#[derive(Clone)]
+struct DomainList {
+    /// `ManagedOwnerName` of an AWS managed list.
+    managed_by: Option<String>,
+    domains: Fetched<Vec<String>>,
+}
+
 /// The domains of each list of `ids`; AWS managed lists are named as such, not listed.
 async fn domain_lists(
     client: &Client,
     rec: &Recorder,
     ids: &BTreeSet<&str>,
-) -> BTreeMap<String, Fetched<Vec<String>>> {
+) -> BTreeMap<String, DomainList> {
     if ids.is_empty() {
         return BTreeMap::new();
     }
@@ -296,22 +305,25 @@ async fn domain_lists(
         .pages(Op::ResolverListFirewallDomainLists, None, stream)
         .await;
     // When the listing fails, every list is read as the account's own.
-    let managed: BTreeSet<&str> = pages
+    let managed: BTreeMap<&str, &str> = pages
         .iter()
         .flat_map(|p| p.firewall_domain_lists())
-        .filter(|l| l.managed_owner_name().is_some_and(|o| !o.is_empty()))
-        .filter_map(|l| l.id())
+        .filter_map(|l| Some((l.id()?, l.managed_owner_name().filter(|o| !o.is_empty())?)))
         .collect();
-    let read: Vec<(&str, Fetched<Vec<String>>)> = per_key(ids.iter().copied(), |id| {
-        let managed = managed.contains(id);
+    let read: Vec<(&str, DomainList)> = per_key(ids.iter().copied(), |id| {
+        let managed_by = managed.get(id).map(|o| o.to_string());
         async move {
-            if managed {
+            let domains = if managed_by.is_some() {
                 Fetched::Absent {
                     call: Op::ResolverListFirewallDomains.to_string(),
                     detail: Some(MANAGED.into()),
                 }
             } else {
                 domains(client, rec, id).await
+            };
+            DomainList {
+                managed_by,
+                domains,
             }
         }
     })

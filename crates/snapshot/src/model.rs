@@ -1123,6 +1123,13 @@ pub struct FirewallRule {
     /// `rslvr-fdl-…`; `None` for a rule that inspects something other than a domain list.
     #[serde(default)]
     pub domain_list_id: Option<String>,
+    /// `ManagedOwnerName` of an AWS managed domain list (a threat list whose domains cannot be
+    /// listed); `None` for the account's own lists.
+    #[serde(default)]
+    pub domain_list_managed_by: Option<String>,
+    /// The DNS query type the rule applies to (`A`, `AAAA`, `TXT` …); `None`: every type.
+    #[serde(default)]
+    pub qtype: Option<String>,
     /// The list's domains (`ListFirewallDomains`), lower case, without the trailing dot
     /// (`example.com`, `*.example.com`, `*`).
     pub domains: Fetched<Vec<String>>,
@@ -1135,8 +1142,9 @@ pub struct HostedZone {
     pub id: String,
     /// The zone name, without the trailing dot (`us-east-1.amazonaws.com`).
     pub name: String,
-    /// The record names of the zone (`ListResourceRecordSets`), lower case, without the
-    /// trailing dot; read only for a zone that covers a name the task needs.
+    /// The names of the zone's A, AAAA and CNAME records (`ListResourceRecordSets`; aliases are
+    /// A or AAAA), lower case, without the trailing dot; read only for a zone that covers a name
+    /// the task needs.
     pub records: Fetched<Vec<String>>,
 }
 

@@ -36,8 +36,17 @@ fn run(cx: &Cx) -> Outcome {
     for s in &cx.subnets {
         let az = match cx.snap.availability_zone(&s.availability_zone) {
             Found::Yes(a) => Some(a),
-            // Not among the zones the account can use: no zone type to judge by.
-            Found::Missing => None,
+            // Not among the zones listed: no zone type to judge by, which matters only for a
+            // name that is not the Region's and one letter.
+            Found::Missing => {
+                if !is_standard_zone_name(&cx.snap.region, &s.availability_zone) {
+                    unknown = Some(format!(
+                        "the zone type of {} ({}) is unknown: ec2:DescribeAvailabilityZones did not list the zone",
+                        s.id, s.availability_zone
+                    ));
+                }
+                None
+            }
             // A standard zone's name is the Region's and one letter; any other name (a Local or
             // Wavelength Zone) needs the zone type, which could not be read.
             Found::Unknown(why) => {
@@ -141,5 +150,16 @@ mod tests {
         let o = testkit::run(&CHECK, &snap);
         assert_eq!(o.status, CheckStatus::Unknown, "{:?}", o.detail);
         assert!(o.detail.unwrap().contains("zone type"));
+    }
+
+    /// A Local Zone name that the (successful) zone listing does not hold: `unknown` too.
+    #[test]
+    fn unlisted_non_standard_zone_is_unknown() {
+        let mut snap = testkit::healthy_nat();
+        let id = testkit::subnets(&snap)[0].clone();
+        snap.network.subnets.get_mut(&id).unwrap().availability_zone = "us-east-1-bos-1a".into();
+        let o = testkit::run(&CHECK, &snap);
+        assert_eq!(o.status, CheckStatus::Unknown, "{:?}", o.detail);
+        assert!(o.detail.unwrap().contains("did not list"));
     }
 }

@@ -24,7 +24,13 @@ pub static CHECK: Check = Check {
            - Private hosted zones (route53:ListHostedZonesByVPC, ListResourceRecordSets): the most \
            specific zone that covers a name the VPC resolver answers must hold a record for it \
            (a wildcard counts). An equally specific Resolver rule takes precedence over a zone; \
-           an interface endpoint's private DNS name is only overridden by a rule for that very name.",
+           an interface endpoint's private DNS zone (`*.dkr.ecr.REGION.amazonaws.com`, \
+           `api.ecr.REGION.amazonaws.com` …) is overridden only by an equally or more specific \
+           rule or zone.\n\
+           Not checked: zones, rules and firewall rule groups that reach the VPC through a Route 53 \
+           Profile; DNS Firewall Advanced rules (no domain list); the names a CNAME chain leads \
+           to (DNS Firewall inspects them too); what the DNS servers behind a forwarding rule \
+           answer.",
     why: "A private hosted zone answers authoritatively for its whole name: a zone \
           'us-east-1.amazonaws.com' or 'amazonaws.com' created for one record makes every other name \
           under it NXDOMAIN inside the VPC. A DNS Firewall rule that blocks '*.amazonaws.com' (or \
@@ -56,8 +62,8 @@ pub static CHECK: Check = Check {
 struct Host {
     name: String,
     what: String,
-    /// Answered by an interface endpoint's private DNS (its own zone, exactly this name).
-    via_interface: bool,
+    /// The private DNS zone of the interface endpoint that answers it, if one does.
+    endpoint_zone: Option<String>,
 }
 
 /// The number of labels of a domain (`.` has none): the measure of "more specific".
@@ -119,11 +125,26 @@ enum Firewall<'a> {
     Unknown(String),
 }
 
+/// Whether a rule applies to the task's address queries (`A`): rules without a query type
+/// apply to every type.
+fn applies_to_a(rule: &FirewallRule) -> bool {
+    rule.qtype
+        .as_deref()
+        .is_none_or(|q| q.eq_ignore_ascii_case("A"))
+}
+
 fn firewall<'a>(groups: &[&'a FirewallRuleGroupAssociation], host: &str) -> Firewall<'a> {
     for group in groups {
         let rules = match &group.rules {
             Fetched::Found { value } => value,
-            Fetched::Absent { .. } => continue,
+            // An associated group that "does not exist" is not an empty group.
+            Fetched::Absent { call, detail } => {
+                return Firewall::Unknown(format!(
+                    "DNS Firewall rule group {} is associated with the VPC, but {call} found nothing ({})",
+                    group.rule_group_id,
+                    detail.as_deref().unwrap_or("not found")
+                ))
+            }
             Fetched::Unreadable { call, reason } => {
                 return Firewall::Unknown(format!(
                     "the rules of DNS Firewall rule group {} could not be read ({call}: {reason})",
@@ -134,17 +155,28 @@ fn firewall<'a>(groups: &[&'a FirewallRuleGroupAssociation], host: &str) -> Fire
         let mut ordered: Vec<&FirewallRule> = rules.iter().collect();
         ordered.sort_by_key(|r| r.priority);
         for rule in ordered {
-            if rule.domain_list_id.is_none() {
+            // Rules without a domain list (DNS Firewall Advanced threat protection) inspect
+            // query patterns, not names: named as not checked in the check's text.
+            let Some(list) = rule.domain_list_id.as_deref() else {
+                continue;
+            };
+            if !applies_to_a(rule) {
                 continue;
             }
+            let rule_name = rule.name.as_deref().unwrap_or("?");
             let entry = match &rule.domains {
                 Fetched::Found { value } => value.iter().find(|e| firewall_matches(e, host)),
-                Fetched::Absent { .. } => None,
+                // AWS managed lists hold known-malicious domains, never AWS service names.
+                Fetched::Absent { .. } if rule.domain_list_managed_by.is_some() => None,
+                Fetched::Absent { call, .. } => {
+                    return Firewall::Unknown(format!(
+                        "domain list {list} (rule {rule_name} of DNS Firewall rule group {}): {call} found nothing",
+                        group.rule_group_id
+                    ))
+                }
                 Fetched::Unreadable { call, reason } => {
                     return Firewall::Unknown(format!(
-                        "the domains of list {} (rule {} of DNS Firewall rule group {}) could not be read ({call}: {reason})",
-                        rule.domain_list_id.as_deref().unwrap_or("?"),
-                        rule.name.as_deref().unwrap_or("?"),
+                        "the domains of list {list} (rule {rule_name} of DNS Firewall rule group {}) could not be read ({call}: {reason})",
                         group.rule_group_id
                     ))
                 }
@@ -153,7 +185,13 @@ fn firewall<'a>(groups: &[&'a FirewallRuleGroupAssociation], host: &str) -> Fire
             match rule.action.as_str() {
                 "ALLOW" => return Firewall::Allowed,
                 "BLOCK" => return Firewall::Blocked { group, rule, entry },
-                _ => {}
+                "ALERT" => {}
+                other => {
+                    return Firewall::Unknown(format!(
+                        "rule {rule_name} of DNS Firewall rule group {} matches {host} with an action this tool does not know ('{other}')",
+                        group.rule_group_id
+                    ))
+                }
             }
         }
     }
@@ -179,7 +217,13 @@ fn answer<'a>(
     for a in rules.iter().filter(|a| active(a.status.as_deref())) {
         let rule = match &a.rule {
             Fetched::Found { value } => value,
-            Fetched::Absent { .. } => continue,
+            // An associated rule that "does not exist" is not proof of no rule.
+            Fetched::Absent { call, .. } => {
+                return Answer::Unknown(format!(
+                    "Resolver rule {} is associated with the VPC, but {call} found nothing",
+                    a.rule_id
+                ))
+            }
             Fetched::Unreadable { call, reason } => {
                 return Answer::Unknown(format!(
                     "Resolver rule {} is associated with the VPC but could not be read ({call}: {reason})",
@@ -187,7 +231,16 @@ fn answer<'a>(
                 ))
             }
         };
-        if rule.rule_type == "RECURSIVE" || !covers(&rule.domain_name, &host.name) {
+        if rule.rule_type == "RECURSIVE" {
+            continue;
+        }
+        if rule.domain_name.is_empty() {
+            return Answer::Unknown(format!(
+                "Resolver rule {} ({}) has no domain name",
+                a.rule_id, rule.rule_type
+            ));
+        }
+        if !covers(&rule.domain_name, &host.name) {
             continue;
         }
         if best.is_none_or(|(_, b)| labels(&rule.domain_name) > labels(&b.domain_name)) {
@@ -196,21 +249,32 @@ fn answer<'a>(
     }
     // A SYSTEM rule only undoes forwarding: the resolver then answers as usual, zones included.
     let forwarded = best.filter(|(_, r)| r.rule_type != "SYSTEM");
-    if host.via_interface {
-        // The endpoint's own zone is exactly this name: only a rule for this very name wins.
-        return match forwarded {
-            Some((a, r)) if r.domain_name == host.name => Answer::Forwarded(a, r),
-            _ => Answer::Resolver,
-        };
-    }
+    // Without rules, the most specific zone answers: an associated private hosted zone or, for
+    // a name an interface endpoint serves, the endpoint's own (correct) zone.
     let zone = covering(zones, &host.name);
-    match (forwarded, zone) {
+    let endpoint = host.endpoint_zone.as_deref().map(labels);
+    let answering = zone.map(|z| labels(&z.name)).max(endpoint);
+    match forwarded {
         // The most specific name wins; an equally specific rule takes precedence over a zone.
-        (Some((a, r)), z) if z.is_none_or(|z| labels(&r.domain_name) >= labels(&z.name)) => {
+        Some((a, r)) if answering.is_none_or(|l| labels(&r.domain_name) >= l) => {
             Answer::Forwarded(a, r)
         }
-        (_, Some(z)) => Answer::Zone(z),
-        _ => Answer::Resolver,
+        _ => match zone {
+            Some(z) if endpoint.is_none_or(|e| labels(&z.name) > e) => Answer::Zone(z),
+            _ => Answer::Resolver,
+        },
+    }
+}
+
+/// The private DNS zone of the interface endpoint that serves `host`: the registry and S3
+/// endpoints answer for a wildcard (`*.dkr.ecr.<region>.amazonaws.com`,
+/// `*.s3.<region>.amazonaws.com`), the others for their exact name.
+fn endpoint_zone(host: &str) -> String {
+    match host.split_once('.') {
+        Some((_, rest)) if rest.starts_with("dkr.ecr.") || rest.starts_with("s3.") => {
+            rest.to_string()
+        }
+        _ => host.to_string(),
     }
 }
 
@@ -229,7 +293,8 @@ fn per_vpc<'a, T>(
         None => Err(format!("{op} for {vpc} was not made (not in the snapshot)")),
         Some(f) => match fetched_one(f) {
             Found::Yes(v) => Ok(v.as_slice()),
-            Found::Missing => Ok(&[]),
+            // A listing that answers "not found" is odd, not empty.
+            Found::Missing => Err(format!("{op} for {vpc} answered not found")),
             Found::Unknown(why) => Err(why),
         },
     }
@@ -274,7 +339,7 @@ fn run(cx: &Cx) -> Outcome {
         hosts.push(Host {
             name: p.dest.host.clone(),
             what: p.dest.service.label().to_string(),
-            via_interface: p.via_interface,
+            endpoint_zone: p.via_interface.then(|| endpoint_zone(&p.dest.host)),
         });
     }
     for e in &cx.needs.efs {
@@ -286,7 +351,7 @@ fn run(cx: &Cx) -> Outcome {
             hosts.push(Host {
                 name,
                 what: format!("EFS volume {}", e.volume),
-                via_interface: false,
+                endpoint_zone: None,
             });
         }
     }
@@ -506,6 +571,8 @@ mod tests {
             priority,
             action: action.into(),
             domain_list_id: Some(format!("rslvr-fdl-{priority}")),
+            domain_list_managed_by: None,
+            qtype: None,
             domains: Fetched::found(domains.iter().map(|d| d.to_string()).collect()),
         }
     }
@@ -694,6 +761,118 @@ mod tests {
         assert!(out.findings[0]
             .message
             .contains("api.ecr.us-east-1.amazonaws.com"));
+    }
+
+    #[test]
+    fn registry_endpoint_zone_is_the_wildcard_parent() {
+        // The ecr.dkr endpoint answers *.dkr.ecr.<region>.amazonaws.com: an equally specific
+        // forwarding rule takes the registry name.
+        let snap = with_dns(
+            testkit::healthy_endpoints(),
+            none(),
+            vec![rule("fwd", "FORWARD", "dkr.ecr.us-east-1.amazonaws.com")],
+            vec![],
+        );
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Warn);
+        assert!(out.findings[0]
+            .message
+            .contains("123456789012.dkr.ecr.us-east-1.amazonaws.com"));
+        assert_eq!(
+            endpoint_zone("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+            "dkr.ecr.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            endpoint_zone("api.ecr.us-east-1.amazonaws.com"),
+            "api.ecr.us-east-1.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn odd_answers_are_unknown_not_empty() {
+        // An action this tool does not know, a rule group or rule "not found", a listing that
+        // answers not found, a rule without a domain name.
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![group("a", 100, vec![fw_rule(1, "", &["*"])])],
+        );
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        let mut g = group("a", 100, vec![]);
+        g.rules = Fetched::Absent {
+            call: "route53resolver:ListFirewallRules".into(),
+            detail: None,
+        };
+        let snap = with_dns(testkit::healthy_nat(), none(), vec![], vec![g]);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        let mut r = fw_rule(1, "BLOCK", &[]);
+        r.domains = Fetched::Absent {
+            call: "route53resolver:ListFirewallDomains".into(),
+            detail: None,
+        };
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![group("a", 100, vec![r.clone()])],
+        );
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        // ... unless the list is an AWS managed threat list.
+        r.domain_list_managed_by = Some("Route 53 Resolver DNS Firewall".into());
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![group("a", 100, vec![r])],
+        );
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        let mut snap = with_zones(none());
+        let vpc = vpc_of(&snap);
+        snap.dns.firewall_rule_groups.insert(
+            vpc,
+            Fetched::Absent {
+                call: "route53resolver:ListFirewallRuleGroupAssociations".into(),
+                detail: None,
+            },
+        );
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        let mut a = rule("x", "FORWARD", "");
+        let snap = with_dns(testkit::healthy_nat(), none(), vec![a.clone()], vec![]);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        a.rule = Fetched::Absent {
+            call: "route53resolver:GetResolverRule".into(),
+            detail: None,
+        };
+        let snap = with_dns(testkit::healthy_nat(), none(), vec![a], vec![]);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+    }
+
+    #[test]
+    fn rules_for_other_query_types_do_not_apply() {
+        let mut allow_txt = fw_rule(1, "ALLOW", &["*.amazonaws.com"]);
+        allow_txt.qtype = Some("TXT".into());
+        let mut block_aaaa = fw_rule(2, "BLOCK", &["*"]);
+        block_aaaa.qtype = Some("AAAA".into());
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![group("a", 100, vec![allow_txt.clone(), block_aaaa])],
+        );
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        // An ALLOW limited to TXT does not let the address queries through a BLOCK of all.
+        let snap = with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![],
+            vec![group(
+                "a",
+                100,
+                vec![allow_txt, fw_rule(2, "BLOCK", &["*"])],
+            )],
+        );
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Fail);
     }
 
     #[test]
