@@ -227,13 +227,15 @@ async fn describe_subnets(
                 (Some(s), _) => {
                     out.insert(s.id.clone(), s);
                 }
-                (None, Some(id)) => rec.unmodelled(
+                // Only the targets' own subnets (read by ID) matter: another subnet of the
+                // VPC that cannot be modelled is simply left out.
+                (None, Some(id)) if filter_name == "subnet-id" => rec.unmodelled(
                     Op::Ec2DescribeSubnets,
                     id,
                     "the subnet has no IPv4 CIDR block (IPv6-only) or lacks its VPC or zone: \
                      fargate-doctor models IPv4 paths only",
                 ),
-                (None, None) => {}
+                (None, _) => {}
             }
         }
     }

@@ -171,6 +171,30 @@ impl<'a> Cx<'a> {
         self.snap.call_failure(op).map(|c| c.describe_failure())
     }
 
+    /// Why the target's subnets cannot be judged, if a subnet read failed. A subnet the
+    /// collector read but cannot model (an IPv6-only subnet: error code `NotModelled`, scoped to
+    /// that subnet) counts only for the targets that use it.
+    pub fn subnets_unreadable(&self) -> Option<String> {
+        let own = |scope: Option<&str>| {
+            self.netcfg
+                .is_some_and(|n| n.subnets.iter().any(|s| Some(s.as_str()) == scope))
+        };
+        self.snap
+            .calls
+            .iter()
+            .filter(|c| c.is(Op::Ec2DescribeSubnets))
+            .filter(|c| {
+                matches!(
+                    c.outcome,
+                    fd_snapshot::CallOutcome::Denied
+                        | fd_snapshot::CallOutcome::Throttled
+                        | fd_snapshot::CallOutcome::Failed
+                )
+            })
+            .find(|c| c.error_code.as_deref() != Some("NotModelled") || own(c.scope.as_deref()))
+            .map(|c| c.describe_failure())
+    }
+
     /// Why the task definition is not available, if it is not.
     pub fn td_missing(&self) -> Option<String> {
         if self.td.is_some() {
@@ -194,7 +218,7 @@ impl<'a> Cx<'a> {
         if self.netcfg.is_none() {
             return Some("the target has no awsvpc network configuration".into());
         }
-        if let Some(why) = self.unreadable(Op::Ec2DescribeSubnets) {
+        if let Some(why) = self.subnets_unreadable() {
             return Some(why);
         }
         // A subnet that could not be read may be the one that breaks the task.

@@ -43,7 +43,7 @@ fn run(cx: &Cx) -> Outcome {
         ));
     }
     if let Some(why) = cx
-        .unreadable(Op::Ec2DescribeSubnets)
+        .subnets_unreadable()
         .or_else(|| cx.unread_subnets.first().map(|(_, why)| why.clone()))
     {
         return Outcome::from_findings(findings, Some(why));
@@ -131,4 +131,41 @@ fn run(cx: &Cx) -> Outcome {
         ));
     }
     Outcome::from_findings(findings, sg_unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+    use fd_snapshot::{ApiCall, CallOutcome};
+
+    /// What the collector records for a subnet it read but cannot model (IPv6-only).
+    fn not_modelled(subnet: &str) -> ApiCall {
+        let mut c = ApiCall::of(Op::Ec2DescribeSubnets, Some(subnet.into()));
+        c.outcome = CallOutcome::Failed;
+        c.error_code = Some("NotModelled".into());
+        c.message = Some("the subnet has no IPv4 CIDR block (IPv6-only)".into());
+        c
+    }
+
+    #[test]
+    fn an_ipv6_only_task_subnet_is_unknown_not_missing() {
+        let mut snap = testkit::healthy_nat();
+        let id = testkit::subnets(&snap)[0].clone();
+        snap.network.subnets.remove(&id);
+        snap.calls.push(not_modelled(&id));
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown, "{:?}", out.findings);
+        assert!(out.detail.unwrap().contains("IPv6-only"));
+    }
+
+    #[test]
+    fn another_subnet_that_cannot_be_modelled_does_not_matter() {
+        let mut snap = testkit::healthy_nat();
+        snap.calls.push(not_modelled("subnet-0ipv6only"));
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Pass);
+        let cx = Cx::new(&snap, &snap.targets[0]);
+        assert_eq!(cx.network_missing(), None);
+    }
 }
