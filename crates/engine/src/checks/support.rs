@@ -626,3 +626,15 @@ pub fn image_call_failure(cx: &Cx, op: fd_snapshot::Op, scope: &str) -> Option<S
         })
         .map(|c| c.describe_failure())
 }
+
+/// The gateway endpoint a route names. A route to an endpoint that is not in the snapshot, or
+/// could not be read, leaves what lies beyond it (its policy) unknown.
+pub fn route_endpoint<'a>(cx: &Cx<'a>, id: &str) -> Result<&'a fd_snapshot::VpcEndpoint, String> {
+    match cx.snap.vpc_endpoint(id) {
+        Found::Yes(e) => Ok(e),
+        Found::Missing => Err(format!(
+            "the S3 gateway endpoint {id} is not in the snapshot"
+        )),
+        Found::Unknown(why) => Err(why),
+    }
+}

@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Found, Outcome};
+use super::{ev, gate_paths, na_unless_endpoints_unknown, Check, Outcome};
 use crate::context::Cx;
 use crate::iam::{self, Context, Policy, Request};
 use crate::net::dest::Service;
@@ -38,15 +38,9 @@ fn run(cx: &Cx) -> Outcome {
                 continue;
             };
             // The route names it, so its policy (which may deny) is what we lack.
-            let e = match cx.snap.vpc_endpoint(id) {
-                Found::Yes(e) => e,
-                Found::Missing => {
-                    unknown = Some(format!(
-                        "the S3 gateway endpoint {id} is not in the snapshot"
-                    ));
-                    continue;
-                }
-                Found::Unknown(why) => {
+            let e = match super::route_endpoint(cx, id) {
+                Ok(e) => e,
+                Err(why) => {
                     unknown = Some(why);
                     continue;
                 }
