@@ -378,6 +378,50 @@ fn default_route_to_transit_gateway_is_opaque() {
     assert_ne!(c.code, 1, "{}", summary(&c.json));
 }
 
+#[test]
+fn a_default_route_into_a_peering_connection_is_no_way_out() {
+    // 0.0.0.0/0 -> pcx to a hub VPC with a NAT gateway: peering is not transitive.
+    let c = service_case("peering-default-route");
+    c.exit(1).verdict("fail");
+    let f = c.fails_any("NET-ROUTE-NO-DEFAULT", &c.list("subnets"));
+    assert!(resources(f).contains(&c.s("pcx")), "{f}");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!(
+            "{} is a VPC peering connection: peering is not transitive, the peer's NAT gateway cannot be used",
+            c.s("pcx")
+        )),
+        "{message}"
+    );
+    // Read from the API: the evidence names the hub VPC and its CIDR block.
+    let evidence = f["evidence"].to_string();
+    assert!(
+        evidence.contains(c.s("hub_vpc")) && evidence.contains("10.99.0.0/16"),
+        "{evidence}"
+    );
+    // It is not "opaque": the tool knows where it leads.
+    c.status("NET-ROUTE-OPAQUE", "not_applicable");
+}
+
+#[test]
+fn centralised_endpoints_in_a_peered_hub_with_shared_zones_pass() {
+    // Only 10.99.0.0/16 -> pcx; private zones answer the ECR, S3 and Logs names with hub
+    // addresses: a usable path, whose far end (the endpoints' groups) is named as unverified.
+    let c = service_case("hub-endpoints-peering");
+    c.exit(0).verdict("pass");
+    assert_no_errors(&c.json);
+    c.statuses(
+        &["NET-ROUTE-NO-DEFAULT", "NET-DNS-RESOLVER-OVERRIDES"],
+        "pass",
+    );
+    let f = c.reports_any("NET-ROUTE-OPAQUE", "warning", &c.list("subnets"));
+    assert!(resources(f).contains(&c.s("pcx")), "{f}");
+    assert!(
+        f["message"].as_str().unwrap().contains(c.s("hub_vpc")),
+        "{f}"
+    );
+}
+
 // =============================================================================================
 // DNS
 // =============================================================================================

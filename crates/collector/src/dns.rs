@@ -86,8 +86,8 @@ pub(crate) async fn collect_dns(
         .filter(|(_, name)| covers_needed_name(name, hosts))
         .map(|(id, _)| id.as_str())
         .collect();
-    let records: BTreeMap<&str, Fetched<Vec<String>>> = stream::iter(wanted)
-        .map(|id| async move { (id, record_names(client, rec, id).await) })
+    let records: BTreeMap<&str, Fetched<Records>> = stream::iter(wanted)
+        .map(|id| async move { (id, record_sets(client, rec, id).await) })
         .buffer_unordered(CONCURRENCY)
         .collect()
         .await;
@@ -98,15 +98,23 @@ pub(crate) async fn collect_dns(
             let zones = zones.as_ref().map_err(Clone::clone).map(|zones| {
                 zones
                     .iter()
-                    .map(|(id, name)| m::HostedZone {
-                        id: id.clone(),
-                        name: name.clone(),
-                        records: records.get(id.as_str()).cloned().unwrap_or_else(|| {
-                            Fetched::Absent {
-                                call: Op::Route53ListResourceRecordSets.to_string(),
-                                detail: Some(NOT_READ.into()),
-                            }
-                        }),
+                    .map(|(id, name)| {
+                        let read = records.get(id.as_str());
+                        m::HostedZone {
+                            id: id.clone(),
+                            name: name.clone(),
+                            records: match read {
+                                Some(r) => r.clone().map(|r| r.names.into_iter().collect()),
+                                None => Fetched::Absent {
+                                    call: Op::Route53ListResourceRecordSets.to_string(),
+                                    detail: Some(NOT_READ.into()),
+                                },
+                            },
+                            answers: match read {
+                                Some(Fetched::Found { value }) => Some(value.answers.clone()),
+                                _ => None,
+                            },
+                        }
                     })
                     .collect()
             });
@@ -164,9 +172,17 @@ async fn zones_of_vpc(
     Err(too_many_pages("ListHostedZonesByVPC"))
 }
 
-/// ListResourceRecordSets, every page: the distinct record names, normalised and sorted.
-async fn record_names(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Vec<String>> {
-    let mut names = BTreeSet::new();
+/// A zone's A, AAAA and CNAME records: their names, and what each name answers.
+#[derive(Debug, Clone, Default)]
+struct Records {
+    names: BTreeSet<String>,
+    answers: BTreeMap<String, m::RecordAnswer>,
+}
+
+/// ListResourceRecordSets, every page: the distinct record names, normalised and sorted, and
+/// their values (plain A/AAAA addresses, or the name a CNAME or an alias points to).
+async fn record_sets(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Records> {
+    let mut records = Records::default();
     let mut next: Option<RecordCursor> = None;
     for _ in 0..MAX_PAGES {
         let mut request = client
@@ -192,19 +208,31 @@ async fn record_names(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Ve
         };
         // Only records that answer an address query: a zone's own SOA and NS records (and TXT,
         // MX …) do not make its name resolve.
-        names.extend(
-            out.resource_record_sets()
-                .iter()
-                .filter(|r| {
-                    matches!(
-                        r.r#type(),
-                        aws_sdk_route53::types::RrType::A
-                            | aws_sdk_route53::types::RrType::Aaaa
-                            | aws_sdk_route53::types::RrType::Cname
-                    )
-                })
-                .map(|r| dns_name(r.name())),
-        );
+        for r in out.resource_record_sets() {
+            use aws_sdk_route53::types::RrType;
+            let cname = match r.r#type() {
+                RrType::A | RrType::Aaaa => false,
+                RrType::Cname => true,
+                _ => continue,
+            };
+            let name = dns_name(r.name());
+            let answer = records.answers.entry(name.clone()).or_default();
+            records.names.insert(name);
+            let values = r.resource_records().iter().map(|v| v.value());
+            if let Some(alias) = r.alias_target() {
+                answer
+                    .target
+                    .get_or_insert_with(|| dns_name(alias.dns_name()));
+            } else if cname {
+                if let Some(v) = values.into_iter().next() {
+                    answer.target.get_or_insert_with(|| dns_name(v));
+                }
+            } else {
+                answer
+                    .addresses
+                    .extend(values.filter_map(|v| v.trim().parse::<std::net::IpAddr>().ok()));
+            }
+        }
         match out.next_record_name().filter(|_| out.is_truncated()) {
             Some(name) => {
                 next = Some((
@@ -213,7 +241,7 @@ async fn record_names(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Ve
                     out.next_record_identifier().map(str::to_string),
                 ))
             }
-            None => return Fetched::found(names.into_iter().collect()),
+            None => return Fetched::found(records),
         }
     }
     fetched(

@@ -108,16 +108,52 @@ pub(crate) async fn collect_network(
         .chain(nat_enis)
         .filter(|id| !net.network_interfaces.keys().any(|k| k == id))
         .collect();
-    let (prefix_lists, enis) = futures::join!(
+    // The peering connections routes name: what they carry (the peer VPC's CIDR blocks)
+    // decides whether a route into one leads anywhere.
+    let pcx_ids: BTreeSet<String> = net
+        .route_tables
+        .values()
+        .flat_map(|t| t.routes.iter())
+        .filter(|r| r.target.starts_with("pcx-"))
+        .map(|r| r.target.clone())
+        .collect();
+    let (prefix_lists, enis, peerings) = futures::join!(
         join_all(wanted.into_iter().map(|(id, name)| async move {
             let cidrs = get_prefix_list_entries(client, rec, &id).await;
             (id.clone(), m::PrefixList { id, name, cidrs })
         })),
         describe_network_interfaces(client, rec, &eni_ids),
+        describe_peering_connections(client, rec, &pcx_ids),
     );
     net.prefix_lists = prefix_lists.into_iter().collect();
     net.network_interfaces.extend(enis);
+    net.peering_connections = peerings.into();
     net
+}
+
+/// Reads VPC peering connections by ID.
+async fn describe_peering_connections(
+    client: &Client,
+    rec: &Recorder,
+    ids: &BTreeSet<String>,
+) -> BTreeMap<String, m::PeeringConnection> {
+    let mut out = BTreeMap::new();
+    for chunk in chunks(ids) {
+        let stream = client
+            .describe_vpc_peering_connections()
+            .filters(filter("vpc-peering-connection-id", &chunk))
+            .into_paginator()
+            .send();
+        let (pages, _) = rec
+            .pages(Op::Ec2DescribeVpcPeeringConnections, joined(&chunk), stream)
+            .await;
+        for p in pages.iter().flat_map(|p| p.vpc_peering_connections()) {
+            if let Some(p) = map_peering_connection(p) {
+                out.insert(p.id.clone(), p);
+            }
+        }
+    }
+    out
 }
 
 /// Adds the subnets and security groups that only a later phase revealed (EFS mount targets),
@@ -795,6 +831,44 @@ pub(crate) fn map_route(r: &t::Route) -> Option<m::Route> {
             .map(|s| s.as_str().to_ascii_lowercase())
             .unwrap_or_else(|| "active".to_string()),
         origin: r.origin().map(|o| o.as_str().to_string()),
+    })
+}
+
+pub(crate) fn map_peering_connection(p: &t::VpcPeeringConnection) -> Option<m::PeeringConnection> {
+    fn side(v: Option<&t::VpcPeeringConnectionVpcInfo>) -> Option<m::PeerVpc> {
+        let v = v?;
+        Some(m::PeerVpc {
+            vpc_id: v.vpc_id()?.to_string(),
+            owner_id: owned(v.owner_id()),
+            region: owned(v.region()),
+            cidr_blocks: v
+                .cidr_block_set()
+                .iter()
+                .filter_map(|c| parse_net(c.cidr_block()))
+                .chain(
+                    v.ipv6_cidr_block_set()
+                        .iter()
+                        .filter_map(|c| parse_net(c.ipv6_cidr_block())),
+                )
+                .chain(
+                    // Older answers (and moto) give only the primary block.
+                    v.cidr_block_set()
+                        .is_empty()
+                        .then(|| parse_net(v.cidr_block()))
+                        .flatten(),
+                )
+                .collect(),
+        })
+    }
+    Some(m::PeeringConnection {
+        id: p.vpc_peering_connection_id()?.to_string(),
+        status: p
+            .status()
+            .and_then(|s| s.code())
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_else(|| "unknown".into()),
+        requester: side(p.requester_vpc_info())?,
+        accepter: side(p.accepter_vpc_info())?,
     })
 }
 

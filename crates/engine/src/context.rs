@@ -9,6 +9,7 @@ use fd_snapshot::{
 use fd_snapshot::{Found, Op};
 
 use crate::net::dest::{self, Destination};
+use crate::net::dns::VpcDns;
 use crate::net::efs::{self, NfsPath};
 use crate::net::path::{self, PathEval, PathInput};
 use crate::net::route::{self, TableChoice};
@@ -39,6 +40,8 @@ pub struct Cx<'a> {
     /// paths then take the task's groups as unknown (an unread group may allow the flow).
     pub unread_groups: Vec<(String, String)>,
     pub vpc: Option<&'a Vpc>,
+    /// What the VPC resolver does with names (the task's VPC), read once.
+    pub dns: Option<VpcDns<'a>>,
     /// What the task needs and from whom: the one walk over its task definition.
     pub needs: TaskNeeds,
     pub dests: Vec<Destination>,
@@ -86,6 +89,7 @@ impl<'a> Cx<'a> {
         // Absent or unreadable, a VPC that is not there makes the VPC checks unknown
         // (`checks::vpc_missing` says why).
         let vpc = subnets.first().and_then(|s| snap.vpc(&s.vpc_id).evidence());
+        let dns = subnets.first().map(|s| VpcDns::of(snap, &s.vpc_id));
         let needs = td
             .map(|t| TaskNeeds::of(t, target.execution_role_override.as_deref(), &snap.region))
             .unwrap_or_default();
@@ -108,6 +112,7 @@ impl<'a> Cx<'a> {
                     task_groups: &path_groups,
                     task_group_ids: &group_ids,
                     windows: pv.windows,
+                    dns: dns.as_ref(),
                 };
                 SubnetPaths {
                     subnet,
@@ -135,6 +140,7 @@ impl<'a> Cx<'a> {
             missing_groups,
             unread_groups,
             vpc,
+            dns,
             needs,
             dests,
             paths,

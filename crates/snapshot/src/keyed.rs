@@ -249,6 +249,10 @@ accessors! {
     nat_gateway: NatGateway => network.nat_gateways, Ec2DescribeNatGateways, AnySuccess;
     /// By endpoint ID. DescribeVpcEndpoints reads the targets' VPCs: any successful call covers.
     vpc_endpoint: VpcEndpoint => network.vpc_endpoints, Ec2DescribeVpcEndpoints, AnySuccess;
+    /// By peering connection ID. DescribeVpcPeeringConnections filters by
+    /// `vpc-peering-connection-id` (the connections routes name): covered when a successful
+    /// call listed it.
+    peering_connection: PeeringConnection => network.peering_connections, Ec2DescribeVpcPeeringConnections, IdList;
     /// By ENI ID. DescribeNetworkInterfaces filters by `network-interface-id`: covered when a
     /// successful call listed it.
     network_interface: NetworkInterface => network.network_interfaces, Ec2DescribeNetworkInterfaces, IdList;

@@ -375,6 +375,10 @@ pub struct NetworkData {
     pub network_acls: Keyed<NetworkAcl>,
     #[serde(default)]
     pub prefix_lists: Keyed<PrefixList>,
+    /// VPC peering connections that a route of the targets' route tables names
+    /// (`DescribeVpcPeeringConnections`, by ID).
+    #[serde(default, skip_serializing_if = "Keyed::is_empty")]
+    pub peering_connections: Keyed<PeeringConnection>,
 }
 
 /// Keyed by zone name (`us-east-1a`).
@@ -478,6 +482,43 @@ pub struct Route {
 
 fn active() -> String {
     "active".to_string()
+}
+
+/// A VPC peering connection: it carries traffic only between the two VPCs' CIDR blocks
+/// (peering is not transitive: never to the peer's internet, NAT or virtual private gateway).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeeringConnection {
+    pub id: String,
+    /// `active`, `pending-acceptance`, `deleted`, `rejected`, `failed`, `expired` …
+    pub status: String,
+    pub requester: PeerVpc,
+    pub accepter: PeerVpc,
+}
+
+/// One side of a peering connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerVpc {
+    pub vpc_id: String,
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The CIDR blocks (IPv4 and IPv6) of that VPC that the connection carries.
+    #[serde(default)]
+    pub cidr_blocks: Vec<IpNet>,
+}
+
+impl PeeringConnection {
+    /// The side that is not `vpc_id`.
+    pub fn peer_of(&self, vpc_id: &str) -> &PeerVpc {
+        if self.requester.vpc_id == vpc_id {
+            &self.accepter
+        } else {
+            &self.requester
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -925,10 +966,28 @@ impl<T> Fetched<T> {
     pub fn found(value: T) -> Self {
         Fetched::Found { value }
     }
+    /// As a lookup: found, missing (the call said it does not exist) or unknown (why).
+    pub fn lookup(&self) -> crate::Found<'_, T> {
+        match self {
+            Fetched::Found { value } => crate::Found::Yes(value),
+            Fetched::Absent { .. } => crate::Found::Missing,
+            Fetched::Unreadable { call, reason } => {
+                crate::Found::Unknown(format!("{call} failed: {reason}"))
+            }
+        }
+    }
     pub fn value(&self) -> Option<&T> {
         match self {
             Fetched::Found { value } => Some(value),
             _ => None,
+        }
+    }
+    /// The same lookup with its value transformed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetched<U> {
+        match self {
+            Fetched::Found { value } => Fetched::Found { value: f(value) },
+            Fetched::Absent { call, detail } => Fetched::Absent { call, detail },
+            Fetched::Unreadable { call, reason } => Fetched::Unreadable { call, reason },
         }
     }
     pub fn as_ref(&self) -> Fetched<&T> {
@@ -1146,6 +1205,24 @@ pub struct HostedZone {
     /// A or AAAA), lower case, without the trailing dot; read only for a zone that covers a name
     /// the task needs.
     pub records: Fetched<Vec<String>>,
+    /// What those records answer, by record name: the addresses of plain A/AAAA records, or
+    /// the name a CNAME or alias record points to. `None` in snapshots written before the
+    /// values were read: what such a zone's names resolve to is then unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<BTreeMap<String, RecordAnswer>>,
+}
+
+/// What a private hosted zone answers for one name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordAnswer {
+    /// Addresses of A and AAAA records with values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<std::net::IpAddr>,
+    /// The name a CNAME record or an alias (A/AAAA) record points to, lower case, without the
+    /// trailing dot (`vpce-0abc-xyz.api.ecr.us-east-1.vpce.amazonaws.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

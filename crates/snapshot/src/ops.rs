@@ -47,6 +47,7 @@ ops! {
     Ec2DescribeSubnets = "ec2": "DescribeSubnets",
     Ec2DescribeVpcAttribute = "ec2": "DescribeVpcAttribute",
     Ec2DescribeVpcEndpoints = "ec2": "DescribeVpcEndpoints",
+    Ec2DescribeVpcPeeringConnections = "ec2": "DescribeVpcPeeringConnections",
     Ec2DescribeVpcs = "ec2": "DescribeVpcs",
     Ec2GetManagedPrefixListEntries = "ec2": "GetManagedPrefixListEntries",
     EcrBatchGetImage = "ecr": "BatchGetImage",

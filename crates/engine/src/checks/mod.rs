@@ -235,6 +235,23 @@ impl Outcome {
 }
 
 impl Check {
+    /// The one place where a check's partial verdict becomes its status (three-valued, decided
+    /// centrally, not per check): an error found stands whatever could not be read (`fail`,
+    /// with the unread part in `detail`); but a check that can find errors and found only
+    /// warnings while part of its input was unread is `unknown`, not `warn` — the unread part
+    /// may hold the error, and a `warn` would let the run exit 0.
+    pub fn settle(&self, mut out: Outcome) -> Outcome {
+        if self.severity == Severity::Error && out.status == CheckStatus::Warn {
+            if let Some(why) = out.detail.take() {
+                out.status = CheckStatus::Unknown;
+                out.detail = Some(format!(
+                    "found only warnings, and could not decide the rest: {why}"
+                ));
+            }
+        }
+        out
+    }
+
     /// A finding of this check at its own severity.
     pub fn finding(
         &self,
@@ -283,7 +300,7 @@ pub fn run_all(cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
     let mut findings: Vec<(usize, Finding)> = Vec::new();
     let mut results = Vec::new();
     for (i, check) in ALL.iter().enumerate() {
-        let out = (check.run)(cx);
+        let out = check.settle((check.run)(cx));
         results.push(CheckResult {
             id: check.id.to_string(),
             status: out.status,
@@ -348,4 +365,68 @@ fn fix_markdown(s: &str) -> String {
         }
     }
     out.join("\n")
+}
+
+#[cfg(test)]
+mod settle_tests {
+    use super::*;
+
+    fn finding(severity: Severity) -> Finding {
+        Finding {
+            id: "X".into(),
+            severity,
+            title: "x".into(),
+            message: "m".into(),
+            resources: vec![],
+            evidence: vec![],
+            remediation: "r".into(),
+            docs: vec![],
+        }
+    }
+
+    fn check(severity: Severity) -> Check {
+        Check {
+            id: "X",
+            title: "x",
+            severity,
+            group: "g",
+            what: "",
+            why: "",
+            fix: "",
+            docs: &[],
+            run: |_| Outcome::pass(),
+        }
+    }
+
+    #[test]
+    fn an_error_stands_whatever_was_unread() {
+        let out = check(Severity::Error).settle(Outcome::from_findings(
+            vec![finding(Severity::Error)],
+            Some("ListFirewallRuleGroupAssociations denied".into()),
+        ));
+        assert_eq!(out.status, CheckStatus::Fail);
+        assert!(out.detail.unwrap().contains("denied"));
+    }
+
+    #[test]
+    fn only_warnings_with_an_unread_part_of_an_error_check_are_unknown() {
+        let out = check(Severity::Error).settle(Outcome::from_findings(
+            vec![finding(Severity::Warning)],
+            Some("denied".into()),
+        ));
+        assert_eq!(out.status, CheckStatus::Unknown);
+        assert_eq!(out.findings.len(), 1, "the warnings are kept");
+        // Fully read: the warning is the verdict.
+        let out = check(Severity::Error).settle(Outcome::from_findings(
+            vec![finding(Severity::Warning)],
+            None,
+        ));
+        assert_eq!(out.status, CheckStatus::Warn);
+        // A warning check cannot hide an error: its warning stands.
+        let out = check(Severity::Warning).settle(Outcome::from_findings(
+            vec![finding(Severity::Warning)],
+            Some("denied".into()),
+        ));
+        assert_eq!(out.status, CheckStatus::Warn);
+    }
 }

@@ -1,10 +1,19 @@
-use super::{ev, fetched_one, gate_paths, Check, Found, Outcome};
+use super::{ev, gate_paths, Check, Outcome};
 use crate::context::Cx;
+use crate::net::dns::{endpoint_zone, NameOutcome};
 use crate::report::Severity;
 use fd_snapshot::{
     Fetched, FirewallRule, FirewallRuleGroupAssociation, HostedZone, ResolverRule,
     ResolverRuleAssociation,
 };
+
+/// A name the task looks up.
+struct Host {
+    name: String,
+    what: String,
+    /// The private DNS zone of the interface endpoint that answers it, if one does.
+    endpoint_zone: Option<String>,
+}
 
 pub static CHECK: Check = Check {
     id: "NET-DNS-RESOLVER-OVERRIDES",
@@ -58,277 +67,14 @@ pub static CHECK: Check = Check {
     run,
 };
 
-/// A name the task looks up.
-struct Host {
-    name: String,
-    what: String,
-    /// The private DNS zone of the interface endpoint that answers it, if one does.
-    endpoint_zone: Option<String>,
-}
-
-/// The number of labels of a domain (`.` has none): the measure of "more specific".
-fn labels(domain: &str) -> usize {
-    if domain == "." {
-        0
-    } else {
-        domain.split('.').count()
-    }
-}
-
-/// Whether a zone or Resolver rule for `domain` covers `host` (the name itself or a subdomain,
-/// label by label; `.` covers every name).
-fn covers(domain: &str, host: &str) -> bool {
-    domain == "."
-        || host == domain
-        || host
-            .strip_suffix(domain)
-            .is_some_and(|rest| rest.ends_with('.'))
-}
-
-/// Whether a DNS Firewall domain list entry matches `host`: `*` matches every name,
-/// `*.example.com` every subdomain of example.com (not example.com), anything else exactly.
-fn firewall_matches(entry: &str, host: &str) -> bool {
-    match entry.strip_prefix("*.") {
-        _ if entry == "*" => true,
-        Some(parent) => host
-            .strip_suffix(parent)
-            .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.')),
-        None => entry == host,
-    }
-}
-
-/// The most specific zone that covers `host`.
-fn covering<'z>(zones: &'z [HostedZone], host: &str) -> Option<&'z HostedZone> {
-    zones
-        .iter()
-        .filter(|z| covers(&z.name, host))
-        .max_by_key(|z| labels(&z.name))
-}
-
-/// Whether `records` answer for `host` (an exact name, or a wildcard above it).
-fn answers(records: &[String], host: &str) -> bool {
-    records.iter().any(|r| {
-        r == host
-            || r.strip_prefix("*.")
-                .is_some_and(|suffix| host.ends_with(&format!(".{suffix}")))
-    })
-}
-
-/// What DNS Firewall does with a name.
-enum Firewall<'a> {
-    Allowed,
-    Blocked {
-        group: &'a FirewallRuleGroupAssociation,
-        rule: &'a FirewallRule,
-        entry: &'a str,
-    },
-    Unknown(String),
-}
-
-/// Whether a rule applies to the task's address queries (`A`): rules without a query type
-/// apply to every type.
-fn applies_to_a(rule: &FirewallRule) -> bool {
-    rule.qtype
-        .as_deref()
-        .is_none_or(|q| q.eq_ignore_ascii_case("A"))
-}
-
-fn firewall<'a>(groups: &[&'a FirewallRuleGroupAssociation], host: &str) -> Firewall<'a> {
-    for group in groups {
-        let rules = match &group.rules {
-            Fetched::Found { value } => value,
-            // An associated group that "does not exist" is not an empty group.
-            Fetched::Absent { call, detail } => {
-                return Firewall::Unknown(format!(
-                    "DNS Firewall rule group {} is associated with the VPC, but {call} found nothing ({})",
-                    group.rule_group_id,
-                    detail.as_deref().unwrap_or("not found")
-                ))
-            }
-            Fetched::Unreadable { call, reason } => {
-                return Firewall::Unknown(format!(
-                    "the rules of DNS Firewall rule group {} could not be read ({call}: {reason})",
-                    group.rule_group_id
-                ))
-            }
-        };
-        let mut ordered: Vec<&FirewallRule> = rules.iter().collect();
-        ordered.sort_by_key(|r| r.priority);
-        for rule in ordered {
-            // Rules without a domain list (DNS Firewall Advanced threat protection) inspect
-            // query patterns, not names: named as not checked in the check's text.
-            let Some(list) = rule.domain_list_id.as_deref() else {
-                continue;
-            };
-            if !applies_to_a(rule) {
-                continue;
-            }
-            let rule_name = rule.name.as_deref().unwrap_or("?");
-            let entry = match &rule.domains {
-                Fetched::Found { value } => value.iter().find(|e| firewall_matches(e, host)),
-                // AWS managed lists hold known-malicious domains, never AWS service names.
-                Fetched::Absent { .. } if rule.domain_list_managed_by.is_some() => None,
-                Fetched::Absent { call, .. } => {
-                    return Firewall::Unknown(format!(
-                        "domain list {list} (rule {rule_name} of DNS Firewall rule group {}): {call} found nothing",
-                        group.rule_group_id
-                    ))
-                }
-                Fetched::Unreadable { call, reason } => {
-                    return Firewall::Unknown(format!(
-                        "the domains of list {list} (rule {rule_name} of DNS Firewall rule group {}) could not be read ({call}: {reason})",
-                        group.rule_group_id
-                    ))
-                }
-            };
-            let Some(entry) = entry else { continue };
-            match rule.action.as_str() {
-                "ALLOW" => return Firewall::Allowed,
-                "BLOCK" => return Firewall::Blocked { group, rule, entry },
-                "ALERT" => {}
-                other => {
-                    return Firewall::Unknown(format!(
-                        "rule {rule_name} of DNS Firewall rule group {} matches {host} with an action this tool does not know ('{other}')",
-                        group.rule_group_id
-                    ))
-                }
-            }
-        }
-    }
-    Firewall::Allowed
-}
-
-/// Who answers a name the firewall lets through.
-enum Answer<'a> {
-    /// The VPC resolver, by the usual rules.
-    Resolver,
-    Zone(&'a HostedZone),
-    Forwarded(&'a ResolverRuleAssociation, &'a ResolverRule),
-    Unknown(String),
-}
-
-fn answer<'a>(
-    zones: &'a [HostedZone],
-    rules: &'a [ResolverRuleAssociation],
-    host: &Host,
-) -> Answer<'a> {
-    // The most specific FORWARD / SYSTEM / DELEGATE rule that covers the name.
-    let mut best: Option<(&ResolverRuleAssociation, &ResolverRule)> = None;
-    for a in rules.iter().filter(|a| active(a.status.as_deref())) {
-        let rule = match &a.rule {
-            Fetched::Found { value } => value,
-            // An associated rule that "does not exist" is not proof of no rule.
-            Fetched::Absent { call, .. } => {
-                return Answer::Unknown(format!(
-                    "Resolver rule {} is associated with the VPC, but {call} found nothing",
-                    a.rule_id
-                ))
-            }
-            Fetched::Unreadable { call, reason } => {
-                return Answer::Unknown(format!(
-                    "Resolver rule {} is associated with the VPC but could not be read ({call}: {reason})",
-                    a.rule_id
-                ))
-            }
-        };
-        if rule.rule_type == "RECURSIVE" {
-            continue;
-        }
-        if rule.domain_name.is_empty() {
-            return Answer::Unknown(format!(
-                "Resolver rule {} ({}) has no domain name",
-                a.rule_id, rule.rule_type
-            ));
-        }
-        if !covers(&rule.domain_name, &host.name) {
-            continue;
-        }
-        if best.is_none_or(|(_, b)| labels(&rule.domain_name) > labels(&b.domain_name)) {
-            best = Some((a, rule));
-        }
-    }
-    // A SYSTEM rule only undoes forwarding: the resolver then answers as usual, zones included.
-    let forwarded = best.filter(|(_, r)| r.rule_type != "SYSTEM");
-    // Without rules, the most specific zone answers: an associated private hosted zone or, for
-    // a name an interface endpoint serves, the endpoint's own (correct) zone.
-    let zone = covering(zones, &host.name);
-    let endpoint = host.endpoint_zone.as_deref().map(labels);
-    let answering = zone.map(|z| labels(&z.name)).max(endpoint);
-    match forwarded {
-        // The most specific name wins; an equally specific rule takes precedence over a zone.
-        Some((a, r)) if answering.is_none_or(|l| labels(&r.domain_name) >= l) => {
-            Answer::Forwarded(a, r)
-        }
-        _ => match zone {
-            Some(z) if endpoint.is_none_or(|e| labels(&z.name) > e) => Answer::Zone(z),
-            _ => Answer::Resolver,
-        },
-    }
-}
-
-/// The private DNS zone of the interface endpoint that serves `host`: the registry and S3
-/// endpoints answer for a wildcard (`*.dkr.ecr.<region>.amazonaws.com`,
-/// `*.s3.<region>.amazonaws.com`), the others for their exact name.
-fn endpoint_zone(host: &str) -> String {
-    match host.split_once('.') {
-        Some((_, rest)) if rest.starts_with("dkr.ecr.") || rest.starts_with("s3.") => {
-            rest.to_string()
-        }
-        _ => host.to_string(),
-    }
-}
-
-/// Associations that are in effect (or about to be).
-fn active(status: Option<&str>) -> bool {
-    !matches!(status, Some("DELETING" | "FAILED" | "OVERRIDDEN"))
-}
-
-/// One of the three VPC-level lists, or why it is not known.
-fn per_vpc<'a, T>(
-    map: &'a std::collections::BTreeMap<String, Fetched<Vec<T>>>,
-    vpc: &str,
-    op: &str,
-) -> Result<&'a [T], String> {
-    match map.get(vpc) {
-        None => Err(format!("{op} for {vpc} was not made (not in the snapshot)")),
-        Some(f) => match fetched_one(f) {
-            Found::Yes(v) => Ok(v.as_slice()),
-            // A listing that answers "not found" is odd, not empty.
-            Found::Missing => Err(format!("{op} for {vpc} answered not found")),
-            Found::Unknown(why) => Err(why),
-        },
-    }
-}
-
 fn run(cx: &Cx) -> Outcome {
     if let Some(o) = gate_paths(cx) {
         return o;
     }
-    let Some(vpc) = cx.subnets.first().map(|s| s.vpc_id.clone()) else {
+    let Some(dns) = cx.dns.as_ref() else {
         return Outcome::unknown("the task's VPC is not known");
     };
-    let dns = &cx.snap.dns;
-    let zones = match per_vpc(&dns.private_zones, &vpc, "route53:ListHostedZonesByVPC") {
-        Ok(z) => z,
-        Err(why) => return Outcome::unknown(why),
-    };
-    let rules = match per_vpc(
-        &dns.resolver_rules,
-        &vpc,
-        "route53resolver:ListResolverRuleAssociations",
-    ) {
-        Ok(r) => r,
-        Err(why) => return Outcome::unknown(why),
-    };
-    let mut groups: Vec<&FirewallRuleGroupAssociation> = match per_vpc(
-        &dns.firewall_rule_groups,
-        &vpc,
-        "route53resolver:ListFirewallRuleGroupAssociations",
-    ) {
-        Ok(g) => g.iter().filter(|g| active(g.status.as_deref())).collect(),
-        Err(why) => return Outcome::unknown(why),
-    };
-    groups.sort_by_key(|g| g.priority);
+    let vpc = dns.vpc.clone();
 
     // Every name the task looks up, once.
     let mut hosts: Vec<Host> = Vec::new();
@@ -356,7 +102,10 @@ fn run(cx: &Cx) -> Outcome {
         }
     }
 
+    // What could not be read and could change the verdict.
     let mut unknown = None;
+    // What could not be read but changes nothing about an error found (named in it).
+    let mut firewall_unread = None;
     // Per (group, rule): the names it blocks and the list entries that matched them.
     type Blocked<'r> = (
         &'r FirewallRuleGroupAssociation,
@@ -369,9 +118,10 @@ fn run(cx: &Cx) -> Outcome {
     let mut forwarded: Vec<(&ResolverRuleAssociation, &ResolverRule, Vec<String>)> = Vec::new();
     for host in &hosts {
         let named = format!("{} ({})", host.name, host.what);
-        match firewall(&groups, &host.name) {
-            Firewall::Allowed => {}
-            Firewall::Blocked { group, rule, entry } => {
+        match dns.resolve(&host.name, host.endpoint_zone.as_deref()) {
+            NameOutcome::Resolves => {}
+            NameOutcome::Unknown(why) => unknown = Some(why),
+            NameOutcome::Blocked { group, rule, entry } => {
                 match blocked
                     .iter_mut()
                     .find(|(g, r, _, _)| g.id == group.id && std::ptr::eq(*r, rule))
@@ -384,39 +134,34 @@ fn run(cx: &Cx) -> Outcome {
                     }
                     None => blocked.push((group, rule, vec![named], vec![entry])),
                 }
-                continue;
             }
-            Firewall::Unknown(why) => {
-                unknown = Some(why);
-                continue;
-            }
-        }
-        match answer(zones, rules, host) {
-            Answer::Resolver => {}
-            Answer::Unknown(why) => unknown = Some(why),
-            Answer::Forwarded(a, r) => match forwarded.iter_mut().find(|(x, _, _)| x.id == a.id) {
-                Some((_, _, names)) => names.push(named),
-                None => forwarded.push((a, r, vec![named])),
-            },
-            Answer::Zone(zone) => match fetched_one(&zone.records) {
-                Found::Yes(records) if answers(records, &host.name) => {}
-                Found::Yes(_) => match shadowed.iter_mut().find(|(z, _)| z.id == zone.id) {
+            NameOutcome::Shadowed {
+                zone,
+                firewall_unread: fw,
+            } => {
+                if fw.is_some() {
+                    firewall_unread = fw;
+                }
+                match shadowed.iter_mut().find(|(z, _)| z.id == zone.id) {
                     Some((_, names)) => names.push(named),
                     None => shadowed.push((zone, vec![named])),
-                },
-                Found::Missing => {
-                    unknown = Some(format!(
-                    "the records of private hosted zone {} ({}), which covers {}, were not read",
-                    zone.id, zone.name, host.name
-                ))
                 }
-                Found::Unknown(why) => {
-                    unknown = Some(format!(
-                        "the records of private hosted zone {} ({}), which covers {}: {why}",
-                        zone.id, zone.name, host.name
-                    ))
+            }
+            NameOutcome::Forwarded {
+                association: a,
+                rule: r,
+                firewall_unread: fw,
+            } => {
+                // The far servers' answer is a warning; whether the firewall blocks the name
+                // (an error) is not known.
+                if let Some(why) = fw {
+                    unknown = Some(why);
                 }
-            },
+                match forwarded.iter_mut().find(|(x, _, _)| x.id == a.id) {
+                    Some((_, _, names)) => names.push(named),
+                    None => forwarded.push((a, r, vec![named])),
+                }
+            }
         }
     }
 
@@ -451,10 +196,14 @@ fn run(cx: &Cx) -> Outcome {
     for (zone, names) in shadowed {
         findings.push(CHECK.finding(
             format!(
-                "Private hosted zone {} ({}) is associated with {vpc} and has no record for {}: inside the VPC these names do not resolve.",
+                "Private hosted zone {} ({}) is associated with {vpc} and has no record for {}: inside the VPC these names do not resolve.{}",
                 zone.id,
                 zone.name,
-                names.join(", ")
+                names.join(", "),
+                firewall_unread
+                    .as_deref()
+                    .map(|why| format!(" (DNS Firewall could not be read — {why} — but a firewall rule could only block more.)"))
+                    .unwrap_or_default()
             ),
             vec![zone.id.clone(), vpc.clone()],
             vec![ev(
@@ -500,9 +249,9 @@ fn run(cx: &Cx) -> Outcome {
         return Outcome::pass_because(format!(
             "no DNS Firewall rule blocks, no Resolver rule forwards and no private hosted zone shadows the {} names the task looks up ({} zones, {} Resolver rules and {} firewall rule groups associated with {vpc})",
             hosts.len(),
-            zones.len(),
-            rules.len(),
-            groups.len()
+            dns.zones.as_ref().map_or(0, |z| z.len()),
+            dns.rules.as_ref().map_or(0, |r| r.len()),
+            dns.groups.as_ref().map_or(0, |g| g.len()),
         ));
     }
     Outcome::from_findings(findings, unknown)
@@ -512,6 +261,7 @@ fn run(cx: &Cx) -> Outcome {
 mod tests {
     use super::super::testkit;
     use super::*;
+    use crate::net::dns::firewall_matches;
     use crate::report::CheckStatus;
     use fd_snapshot::Fetched;
 
@@ -520,6 +270,7 @@ mod tests {
             id: "Z1".into(),
             name: name.into(),
             records: Fetched::found(records.iter().map(|r| r.to_string()).collect()),
+            answers: None,
         }
     }
 
@@ -950,7 +701,58 @@ mod tests {
                 call: "route53:ListResourceRecordSets".into(),
                 detail: Some("not read".into()),
             },
+            answers: None,
         }]));
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+    }
+
+    fn firewall_denied(mut snap: fd_snapshot::Snapshot) -> fd_snapshot::Snapshot {
+        let vpc = vpc_of(&snap);
+        snap.dns.firewall_rule_groups.insert(
+            vpc,
+            Fetched::Unreadable {
+                call: "route53resolver:ListFirewallRuleGroupAssociations".into(),
+                reason: "AccessDeniedException".into(),
+            },
+        );
+        snap
+    }
+
+    #[test]
+    fn a_shadowing_zone_is_an_error_even_with_the_firewall_unread() {
+        // A firewall rule could only block more: an ALLOW cannot unshadow the name.
+        let snap = firewall_denied(with_zones(Fetched::found(vec![zone(
+            "us-east-1.amazonaws.com",
+            &["foo.us-east-1.amazonaws.com"],
+        )])));
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{out:?}");
+        assert!(out.findings[0]
+            .message
+            .contains("ListFirewallRuleGroupAssociations"));
+    }
+
+    #[test]
+    fn names_that_resolve_with_the_firewall_unread_are_unknown() {
+        let snap = firewall_denied(with_zones(Fetched::found(vec![])));
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown);
+        assert!(out
+            .detail
+            .unwrap()
+            .contains("ListFirewallRuleGroupAssociations"));
+    }
+
+    #[test]
+    fn a_forwarding_rule_with_the_firewall_unread_is_unknown_not_a_warning() {
+        let snap = firewall_denied(with_dns(
+            testkit::healthy_nat(),
+            none(),
+            vec![rule("x", "FORWARD", "amazonaws.com")],
+            vec![],
+        ));
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown, "{out:?}");
+        assert_eq!(out.findings[0].severity, Severity::Warning);
     }
 }

@@ -455,12 +455,7 @@ pub fn fetched<'a, T>(
 
 /// The same for one [`fd_snapshot::Fetched`] value.
 pub fn fetched_one<'a, T>(f: &'a fd_snapshot::Fetched<T>) -> Found<'a, T> {
-    use fd_snapshot::Fetched;
-    match f {
-        Fetched::Found { value } => Found::Yes(value),
-        Fetched::Absent { .. } => Found::Missing,
-        Fetched::Unreadable { call, reason } => Found::Unknown(format!("{call} failed: {reason}")),
-    }
+    f.lookup()
 }
 
 /// "Secret X of container y" → "Secret X of container y" (first letter upper case).

@@ -40,7 +40,7 @@ pub fn found<'a, T>(f: fd_snapshot::Found<'a, T>) -> &'a T {
 
 pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
     let cx = Cx::new(snap, &snap.targets[0]);
-    (check.run)(&cx)
+    check.settle((check.run)(&cx))
 }
 
 pub fn status(check: &Check, snap: &Snapshot) -> CheckStatus {
@@ -178,4 +178,94 @@ pub fn security_group(snap: &mut Snapshot, id: &str, ingress_tcp: &[(i32, i32, &
             )],
         },
     );
+}
+
+/// Every route of the snapshot's route tables to a NAT gateway goes to `target` instead (a
+/// `0.0.0.0/0 -> pcx-…` or `-> tgw-…` "hub" default route).
+pub fn default_route_to(snap: &mut Snapshot, target: &str) {
+    for t in snap.network.route_tables.values_mut() {
+        for r in &mut t.routes {
+            if r.target.starts_with("nat-") {
+                r.target = target.to_string();
+            }
+        }
+    }
+}
+
+/// An active VPC peering connection `id` from the first subnet's VPC to a hub VPC
+/// `vpc-hub` (10.99.0.0/16), routed from every route table that has a default route.
+pub fn peering_to_hub(snap: &mut Snapshot, id: &str) {
+    use fd_snapshot::{PeerVpc, PeeringConnection, Route, RouteDestination};
+    let vpc = found(snap.subnet(&subnets(snap)[0])).vpc_id.clone();
+    let hub: ipnet::IpNet = "10.99.0.0/16".parse().expect("cidr");
+    snap.network.peering_connections.insert(
+        id.into(),
+        PeeringConnection {
+            id: id.into(),
+            status: "active".into(),
+            requester: PeerVpc {
+                vpc_id: vpc,
+                owner_id: Some("123456789012".into()),
+                region: Some("us-east-1".into()),
+                cidr_blocks: vec![],
+            },
+            accepter: PeerVpc {
+                vpc_id: "vpc-hub".into(),
+                owner_id: Some("123456789012".into()),
+                region: Some("us-east-1".into()),
+                cidr_blocks: vec![hub],
+            },
+        },
+    );
+    for t in snap.network.route_tables.values_mut() {
+        t.routes.push(Route {
+            destination: RouteDestination::Cidr(hub),
+            target: id.into(),
+            state: "active".into(),
+            origin: None,
+        });
+    }
+}
+
+/// Private hosted zones associated with the first subnet's VPC, one per name the task needs,
+/// each answering its name with an address in the hub VPC (10.99.0.10, .11 …): centralised
+/// interface endpoints shared through a private hosted zone. Resolver rules and DNS Firewall
+/// read as empty.
+pub fn hub_zones(snap: &mut Snapshot) {
+    use fd_snapshot::{Fetched, HostedZone, RecordAnswer};
+    let hosts: Vec<String> = {
+        let cx = Cx::new(snap, &snap.targets[0]);
+        let mut h: Vec<String> = cx.dests.iter().map(|d| d.host.clone()).collect();
+        h.dedup();
+        h
+    };
+    let zones = hosts
+        .iter()
+        .enumerate()
+        .map(|(i, host)| HostedZone {
+            id: format!("ZHUB{i}"),
+            name: host.clone(),
+            records: Fetched::found(vec![host.clone()]),
+            answers: Some(
+                [(
+                    host.clone(),
+                    RecordAnswer {
+                        addresses: vec![format!("10.99.0.{}", 10 + i).parse().expect("ip")],
+                        target: None,
+                    },
+                )]
+                .into(),
+            ),
+        })
+        .collect();
+    let vpc = found(snap.subnet(&subnets(snap)[0])).vpc_id.clone();
+    snap.dns
+        .private_zones
+        .insert(vpc.clone(), Fetched::found(zones));
+    snap.dns
+        .resolver_rules
+        .insert(vpc.clone(), Fetched::found(vec![]));
+    snap.dns
+        .firewall_rule_groups
+        .insert(vpc, Fetched::found(vec![]));
 }

@@ -85,7 +85,20 @@ pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
 /// multicast and reserved blocks. A destination on "the internet" is somewhere in here; we do
 /// not know which address DNS will return, so a path must work for all of it.
 pub fn public_ipv4() -> Vec<IpNet> {
-    let excluded: Vec<IpNet> = [
+    subtract(
+        &"0.0.0.0/0".parse().expect("static CIDR"),
+        &not_public_ipv4(),
+    )
+}
+
+/// True when `net` is IPv4 and lies entirely in the public space of [`public_ipv4`] (no part of
+/// it is private, shared, loopback, link-local, multicast or reserved).
+pub fn is_public(net: &IpNet) -> bool {
+    matches!(net, IpNet::V4(_)) && !not_public_ipv4().iter().any(|e| overlaps(e, net))
+}
+
+fn not_public_ipv4() -> Vec<IpNet> {
+    [
         "0.0.0.0/8",
         "10.0.0.0/8",
         "100.64.0.0/10",
@@ -97,8 +110,7 @@ pub fn public_ipv4() -> Vec<IpNet> {
     ]
     .iter()
     .map(|s| s.parse().expect("static CIDR"))
-    .collect();
-    subtract(&"0.0.0.0/0".parse().expect("static CIDR"), &excluded)
+    .collect()
 }
 
 #[cfg(test)]
@@ -107,6 +119,15 @@ mod tests {
 
     fn n(s: &str) -> IpNet {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn public_pieces_are_public() {
+        assert!(is_public(&n("52.46.134.163/32")));
+        assert!(!is_public(&n("0.0.0.0/1")));
+        assert!(!is_public(&n("10.1.2.3/32")));
+        assert!(!is_public(&n("100.64.0.1/32")));
+        assert!(public_ipv4().iter().all(is_public));
     }
 
     #[test]

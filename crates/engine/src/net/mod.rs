@@ -2,6 +2,7 @@
 //! destinations a task needs, and the path evaluation that ties them together.
 
 pub mod dest;
+pub mod dns;
 pub mod efs;
 pub mod ipset;
 pub mod nacl;

@@ -19,6 +19,7 @@ use fd_snapshot::{
 use ipnet::IpNet;
 
 use super::dest::Destination;
+use super::dns::{VpcDns, ZoneAddresses};
 use super::ipset;
 use super::nacl::{self, NaclDecision};
 use super::route::{self, Lookup, TableChoice};
@@ -103,9 +104,27 @@ pub enum Hop<'a> {
     GatewayEndpoint {
         id: String,
     },
-    /// A target we cannot see through (TGW, peering, VGW, NAT instance, firewall …).
+    /// A target we cannot see through (TGW, VGW, NAT instance, firewall …).
     Opaque {
         target: String,
+    },
+    /// The addresses a private hosted zone gives the name are inside this VPC (the `local`
+    /// route): what listens there is beyond what the tool can verify.
+    Local,
+    /// A VPC peering connection that carries the addresses: they are inside the peer VPC's
+    /// CIDR block `cidr`. What answers there (a centralised interface endpoint) is beyond it.
+    PeerVpc {
+        id: String,
+        peer_vpc: String,
+        cidr: IpNet,
+    },
+    /// A VPC peering connection asked to carry addresses outside the peer VPC (the service's
+    /// public addresses): peering is not transitive, the peer's NAT or internet gateway is never
+    /// used, and the traffic is dropped. Certain whether or not the connection was read.
+    PeeringNotTransitive {
+        id: String,
+        /// The peer VPC and its CIDR blocks, when the connection was read.
+        peer: Option<String>,
     },
 }
 
@@ -115,11 +134,27 @@ impl Hop<'_> {
     ///
     /// A blackhole route counts too: it shows the subnet was meant to use a gateway, and
     /// NET-ROUTE-BLACKHOLE names the fix; asking for endpoints as well would only add noise.
+    ///
+    /// A name that a private hosted zone answers with addresses in this VPC or in a peer VPC
+    /// reached by peering counts as well: the service is served there, not by this VPC's
+    /// endpoints. A peering connection asked to carry public addresses does not: it leads
+    /// nowhere.
     pub fn aims_at_internet(&self) -> bool {
         matches!(
             self,
-            Hop::Igw { .. } | Hop::Nat { .. } | Hop::Opaque { .. } | Hop::Blackhole { .. }
+            Hop::Igw { .. }
+                | Hop::Nat { .. }
+                | Hop::Opaque { .. }
+                | Hop::Blackhole { .. }
+                | Hop::Local
+                | Hop::PeerVpc { .. }
         )
+    }
+
+    /// True when the route hands the traffic to something the tool cannot see beyond: a
+    /// transit gateway, a firewall, an appliance, or addresses inside this or a peer VPC.
+    pub fn is_opaque(&self) -> bool {
+        matches!(self, Hop::Opaque { .. } | Hop::Local | Hop::PeerVpc { .. })
     }
 }
 
@@ -172,6 +207,9 @@ pub struct PathEval<'a> {
     pub route: RouteEval<'a>,
     /// True when the traffic goes to an interface endpoint (DNS resolves inside the VPC).
     pub via_interface: bool,
+    /// The addresses a private hosted zone answers the destination's name with, when one does
+    /// (and no interface endpoint of this VPC serves it): the path goes there.
+    pub zone_addresses: Option<ZoneAddresses>,
     /// Task security-group egress.
     pub task_egress: Eval<SgIssue>,
     /// Endpoint security-group ingress (interface endpoints only).
@@ -190,7 +228,9 @@ impl PathEval<'_> {
             Hop::Nat { nat, upstream, .. } => {
                 nat.is_some_and(nat_usable) && matches!(upstream, Eval::Ok)
             }
-            Hop::GatewayEndpoint { .. } | Hop::Opaque { .. } => true,
+            Hop::GatewayEndpoint { .. } | Hop::Opaque { .. } | Hop::Local | Hop::PeerVpc { .. } => {
+                true
+            }
             _ => false,
         }
     }
@@ -220,6 +260,8 @@ pub struct PathInput<'a, 'b> {
     pub task_groups: &'b [&'a SecurityGroup],
     pub task_group_ids: &'b [String],
     pub windows: bool,
+    /// The VPC's resolver configuration (`None` when the VPC is not known).
+    pub dns: Option<&'b VpcDns<'a>>,
 }
 
 /// Evaluate the path from `input.subnet` to `dest`.
@@ -227,8 +269,47 @@ pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'
     let snap = input.snapshot;
     let endpoint = endpoint_use(input, dest);
     let via_interface = endpoint.usable_interface().is_some();
-    let dest_nets = destination_nets(snap, dest);
-    let route = route_eval(input, &dest_nets);
+    // Without an interface endpoint of this VPC, a private hosted zone may answer the name
+    // (centralised endpoints in a shared services VPC): the path goes to its addresses.
+    let zone = match input.dns {
+        Some(dns) if !via_interface => dns.zone_addresses(snap, &dest.host),
+        _ => None,
+    };
+    let (zone_addresses, dest_nets, route) = match zone {
+        None => {
+            let nets = destination_nets(snap, dest);
+            let route = route_eval(input, &nets);
+            (None, nets, route)
+        }
+        Some(Err(why)) => (
+            None,
+            vec![],
+            RouteEval {
+                matched: None,
+                hop: Hop::Unknown(why),
+            },
+        ),
+        Some(Ok(z)) => {
+            let nets: Vec<IpNet> = z
+                .addresses
+                .iter()
+                .filter(|a| a.is_ipv4())
+                .map(|a| IpNet::from(*a))
+                .collect();
+            let route = if nets.is_empty() {
+                RouteEval {
+                    matched: None,
+                    hop: Hop::Unknown(format!(
+                        "{} answers {} with IPv6 addresses only, and the path model is IPv4",
+                        z.zone, dest.host
+                    )),
+                }
+            } else {
+                route_eval(input, &nets)
+            };
+            (Some(z), nets, route)
+        }
+    };
 
     let (task_egress, endpoint_ingress, nacl) = if let Some(ep) = endpoint.usable_interface() {
         let targets = endpoint_targets(snap, ep);
@@ -249,15 +330,27 @@ pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'
                     }
                     _ => None,
                 };
-                (
-                    sg_task_egress_public(input, &dest_nets, s3_pl),
-                    Eval::Ok,
-                    nacl_routed_path(
+                let label = match &zone_addresses {
+                    Some(z) => zone_label(z),
+                    None => dest_label(input.snapshot, dest, hop),
+                };
+                let egress = match &zone_addresses {
+                    Some(_) => sg_task_egress(
                         input,
-                        hop,
-                        &dest_nets,
-                        &dest_label(input.snapshot, dest, hop),
+                        &Peer {
+                            nets: dest_nets.clone(),
+                            groups: vec![],
+                            prefix_lists: vec![],
+                        },
+                        None,
+                        format!("TCP 443 to {label}"),
                     ),
+                    None => sg_task_egress_public(input, &dest_nets, s3_pl),
+                };
+                (
+                    egress,
+                    Eval::Ok,
+                    nacl_routed_path(input, hop, &dest_nets, &label),
                 )
             }
         }
@@ -267,6 +360,7 @@ pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'
         endpoint,
         route,
         via_interface,
+        zone_addresses,
         task_egress,
         endpoint_ingress,
         nacl,
@@ -286,6 +380,23 @@ fn dest_label(snap: &Snapshot, dest: &Destination, hop: &Hop<'_>) -> String {
         }
         _ if matches!(hop, Hop::GatewayEndpoint { .. }) => "S3's address ranges".into(),
         _ => "public addresses (0.0.0.0/0 outside the private ranges)".into(),
+    }
+}
+
+/// How the addresses a private hosted zone gives a name are described in findings.
+pub fn zone_label(z: &ZoneAddresses) -> String {
+    let addresses: Vec<String> = z.addresses.iter().map(|a| a.to_string()).collect();
+    match &z.endpoint {
+        Some(e) => format!(
+            "{} (endpoint {e}, from private hosted zone {})",
+            addresses.join(", "),
+            z.zone
+        ),
+        None => format!(
+            "{} (from private hosted zone {})",
+            addresses.join(", "),
+            z.zone
+        ),
     }
 }
 
@@ -448,12 +559,15 @@ fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'
             },
             Lookup::Route(r, _) => RouteEval {
                 matched: Some(route::describe_route(r)),
-                hop: hop_for(input, r),
+                hop: hop_for(input, r, net),
             },
         };
         let bad = !matches!(
             ev.hop,
-            Hop::Igw { attached: true, .. } | Hop::GatewayEndpoint { .. }
+            Hop::Igw { attached: true, .. }
+                | Hop::GatewayEndpoint { .. }
+                | Hop::Local
+                | Hop::PeerVpc { .. }
         ) && !matches!(&ev.hop, Hop::Nat { nat: Some(n), upstream: Eval::Ok, .. } if nat_usable(n));
         if bad {
             // The first part of the destination that does not get out is the one to report.
@@ -467,7 +581,7 @@ fn route_eval<'a>(input: &PathInput<'a, '_>, dest_nets: &[IpNet]) -> RouteEval<'
     })
 }
 
-fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
+fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route, net: &IpNet) -> Hop<'a> {
     let snap = input.snapshot;
     let desc = route::describe_route(r);
     let t = r.target.as_str();
@@ -527,14 +641,87 @@ fn hop_for<'a>(input: &PathInput<'a, '_>, r: &fd_snapshot::Route) -> Hop<'a> {
             Found::Unknown(why) => Hop::Unknown(why),
         };
     }
+    if t.starts_with("pcx-") {
+        return peering_hop(snap, &input.subnet.vpc_id, t, net);
+    }
     if t == "local" {
-        // Public addresses never match the local route unless the VPC uses public CIDRs.
-        return Hop::Opaque {
-            target: "local".into(),
+        // Public addresses never match the local route unless the VPC uses public CIDRs; the
+        // addresses a private hosted zone gives a name may.
+        return if ipset::is_public(net) {
+            Hop::Opaque {
+                target: "local".into(),
+            }
+        } else {
+            Hop::Local
         };
     }
     Hop::Opaque {
         target: t.to_string(),
+    }
+}
+
+/// A route to peering connection `id` for the addresses `net`. Peering carries only addresses
+/// inside the peer VPC's CIDR blocks: public addresses are never carried, whatever the
+/// connection says (so an unread connection changes nothing for them); private ones are
+/// carried when the connection is active and a peer CIDR block holds them.
+fn peering_hop<'a>(snap: &Snapshot, vpc: &str, id: &str, net: &IpNet) -> Hop<'a> {
+    let found = snap.peering_connection(id);
+    let peer = match &found {
+        Found::Yes(p) => {
+            let side = p.peer_of(vpc);
+            let cidrs: Vec<String> = side.cidr_blocks.iter().map(|c| c.to_string()).collect();
+            Some(format!(
+                "peer VPC {}{} ({}), status {}",
+                side.vpc_id,
+                side.owner_id
+                    .as_deref()
+                    .map(|o| format!(" in account {o}"))
+                    .unwrap_or_default(),
+                if cidrs.is_empty() {
+                    "no CIDR block listed".to_string()
+                } else {
+                    cidrs.join(", ")
+                },
+                p.status
+            ))
+        }
+        _ => None,
+    };
+    if ipset::is_public(net) {
+        return Hop::PeeringNotTransitive {
+            id: id.to_string(),
+            peer,
+        };
+    }
+    match found {
+        Found::Yes(p) => {
+            let side = p.peer_of(vpc);
+            let inside = side.cidr_blocks.iter().find(|c| c.contains(net));
+            match inside {
+                Some(cidr) if p.status == "active" => Hop::PeerVpc {
+                    id: id.to_string(),
+                    peer_vpc: side.vpc_id.clone(),
+                    cidr: *cidr,
+                },
+                Some(_) => Hop::Blackhole {
+                    route: format!("{net} -> {id}"),
+                    target: id.to_string(),
+                    why: format!("peering connection {id} is {}, not active", p.status),
+                },
+                None => Hop::PeeringNotTransitive {
+                    id: id.to_string(),
+                    peer,
+                },
+            }
+        }
+        Found::Missing => Hop::Blackhole {
+            route: format!("{net} -> {id}"),
+            target: id.to_string(),
+            why: format!("peering connection {id} does not exist"),
+        },
+        Found::Unknown(why) => Hop::Unknown(format!(
+            "{net} is routed to peering connection {id}, which could not be read: {why}"
+        )),
     }
 }
 
