@@ -422,6 +422,19 @@ fn centralised_endpoints_in_a_peered_hub_with_shared_zones_pass() {
     );
 }
 
+#[test]
+fn ipv6_only_subnets_that_moto_describes_badly_are_unknown_not_pass() {
+    // moto 5.2.5 answers DescribeSubnets for an IPv6-native subnet with AvailableIpAddressCount
+    // 18446744073709551611, which the SDK cannot parse as an integer: the read fails, and every
+    // network check must say unknown (naming the call), never pass. The shape AWS really returns
+    // (no CidrBlock) is modelled and tested in the collector (map_subnet) and the checks'
+    // fixtures (NET-IPV6-ONLY, ENI-SUBNET-NO-FREE-IP, NET-ROUTE-NO-DEFAULT).
+    let c = service_case("ipv6-only-ipv4-uri");
+    c.exit(3).verdict("incomplete");
+    c.statuses(&["NET-IPV6-ONLY", "NET-ROUTE-NO-DEFAULT"], "unknown");
+    assert_no_errors(&c.json);
+}
+
 // =============================================================================================
 // DNS
 // =============================================================================================

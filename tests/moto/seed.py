@@ -1092,6 +1092,45 @@ def hub_endpoints_peering(w):
 
 
 @scenario
+def ipv6_only_ipv4_uri(w):
+    """IPv6-only task subnets, as AWS builds them (Ipv6Native, no IPv4 block), routing ::/0 to
+    an egress-only internet gateway, with a task security group that allows IPv6 egress; the
+    image uses the IPv4-only ECR URI. (moto does not keep EnableDns64, so no NAT64 path.)"""
+    td = w.app()
+    vpc = w.ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"][
+        "VpcId"
+    ]
+    block = w.ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0][
+        "Ipv6CidrBlock"
+    ]
+    prefix = block.split("::/")[0].rsplit(":", 1)[0]
+    eigw = w.ec2.create_egress_only_internet_gateway(VpcId=vpc)["EgressOnlyInternetGateway"][
+        "EgressOnlyInternetGatewayId"
+    ]
+    rtb = w.route_table(vpc, [{"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": eigw}])
+    subnets = []
+    for i, az in enumerate("ab"):
+        last = block.split("::/")[0].rsplit(":", 1)[1] or "0"
+        cidr = f"{prefix}:{int(last, 16) + i + 1:x}::/64"
+        subnet = w.ec2.create_subnet(
+            VpcId=vpc, Ipv6Native=True, Ipv6CidrBlock=cidr, AvailabilityZone=w.az(az)
+        )["Subnet"]["SubnetId"]
+        w.ec2.associate_route_table(RouteTableId=rtb, SubnetId=subnet)
+        subnets.append(subnet)
+    # In a VPC with an IPv6 block, a new group's default egress allows ::/0 too (moto as AWS).
+    task_sg = w.sg(vpc, "task")
+    net = {
+        "vpc": vpc,
+        "eigw": eigw,
+        "route_table": rtb,
+        "subnets": subnets,
+        "task_sg": task_sg,
+        "image": ecr_uri(),
+    }
+    return with_service(w, net, td)
+
+
+@scenario
 def dns_support_disabled(w):
     td = w.app()
     return with_service(w, public_net(w, dns_support=False), td, public_ip=True)

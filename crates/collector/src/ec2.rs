@@ -268,8 +268,7 @@ async fn describe_subnets(
                 (None, Some(id)) if filter_name == "subnet-id" => rec.unmodelled(
                     Op::Ec2DescribeSubnets,
                     id,
-                    "the subnet has no IPv4 CIDR block (IPv6-only) or lacks its VPC or zone: \
-                     fargate-doctor models IPv4 paths only",
+                    "the subnet has no address block (IPv4 or IPv6), or lacks its VPC or zone",
                 ),
                 (None, _) => {}
             }
@@ -702,11 +701,34 @@ fn lower_first(s: &str) -> String {
     }
 }
 
+/// A subnet needs its IDs, its zone, and an address block: IPv4, or IPv6 (an IPv6-only
+/// subnet has no IPv4 block).
 pub(crate) fn map_subnet(s: &t::Subnet) -> Option<m::Subnet> {
+    let ipv6_cidr_blocks: Vec<IpNet> = s
+        .ipv6_cidr_block_association_set()
+        .iter()
+        .filter(|a| {
+            // A block counts unless its state says it is going or gone; a state code this SDK
+            // does not know (moto writes one) is taken as live.
+            !a.ipv6_cidr_block_state()
+                .and_then(|st| st.state())
+                .is_some_and(|code| {
+                    matches!(
+                        code.as_str(),
+                        "disassociating" | "disassociated" | "failing" | "failed"
+                    )
+                })
+        })
+        .filter_map(|a| parse_net(a.ipv6_cidr_block()))
+        .collect();
+    let cidr_block = parse_v4(s.cidr_block());
+    if cidr_block.is_none() && ipv6_cidr_blocks.is_empty() {
+        return None;
+    }
     Some(m::Subnet {
         id: s.subnet_id()?.to_string(),
         vpc_id: s.vpc_id()?.to_string(),
-        cidr_block: parse_v4(s.cidr_block())?,
+        cidr_block,
         availability_zone: s.availability_zone()?.to_string(),
         availability_zone_id: owned(s.availability_zone_id()),
         available_ip_address_count: s
@@ -714,16 +736,7 @@ pub(crate) fn map_subnet(s: &t::Subnet) -> Option<m::Subnet> {
             .and_then(|n| u32::try_from(n).ok()),
         map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
         ipv6_native: s.ipv6_native().unwrap_or(false),
-        ipv6_cidr_blocks: s
-            .ipv6_cidr_block_association_set()
-            .iter()
-            .filter(|a| {
-                a.ipv6_cidr_block_state()
-                    .and_then(|st| st.state())
-                    .is_none_or(|code| code.as_str() == "associated")
-            })
-            .filter_map(|a| parse_net(a.ipv6_cidr_block()))
-            .collect(),
+        ipv6_cidr_blocks,
         enable_dns64: s.enable_dns64().unwrap_or(false),
     })
 }
@@ -1257,6 +1270,46 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_only_subnet_is_modelled_without_an_ipv4_block() {
+        // The shape AWS returns for an IPv6-native subnet: no CidrBlock at all.
+        let block = |cidr: &str, state: &str| {
+            t::SubnetIpv6CidrBlockAssociation::builder()
+                .ipv6_cidr_block(cidr)
+                .ipv6_cidr_block_state(
+                    t::SubnetCidrBlockState::builder()
+                        .state(t::SubnetCidrBlockStateCode::from(state))
+                        .build(),
+                )
+                .build()
+        };
+        let s = t::Subnet::builder()
+            .subnet_id("subnet-6")
+            .vpc_id("vpc-1")
+            .availability_zone("us-east-1a")
+            .ipv6_native(true)
+            .enable_dns64(true)
+            .ipv6_cidr_block_association_set(block("2600:1f18:1:100::/64", "associated"))
+            .ipv6_cidr_block_association_set(block("2600:1f18:1:200::/64", "disassociated"))
+            .build();
+        let m = map_subnet(&s).expect("mapped");
+        assert_eq!(m.cidr_block, None);
+        assert!(m.ipv6_only() && m.enable_dns64);
+        assert_eq!(
+            m.ipv6_cidr_blocks,
+            vec!["2600:1f18:1:100::/64".parse().unwrap()]
+        );
+        assert_eq!(m.task_net().to_string(), "2600:1f18:1:100::/64");
+        // Neither block: not a subnet the model can hold.
+        let s = t::Subnet::builder()
+            .subnet_id("subnet-7")
+            .vpc_id("vpc-1")
+            .availability_zone("us-east-1a")
+            .ipv6_native(true)
+            .build();
+        assert!(map_subnet(&s).is_none());
+    }
+
+    #[test]
     fn dhcp_domain_name_servers() {
         let d = t::DhcpOptions::builder()
             .dhcp_options_id("dopt-1")
@@ -1415,7 +1468,7 @@ mod tests {
         let subnet = |id: &str| m::Subnet {
             id: id.into(),
             vpc_id: "vpc-1".into(),
-            cidr_block: "10.0.1.0/24".parse().expect("cidr"),
+            cidr_block: Some("10.0.1.0/24".parse().expect("cidr")),
             availability_zone: "us-east-1a".into(),
             availability_zone_id: None,
             available_ip_address_count: None,

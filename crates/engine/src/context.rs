@@ -45,7 +45,12 @@ pub struct Cx<'a> {
     /// What the task needs and from whom: the one walk over its task definition.
     pub needs: TaskNeeds,
     pub dests: Vec<Destination>,
+    /// The evaluated paths of the task subnets where tasks get an IPv4 address (IPv4-only and
+    /// dual-stack): every IPv4 network check reads these.
     pub paths: Vec<SubnetPaths<'a>>,
+    /// The same for IPv6-only subnets (no IPv4 address on the task): only NET-IPV6-ONLY reads
+    /// them, by the IPv6 routes.
+    pub v6_paths: Vec<SubnetPaths<'a>>,
     /// Per task subnet × EFS volume: the NFS path to the mount target in the subnet's zone.
     pub nfs_paths: Vec<NfsPath<'a>>,
     /// The execution role, its policies parsed once.
@@ -101,7 +106,7 @@ impl<'a> Cx<'a> {
             Vec::new()
         };
         let group_ids: Vec<String> = path_groups.iter().map(|g| g.id.clone()).collect();
-        let paths = subnets
+        let (v6_paths, paths): (Vec<_>, Vec<_>) = subnets
             .iter()
             .map(|subnet| {
                 let table = route::table_for_subnet(&snap.network, subnet);
@@ -120,7 +125,7 @@ impl<'a> Cx<'a> {
                     paths: dests.iter().map(|d| path::evaluate(&input, d)).collect(),
                 }
             })
-            .collect();
+            .partition(|sp: &SubnetPaths| sp.subnet.ipv6_only());
         let nfs_paths =
             efs::evaluate_all(snap, &needs, &subnets, &path_groups, &group_ids, pv.windows);
         let exec_role = roles::load(snap, needs.execution_role.as_deref(), "execution role");
@@ -144,6 +149,7 @@ impl<'a> Cx<'a> {
             needs,
             dests,
             paths,
+            v6_paths,
             nfs_paths,
             exec_role,
             task_role,

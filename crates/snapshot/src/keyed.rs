@@ -301,7 +301,7 @@ mod tests {
         Subnet {
             id: id.into(),
             vpc_id: "vpc-1".into(),
-            cidr_block: "10.0.0.0/24".parse().unwrap(),
+            cidr_block: Some("10.0.0.0/24".parse().unwrap()),
             availability_zone: "us-east-1a".into(),
             availability_zone_id: None,
             available_ip_address_count: None,

@@ -134,6 +134,27 @@ mod tests {
     }
 
     #[test]
+    fn a_subnet_without_any_address_block_is_refused() {
+        let text = r#"{"schema_version": 1, "region": "r", "targets": [],
+          "network": {"subnets": {"subnet-1": {"id": "subnet-1", "vpc_id": "vpc-1",
+             "availability_zone": "r-1a", "ipv6_native": true}}}}"#;
+        let e = err(text);
+        assert!(e.contains("network.subnets.subnet-1"), "{e}");
+        assert!(e.contains("neither `cidr_block`"), "{e}");
+        // IPv6-only, as AWS describes it: no IPv4 block, an IPv6 one.
+        let text = r#"{"schema_version": 1, "region": "r", "targets": [],
+          "network": {"subnets": {"subnet-1": {"id": "subnet-1", "vpc_id": "vpc-1",
+             "availability_zone": "r-1a", "ipv6_native": true,
+             "ipv6_cidr_blocks": ["2600:1f18:1:100::/64"]}}}}"#;
+        let snap = load_str(text, Path::new("snap.json")).expect("IPv6-only subnet");
+        assert!(snap
+            .network
+            .subnets
+            .values()
+            .all(|s| s.cidr_block.is_none()));
+    }
+
+    #[test]
     fn bad_cidr_names_the_field() {
         let text = r#"{"schema_version": 1, "region": "r", "targets": [],
           "network": {"subnets": {"subnet-1": {"id": "subnet-1", "vpc_id": "vpc-1",

@@ -420,27 +420,105 @@ pub struct DhcpOptions {
     pub domain_name_servers: Vec<String>,
 }
 
+/// A subnet. It has an IPv4 CIDR block, or IPv6 CIDR blocks, or both (dual-stack); an
+/// IPv6-only subnet (`Ipv6Native`) has no IPv4 block. A snapshot whose subnet has neither is
+/// refused when it is loaded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "SubnetFields")]
 pub struct Subnet {
     pub id: String,
     pub vpc_id: String,
-    pub cidr_block: Ipv4Net,
+    /// The IPv4 CIDR block; `None` for an IPv6-only subnet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<Ipv4Net>,
     pub availability_zone: String,
-    #[serde(default)]
     pub availability_zone_id: Option<String>,
-    #[serde(default)]
     pub available_ip_address_count: Option<u32>,
-    #[serde(default)]
     pub map_public_ip_on_launch: bool,
-    #[serde(default)]
     pub ipv6_native: bool,
     /// The subnet's IPv6 CIDR blocks.
-    #[serde(default)]
     pub ipv6_cidr_blocks: Vec<IpNet>,
     /// `enableDns64`.
-    #[serde(default)]
     pub enable_dns64: bool,
+}
+
+impl Subnet {
+    /// True when tasks in the subnet get no IPv4 address (`Ipv6Native`, no IPv4 block).
+    pub fn ipv6_only(&self) -> bool {
+        self.ipv6_native || self.cidr_block.is_none()
+    }
+
+    /// The addresses a task in the subnet sends from, as security group and network ACL rules
+    /// see them: the IPv4 block, or for an IPv6-only subnet its (first) IPv6 block.
+    pub fn task_net(&self) -> IpNet {
+        match (
+            self.ipv6_only(),
+            self.cidr_block,
+            self.ipv6_cidr_blocks.first(),
+        ) {
+            (false, Some(v4), _) | (true, Some(v4), None) => IpNet::V4(v4),
+            (_, _, Some(v6)) => *v6,
+            // Refused by the loader and never built by the collector; the empty IPv6 net is
+            // covered by no rule but `::/0`, so nothing passes on it by accident.
+            (_, None, None) => IpNet::V6(ipnet::Ipv6Net::default()),
+        }
+    }
+
+    /// "10.0.1.0/24", "2600:1f18::/64", or both.
+    pub fn cidr_label(&self) -> String {
+        let mut parts: Vec<String> = self.cidr_block.iter().map(|c| c.to_string()).collect();
+        if self.ipv6_only() || parts.is_empty() {
+            parts.extend(self.ipv6_cidr_blocks.iter().map(|c| c.to_string()));
+        }
+        parts.join(", ")
+    }
+}
+
+/// [`Subnet`] as written in a snapshot, checked before it becomes one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubnetFields {
+    id: String,
+    vpc_id: String,
+    #[serde(default)]
+    cidr_block: Option<Ipv4Net>,
+    availability_zone: String,
+    #[serde(default)]
+    availability_zone_id: Option<String>,
+    #[serde(default)]
+    available_ip_address_count: Option<u32>,
+    #[serde(default)]
+    map_public_ip_on_launch: bool,
+    #[serde(default)]
+    ipv6_native: bool,
+    #[serde(default)]
+    ipv6_cidr_blocks: Vec<IpNet>,
+    #[serde(default)]
+    enable_dns64: bool,
+}
+
+impl TryFrom<SubnetFields> for Subnet {
+    type Error = String;
+    fn try_from(f: SubnetFields) -> Result<Self, String> {
+        if f.cidr_block.is_none() && !f.ipv6_cidr_blocks.iter().any(|c| c.addr().is_ipv6()) {
+            return Err(format!(
+                "subnet {} has neither `cidr_block` (IPv4) nor an IPv6 block in `ipv6_cidr_blocks`",
+                f.id
+            ));
+        }
+        Ok(Subnet {
+            id: f.id,
+            vpc_id: f.vpc_id,
+            cidr_block: f.cidr_block,
+            availability_zone: f.availability_zone,
+            availability_zone_id: f.availability_zone_id,
+            available_ip_address_count: f.available_ip_address_count,
+            map_public_ip_on_launch: f.map_public_ip_on_launch,
+            ipv6_native: f.ipv6_native,
+            ipv6_cidr_blocks: f.ipv6_cidr_blocks,
+            enable_dns64: f.enable_dns64,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

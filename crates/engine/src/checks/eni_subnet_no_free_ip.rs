@@ -26,18 +26,28 @@ fn run(cx: &Cx) -> Outcome {
     let wanted = cx.target.desired_count.unwrap_or(1).max(1);
     let mut findings = Vec::new();
     let mut unknown = None;
+    let mut v6_only = Vec::new();
     for s in &cx.subnets {
+        // AvailableIpAddressCount counts IPv4 addresses; a task in an IPv6-only subnet takes an
+        // address of its /64, which does not run out.
+        if s.ipv6_only() {
+            v6_only.push(s.id.as_str());
+            continue;
+        }
         let Some(free) = s.available_ip_address_count else {
             unknown = Some(format!("AvailableIpAddressCount of {} is unknown", s.id));
             continue;
         };
         let evidence = vec![ev(
             &s.id,
-            format!("AvailableIpAddressCount {free}, CidrBlock {}", s.cidr_block),
+            format!(
+                "AvailableIpAddressCount {free}, CidrBlock {}",
+                s.cidr_label()
+            ),
         )];
         if free == 0 {
             findings.push(CHECK.finding(
-                format!("{} ({}) has no free IPv4 address: a task placed there cannot get its network interface.", s.id, s.cidr_block),
+                format!("{} ({}) has no free IPv4 address: a task placed there cannot get its network interface.", s.id, s.cidr_label()),
                 vec![s.id.clone()],
                 evidence,
                 format!("Release unused ENIs in {} or give the service additional, larger subnets.", s.id),
@@ -55,5 +65,50 @@ fn run(cx: &Cx) -> Outcome {
             ));
         }
     }
+    if findings.is_empty() && unknown.is_none() && v6_only.len() == cx.subnets.len() {
+        return Outcome::pass_because(format!(
+            "{} IPv6-only: a task takes an address of the subnet's IPv6 block, which does not run out",
+            if v6_only.len() == 1 { format!("{} is", v6_only[0]) } else { format!("{} are", v6_only.join(", ")) }
+        ));
+    }
     Outcome::from_findings(findings, unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::*;
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn a_subnet_without_free_addresses_fails() {
+        let mut snap = testkit::healthy_nat();
+        let s = testkit::subnets(&snap)[0].clone();
+        snap.network
+            .subnets
+            .get_mut(&s)
+            .unwrap()
+            .available_ip_address_count = Some(0);
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail);
+        assert_eq!(out.findings[0].resources[0], s);
+    }
+
+    #[test]
+    fn free_addresses_pass() {
+        assert_eq!(
+            testkit::status(&CHECK, &testkit::healthy_nat()),
+            CheckStatus::Pass
+        );
+    }
+
+    #[test]
+    fn ipv6_only_subnets_do_not_run_out() {
+        // AvailableIpAddressCount counts IPv4 addresses, which an IPv6-only subnet has none of.
+        let mut snap = testkit::healthy_nat();
+        testkit::ipv6_only_subnets(&mut snap);
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Pass, "{out:?}");
+        assert!(out.detail.unwrap().contains("IPv6-only"));
+    }
 }

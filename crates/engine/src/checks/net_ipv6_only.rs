@@ -1,4 +1,4 @@
-use super::{ev, gate_paths, table_evidence, table_id, Check, Found, Outcome};
+use super::{ev, gate_network, table_evidence, table_id, Check, Found, Outcome};
 use crate::context::{Cx, SubnetPaths};
 use crate::image::ImageSource;
 use crate::net::dest::Service;
@@ -140,10 +140,10 @@ fn dual_stack(host: &str) -> bool {
 }
 
 fn run(cx: &Cx) -> Outcome {
-    if let Some(o) = gate_paths(cx) {
+    if let Some(o) = gate_network(cx) {
         return o;
     }
-    let v6: Vec<&SubnetPaths> = cx.paths.iter().filter(|sp| sp.subnet.ipv6_native).collect();
+    let v6: Vec<&SubnetPaths> = cx.v6_paths.iter().collect();
     if v6.is_empty() {
         return Outcome::na("no task subnet is IPv6-only");
     }
@@ -408,11 +408,9 @@ mod tests {
     /// Both task subnets IPv6-only, with DNS64 and NAT64 to the healthy NAT gateway and ::/0 to
     /// an egress-only internet gateway; the task's security group allows all IPv6 egress.
     fn ipv6_only(snap: &mut Snapshot) {
+        testkit::ipv6_only_subnets(snap);
         for s in testkit::subnets(snap) {
-            let sub = snap.network.subnets.get_mut(&s).unwrap();
-            sub.ipv6_native = true;
-            sub.enable_dns64 = true;
-            sub.ipv6_cidr_blocks = vec![net("2600:1f18:1:100::/64")];
+            snap.network.subnets.get_mut(&s).unwrap().enable_dns64 = true;
         }
         let rtb = snap
             .network

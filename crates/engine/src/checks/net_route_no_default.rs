@@ -5,6 +5,8 @@ use super::{
 use crate::context::{Cx, SubnetPaths};
 use crate::net::path::{EndpointUse, Hop, PathEval};
 use crate::report::Severity;
+use fd_snapshot::RouteDestination;
+use ipnet::IpNet;
 
 pub static CHECK: Check = Check {
     id: "NET-ROUTE-NO-DEFAULT",
@@ -109,9 +111,18 @@ fn run(cx: &Cx) -> Outcome {
             resources.push(rtb.clone());
             let mut evidence = vec![table_evidence(sp), endpoints_evidence(cx, &sp.subnet.vpc_id)];
             let Some((pcx, peer)) = b else {
+                // A dual-stack subnet's IPv6 egress does not carry what the task needs.
+                let v6_default = sp.table.and_then(|t| {
+                    t.table.routes.iter().find(|r| {
+                        matches!(&r.destination, RouteDestination::Cidr(IpNet::V6(n)) if n.prefix_len() == 0)
+                    })
+                });
+                let v6_note = v6_default
+                    .map(|r| format!(" Its ::/0 route (to {}) does not help: in a dual-stack subnet the task has an IPv4 address, and Fargate reaches ECR (its authorization token and image pull), S3 and Logs over IPv4.", r.target))
+                    .unwrap_or_default();
                 return CHECK.finding(
                     format!(
-                        "{} {verb} route table {rtb} ({how}), which has no route for 0.0.0.0/0 (no internet or NAT gateway), and the VPC has no usable endpoint for: {}. Needed by {}.",
+                        "{} {verb} route table {rtb} ({how}), which has no route for 0.0.0.0/0 (no internet or NAT gateway), and the VPC has no usable endpoint for: {}. Needed by {}.{v6_note}",
                         subnets.join(", "),
                         dest_list(&broken),
                         reasons(&broken)
@@ -228,5 +239,39 @@ mod tests {
         testkit::hub_zones(&mut snap);
         let out = testkit::run(&CHECK, &snap);
         assert_ne!(out.status, CheckStatus::Pass, "{out:?}");
+    }
+
+    #[test]
+    fn ipv6_only_subnets_are_left_to_net_ipv6_only() {
+        // No IPv4 default route at all, as an IPv6-only subnet has: not this check's business.
+        let mut snap = testkit::healthy_nat();
+        testkit::ipv6_only_subnets(&mut snap);
+        for t in snap.network.route_tables.values_mut() {
+            t.routes.retain(|r| !r.target.starts_with("nat-"));
+        }
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::NotApplicable, "{out:?}");
+        assert!(out.detail.unwrap().contains("NET-IPV6-ONLY"));
+    }
+
+    #[test]
+    fn a_dual_stack_subnet_with_only_ipv6_egress_still_fails_and_says_why() {
+        let mut snap = testkit::healthy_nat();
+        for t in snap.network.route_tables.values_mut() {
+            if t.routes.iter().any(|r| r.target.starts_with("nat-")) {
+                t.routes.retain(|r| !r.target.starts_with("nat-"));
+                t.routes.push(fd_snapshot::Route {
+                    destination: RouteDestination::Cidr("::/0".parse().unwrap()),
+                    target: "eigw-0abc".into(),
+                    state: "active".into(),
+                    origin: None,
+                });
+            }
+        }
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail);
+        assert!(out.findings[0]
+            .message
+            .contains("Its ::/0 route (to eigw-0abc) does not help"));
     }
 }

@@ -16,8 +16,24 @@ pub fn ev(resource: impl Into<String>, detail: impl Into<String>) -> Evidence {
     }
 }
 
-/// `Some(outcome)` when the network-path checks cannot run: no task definition or no network.
+/// `Some(outcome)` when the IPv4 network-path checks cannot run: no task definition or no
+/// network, or every task subnet is IPv6-only (NET-IPV6-ONLY decides those).
 pub fn gate_paths(cx: &Cx) -> Option<Outcome> {
+    if let Some(o) = gate_network(cx) {
+        return Some(o);
+    }
+    if cx.paths.is_empty() && !cx.v6_paths.is_empty() {
+        let ids: Vec<&str> = cx.v6_paths.iter().map(|sp| sp.subnet.id.as_str()).collect();
+        return Some(Outcome::na(format!(
+            "the task subnets ({}) are IPv6-only: the task has no IPv4 address, and NET-IPV6-ONLY decides its paths",
+            ids.join(", ")
+        )));
+    }
+    None
+}
+
+/// `Some(outcome)` when no network-path check can run: no task definition or no network.
+pub fn gate_network(cx: &Cx) -> Option<Outcome> {
     if let Some(why) = cx.network_missing() {
         return Some(if cx.netcfg.is_none() {
             Outcome::na(why)

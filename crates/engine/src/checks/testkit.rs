@@ -116,7 +116,10 @@ pub fn efs_file_system(snap: &mut Snapshot, fs_id: &str, targets: &[(&str, &str)
                 vpc_id: Some(s.vpc_id.clone()),
                 availability_zone: Some(s.availability_zone.clone()),
                 availability_zone_id: s.availability_zone_id.clone(),
-                ip_address: s.cidr_block.hosts().nth(9).map(|h| h.to_string()),
+                ip_address: s
+                    .cidr_block
+                    .and_then(|c| c.hosts().nth(9))
+                    .map(|h| h.to_string()),
                 network_interface_id: None,
                 life_cycle_state: "available".into(),
                 security_groups: Fetched::found(vec![sg.to_string()]),
@@ -268,4 +271,18 @@ pub fn hub_zones(snap: &mut Snapshot) {
     snap.dns
         .firewall_rule_groups
         .insert(vpc, Fetched::found(vec![]));
+}
+
+/// The first target's subnets become IPv6-only as AWS describes them: `Ipv6Native`, no IPv4
+/// block, one IPv6 /64 each.
+pub fn ipv6_only_subnets(snap: &mut Snapshot) {
+    for (i, s) in subnets(snap).into_iter().enumerate() {
+        let sub = snap.network.subnets.get_mut(&s).expect("subnet");
+        sub.ipv6_native = true;
+        sub.cidr_block = None;
+        sub.available_ip_address_count = Some(0);
+        sub.ipv6_cidr_blocks = vec![format!("2600:1f18:1:{}00::/64", i + 1)
+            .parse()
+            .expect("cidr")];
+    }
 }

@@ -140,7 +140,7 @@ fn flows<'a>(
         .or_else(|| {
             // Absent or unreadable, the subnet leaves the address unknown (see `nacl` below).
             match snap.subnet(&mt.subnet_id) {
-                Found::Yes(s) => Some(IpNet::V4(s.cidr_block)),
+                Found::Yes(s) => Some(s.task_net()),
                 Found::Missing | Found::Unknown(_) => None,
             }
         });
@@ -218,7 +218,7 @@ fn flows<'a>(
                 Eval::Unknown(why)
             } else {
                 let peer = Peer {
-                    nets: vec![IpNet::V4(subnet.cidr_block)],
+                    nets: vec![subnet.task_net()],
                     groups: task_group_ids.to_vec(),
                     prefix_lists: vec![],
                 };
@@ -252,10 +252,10 @@ fn flows<'a>(
         // Traffic inside one subnet does not cross its network ACL.
         Some(_) if mt.subnet_id == subnet.id => Eval::Ok,
         Some(addr) => {
-            let task_net = IpNet::V4(subnet.cidr_block);
+            let task_net = subnet.task_net();
             let eph = task_ephemeral_ports(windows);
             let mt_label = format!("the mount target {} ({addr}) in {}", mt.id, mt.subnet_id);
-            let task_label = format!("the task subnet {} ({})", subnet.id, subnet.cidr_block);
+            let task_label = format!("the task subnet {} ({})", subnet.id, subnet.cidr_label());
             let nfs = (NFS_PORT, NFS_PORT);
             run_legs(
                 snap,

@@ -794,7 +794,7 @@ fn endpoint_targets(snap: &Snapshot, ep: &VpcEndpoint) -> Vec<(String, IpNet)> {
     if out.is_empty() {
         for s in &ep.subnet_ids {
             if let Found::Yes(sub) = snap.subnet(s) {
-                out.push((s.clone(), IpNet::V4(sub.cidr_block)));
+                out.push((s.clone(), sub.task_net()));
             }
         }
     }
@@ -875,7 +875,7 @@ fn sg_endpoint_ingress(input: &PathInput<'_, '_>, ep: &VpcEndpoint) -> Eval<SgIs
         }
     }
     let peer = Peer {
-        nets: vec![IpNet::V4(input.subnet.cidr_block)],
+        nets: vec![input.subnet.task_net()],
         groups: input.task_group_ids.to_vec(),
         prefix_lists: vec![],
     };
@@ -1002,8 +1002,8 @@ fn nacl_endpoint_path(
     targets: &[(String, IpNet)],
 ) -> Eval<Vec<NaclIssue>> {
     let task = &input.subnet;
-    let task_net = IpNet::V4(task.cidr_block);
-    let task_label = format!("the task subnet {} ({})", task.id, task.cidr_block);
+    let task_net = task.task_net();
+    let task_label = format!("the task subnet {} ({})", task.id, task.cidr_label());
     let eph = task_ephemeral_ports(input.windows);
     let mut legs = Vec::new();
     for (subnet, addr) in targets {
@@ -1061,8 +1061,8 @@ fn nacl_routed_path(
     dest_label: &str,
 ) -> Eval<Vec<NaclIssue>> {
     let task = &input.subnet;
-    let task_net = IpNet::V4(task.cidr_block);
-    let task_label = format!("the task subnet {} ({})", task.id, task.cidr_block);
+    let task_net = task.task_net();
+    let task_label = format!("the task subnet {} ({})", task.id, task.cidr_label());
     let eph = task_ephemeral_ports(input.windows);
     let mut legs = Vec::new();
     for net in dest_nets {
