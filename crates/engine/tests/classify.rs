@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use fd_engine::classify::{
-    classify, network_candidates, normalize, AddressKind, Candidates, ClassifyContext, Kind,
-    Resource, RULES,
+    classify, match_key, network_candidates, normalize, AddressKind, Candidates, ClassifyContext,
+    Kind, Resource, RULES,
 };
 use ipnet::IpNet;
 use proptest::prelude::*;
@@ -365,14 +365,18 @@ fn rules_are_well_formed() {
         assert!(!r.all.is_empty(), "rule {} has no needles", r.id);
         for group in r.all {
             assert!(!group.is_empty(), "rule {} has an empty group", r.id);
-            for needle in *group {
-                assert!(!needle.is_empty(), "rule {}: empty needle", r.id);
-                assert_eq!(
-                    normalize(needle),
-                    *needle,
-                    "rule {}: needle {needle:?} must be lower case, straight quotes, single spaces",
-                    r.id
-                );
+            let keys: Vec<String> = group.iter().map(|n| match_key(n)).collect();
+            for (needle, key) in group.iter().zip(&keys) {
+                assert!(!key.is_empty(), "rule {}: needle {needle:?} is empty", r.id);
+                // A needle that contains another of its group is dead: the shorter one already
+                // matches every message it matches (often two spellings of the same words).
+                for (other, other_key) in group.iter().zip(&keys) {
+                    assert!(
+                        needle == other || !key.contains(other_key.as_str()),
+                        "rule {}: needle {needle:?} is redundant with {other:?} (keys {key:?} ⊇ {other_key:?})",
+                        r.id
+                    );
+                }
             }
         }
         match r.candidates {
@@ -515,6 +519,59 @@ fn curly_quotes_match_like_straight_ones() {
 }
 
 #[test]
+fn normalize_splits_camel_case_and_keeps_identifiers() {
+    for (raw, words) in [
+        ("EphemeralStorage", "ephemeral storage"),
+        (
+            "ResourceInitializationError: failed to initialize logging driver",
+            "resource initialization error: failed to initialize logging driver",
+        ),
+        ("AccessDeniedException", "access denied exception"),
+        ("GetAuthorizationToken,", "get authorization token,"),
+        ("AWSServiceRoleForECS", "aws service role for ecs"),
+        ("ECRImage", "ecr image"),
+        ("IPv4 and IPv6", "ipv4 and ipv6"),
+        ("IPv4Address", "ipv4 address"),
+        ("ECR ARNs ENIs", "ecr arns enis"),
+        ("20 GiB", "20 gib"),
+        ("NFSv4", "nfsv4"),
+        ("RESOURCE:ENI", "resource:eni"),
+        ("service-linked role", "service linked role"),
+        ("EPHEMERAL_STORAGE", "ephemeral storage"),
+        ("a  -  b\t\nc", "a b c"),
+        (
+            "arn:aws:iam::111122223333:role/ecsTaskExecutionRole",
+            "arn:aws:iam::111122223333:role/ecstaskexecutionrole",
+        ),
+        (
+            "Get \"https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/x\"",
+            "get \"https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/x\"",
+        ),
+        ("ssm:GetParameters", "ssm:getparameters"),
+    ] {
+        assert_eq!(normalize(raw), words, "{raw:?}");
+    }
+}
+
+/// AWS's spelling, the words of our notes, and other spacing give one key, so one rule.
+#[test]
+fn every_spelling_of_the_same_words_matches_the_same_rule() {
+    let key = match_key("EphemeralStorage");
+    for spelling in [
+        "ephemeral storage",
+        "Ephemeral Storage",
+        "ephemeral-storage",
+        "EPHEMERAL_STORAGE",
+        "ephemeralstorage",
+    ] {
+        assert_eq!(match_key(spelling), key, "{spelling:?}");
+    }
+    // Run together in lower case, as Knowledge Center titles quote family names.
+    let c = classify("cannotpullcontainererror: context canceled", &ctx());
+    assert_eq!((c.kind, c.resource), (NetworkTimeout, R::Registry));
+}
+
+#[test]
 fn families() {
     let f = |m: &str| classify(m, &ctx()).family;
     assert_eq!(
@@ -618,6 +675,13 @@ proptest! {
         let with_ip = format!("CannotPullContainerError: {s} dial tcp {ip}:443: i/o timeout");
         let c = classify(&with_ip, &ctx);
         prop_assert!(c.address.is_some());
+    }
+
+    #[test]
+    fn normalizing_keeps_the_match_key(s in any::<String>()) {
+        let words = normalize(&s);
+        prop_assert_eq!(match_key(&words), match_key(&s));
+        prop_assert!(!words.starts_with(' ') && !words.ends_with(' ') && !words.contains("  "));
     }
 
     #[test]
