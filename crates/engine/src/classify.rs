@@ -604,25 +604,55 @@ pub static RULES: &[Rule] = &[
         "ECS could not place the task (\"Internal error.\"): typically a subnet in an Availability Zone where Fargate does not run",
     ),
     rule(
+        // "Timeout waiting for network interface provisioning to complete." and "Network
+        // interface provision complete error timeout wait for network interface provision."
         "eni-provisioning-timeout",
-        &[
-            &["timeout", "timed out"],
-            &["network interface provisioning", "provisioning the network interface", "eni provisioning"],
-        ],
-        None,
+        &[&["timeout", "timed out"], &["network interface provision"]],
+        Some("TaskFailedToStart"),
         Kind::InternalError,
         Resource::Subnet,
         ids(&["ENI-SUBNET-NO-FREE-IP", "IAM-SLR-MISSING", "ENI-CONFIG-INVALID"]),
         "Fargate timed out provisioning the task's network interface: usually transient (retry); if it repeats, check the subnet's free addresses, the ECS service-linked role and the account's network interface quota",
     ),
     rule(
+        // "Rate limit exceeded while preparing network interface to be attached to instance"
+        "eni-rate-limit",
+        &[&["rate limit exceeded"], &["network interface"]],
+        Some("TaskFailedToStart"),
+        Kind::InternalError,
+        Resource::Subnet,
+        ids(&[]),
+        "ECS was throttled (an EC2 API rate limit) while preparing the task's network interface: transient, not the configuration; retry with backoff, and start fewer tasks at once; no check covers this",
+    ),
+    rule(
+        // "Timeout waiting for EphemeralStorage provisioning to complete."
         "storage-provisioning-timeout",
-        &[&["timeout", "timed out"], &["ephemeral storage"]],
-        None,
+        &[&["timeout", "timed out"], &["EphemeralStorage provision"]],
+        Some("TaskFailedToStart"),
         Kind::InternalError,
         Resource::Capacity,
         ids(&[]),
-        "Fargate timed out provisioning the task's ephemeral storage: an AWS-side failure, not the configuration; retry (and report it to AWS Support if it repeats)",
+        "Fargate timed out provisioning the task's ephemeral storage: an AWS-side failure, not the configuration; retry (and report it to AWS Support if it repeats); no check covers this",
+    ),
+    rule(
+        // "TaskFailedToStart: RESOURCE:ENI"
+        "resource-eni",
+        &[&["RESOURCE:ENI"]],
+        Some("TaskFailedToStart"),
+        Kind::NoFreeIp,
+        Resource::Subnet,
+        ids(&["ENI-SUBNET-NO-FREE-IP", "ENI-CONFIG-INVALID"]),
+        "no network interface could be had for the task (RESOURCE:ENI): on Fargate the subnet has run out of free addresses (CreateNetworkInterface fails with InsufficientFreeAddressesInSubnet); on EC2 capacity the container instances have no network interface attachment left",
+    ),
+    rule(
+        // "TaskFailedToStart: RESOURCE:CPU", "TaskFailedToStart: RESOURCE:MEMORY"
+        "instance-resources",
+        &[&["RESOURCE:CPU", "RESOURCE:MEMORY"]],
+        Some("TaskFailedToStart"),
+        Kind::CapacityUnavailable,
+        Resource::Capacity,
+        ids(&[]),
+        "no container instance had the CPU or memory the task asks for (RESOURCE:CPU / RESOURCE:MEMORY): the task was placed on EC2 capacity, not on Fargate; check the launch type or capacity provider strategy, or the instance type of the capacity provider's Auto Scaling group; no check covers this",
     ),
     rule(
         "internal-error",
