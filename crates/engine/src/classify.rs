@@ -10,13 +10,26 @@
 //!
 //! # How matching works
 //!
-//! The message is normalised (curly quotes to straight ones, whitespace collapsed, lower case),
-//! then [`RULES`] is tried **in order** and the first rule whose every needle group matches wins.
+//! AWS writes the same words in several spellings: run together in CamelCase
+//! (`Timeout waiting for EphemeralStorage provisioning to complete.`, `AccessDeniedException`,
+//! `GetAuthorizationToken`), as words (`ephemeral storage`), hyphenated (`service-linked role`),
+//! lower case and run together (Knowledge Center titles quote `cannotpullcontainererror`), or in
+//! capitals. So the message is normalised before matching ([`normalize`]: straight quotes,
+//! CamelCase split into words, lower case, `-` and `_` read as spaces, whitespace collapsed;
+//! ARNs, URLs and host names are left whole), and rules match on its [`match_key`], the
+//! normalised words without spaces. Every needle is keyed the same way, once, so a needle may be
+//! written as words or as AWS spells it, and matches every spelling: `"EphemeralStorage
+//! provision"` matches `EphemeralStorage provisioning`, `ephemeral storage provisioning` and
+//! `ephemeral-storage provisioning`. Other punctuation is kept (`logs:`, `i/o timeout`, `(403)`,
+//! `RESOURCE:ENI`).
+//!
+//! Then [`RULES`] is tried **in order** and the first rule whose every needle group matches wins.
 //! A needle group matches when the message contains at least one of its needles. Needles are
 //! short, robust substrings, never whole messages, so that both generations of Fargate text
 //! (`unable to retrieve ecr registry auth: … RequestError` and `The task cannot pull registry
 //! auth from Amazon ECR: There is a connection issue …`) and truncated messages (Fargate cuts
-//! long reasons, e.g. `… context deadli`) still match.
+//! long reasons, e.g. `… context deadli`) still match. Hosts, `dial tcp` addresses and family
+//! names are read from the message with its punctuation and spacing intact (lower case).
 //!
 //! The order of [`RULES`] is the precedence:
 //! 1. self-contained launch and placement messages (role, task size, ENI, capacity, ...);
@@ -32,9 +45,10 @@
 //! 9. not a start failure (the container ran and exited);
 //! 10. the bare `ResourceInitializationError` family.
 //!
-//! To add a message: add a row at the right precedence, with its needles in lower case and with
-//! straight quotes, then add the real message to the table in `tests/classify.rs` (a test fails
-//! if a rule is never exercised there, or if a candidate is not a check ID of `checks.md`).
+//! To add a message: add a row at the right precedence, with needles taken from the real text
+//! (any spelling: they are normalised), then add the real message to the table in
+//! `tests/classify.rs` (a test fails if a rule is never exercised there, if a needle is made
+//! redundant by another of its group, or if a candidate is not a check ID of `checks.md`).
 //!
 //! Network rules do not list candidates: [`Candidates::NetworkPath`] derives them from the
 //! resource and the address (see [`network_candidates`]): an address inside the VPC means the
@@ -43,6 +57,7 @@
 //! private DNS is not in effect.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::OnceLock;
 
 use ipnet::IpNet;
 use serde::Serialize;
@@ -338,8 +353,8 @@ pub enum Candidates {
 pub struct Rule {
     /// Stable short name, reported in [`Classification::rule`].
     pub id: &'static str,
-    /// Every group must match; a group matches when the normalised message contains at least
-    /// one of its needles (lower case, straight quotes).
+    /// Every group must match; a group matches when the message contains at least one of its
+    /// needles, both compared by their [`match_key`] (so any spelling of the same words).
     pub all: &'static [&'static [&'static str]],
     /// The family when the text does not name one.
     pub family: Option<&'static str>,
@@ -362,8 +377,7 @@ const NET: &[&str] = &[
     "context deadl", // "context deadline exceeded", also when cut ("context deadli")
     "deadline exceeded",
     "context cancel", // "context canceled" and "context cancelled"
-    "request cancel", // "request canceled while waiting for connection", "request context canceled"
-    "requestcanceled",
+    "request cancel", // "request canceled while waiting for connection", "RequestCanceled: request context canceled"
     "requesterror",
     "send request failed",
     "request send failed",
@@ -384,8 +398,7 @@ const NET: &[&str] = &[
 
 /// An explicit denial.
 const DENIED: &[&str] = &[
-    "accessdenied",
-    "access denied",
+    "AccessDenied", // also "access denied"
     "not authorized to perform",
     "forbidden",
     "status code 403",
@@ -406,14 +419,12 @@ const ECR_AUTH: &[&str] = &[
 const REPO_CREDS: &[&str] = &[
     "registry auth from asm",
     "asm fetching secret",
-    "repositorycredentials",
-    "repository credentials",
+    "repositoryCredentials", // also "repository credentials"
 ];
 const SECRETS_MANAGER: &[&str] = &[
     "secret from asm",
     "secrets from asm",
-    "secrets manager",
-    "secretsmanager",
+    "Secrets Manager", // also "secretsmanager:GetSecretValue"
     "failed to fetch secret",
     "getsecretvalue",
 ];
@@ -438,7 +449,6 @@ const ENV_FILES: &[&str] = &[
     "download env", // "failed to download env files", also when cut ("… env fi")
     "env file",
     "environment file",
-    "environmentfiles",
 ];
 const EFS: &[&str] = &["efs utils", "efs volume", ".efs.", "mount.nfs", "efs mount"];
 const S3_LAYERS: &[&str] = &["httpreadseeker", "httpreaderseeker", "starport"];
@@ -510,7 +520,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "service-linked-role",
-        &[&["assume the service linked role", "service-linked role"]],
+        &[&["service-linked role"]],
         None,
         Kind::CannotAssumeRole,
         Resource::Role,
@@ -594,25 +604,55 @@ pub static RULES: &[Rule] = &[
         "ECS could not place the task (\"Internal error.\"): typically a subnet in an Availability Zone where Fargate does not run",
     ),
     rule(
+        // "Timeout waiting for network interface provisioning to complete." and "Network
+        // interface provision complete error timeout wait for network interface provision."
         "eni-provisioning-timeout",
-        &[
-            &["timeout", "timed out"],
-            &["network interface provisioning", "provisioning the network interface", "eni provisioning"],
-        ],
-        None,
+        &[&["timeout", "timed out"], &["network interface provision"]],
+        Some("TaskFailedToStart"),
         Kind::InternalError,
         Resource::Subnet,
         ids(&["ENI-SUBNET-NO-FREE-IP", "IAM-SLR-MISSING", "ENI-CONFIG-INVALID"]),
         "Fargate timed out provisioning the task's network interface: usually transient (retry); if it repeats, check the subnet's free addresses, the ECS service-linked role and the account's network interface quota",
     ),
     rule(
+        // "Rate limit exceeded while preparing network interface to be attached to instance"
+        "eni-rate-limit",
+        &[&["rate limit exceeded"], &["network interface"]],
+        Some("TaskFailedToStart"),
+        Kind::InternalError,
+        Resource::Subnet,
+        ids(&[]),
+        "ECS was throttled (an EC2 API rate limit) while preparing the task's network interface: transient, not the configuration; retry with backoff, and start fewer tasks at once; no check covers this",
+    ),
+    rule(
+        // "Timeout waiting for EphemeralStorage provisioning to complete."
         "storage-provisioning-timeout",
-        &[&["timeout", "timed out"], &["ephemeral storage"]],
-        None,
+        &[&["timeout", "timed out"], &["EphemeralStorage provision"]],
+        Some("TaskFailedToStart"),
         Kind::InternalError,
         Resource::Capacity,
         ids(&[]),
-        "Fargate timed out provisioning the task's ephemeral storage: an AWS-side failure, not the configuration; retry (and report it to AWS Support if it repeats)",
+        "Fargate timed out provisioning the task's ephemeral storage: an AWS-side failure, not the configuration; retry (and report it to AWS Support if it repeats); no check covers this",
+    ),
+    rule(
+        // "TaskFailedToStart: RESOURCE:ENI"
+        "resource-eni",
+        &[&["RESOURCE:ENI"]],
+        Some("TaskFailedToStart"),
+        Kind::NoFreeIp,
+        Resource::Subnet,
+        ids(&["ENI-SUBNET-NO-FREE-IP", "ENI-CONFIG-INVALID"]),
+        "no network interface could be had for the task (RESOURCE:ENI): on Fargate the subnet has run out of free addresses (CreateNetworkInterface fails with InsufficientFreeAddressesInSubnet); on EC2 capacity the container instances have no network interface attachment left",
+    ),
+    rule(
+        // "TaskFailedToStart: RESOURCE:CPU", "TaskFailedToStart: RESOURCE:MEMORY"
+        "instance-resources",
+        &[&["RESOURCE:CPU", "RESOURCE:MEMORY"]],
+        Some("TaskFailedToStart"),
+        Kind::CapacityUnavailable,
+        Resource::Capacity,
+        ids(&[]),
+        "no container instance had the CPU or memory the task asks for (RESOURCE:CPU / RESOURCE:MEMORY): the task was placed on EC2 capacity, not on Fargate; check the launch type or capacity provider strategy, or the instance type of the capacity provider's Auto Scaling group; no check covers this",
     ),
     rule(
         "internal-error",
@@ -704,7 +744,7 @@ pub static RULES: &[Rule] = &[
     ),
     rule(
         "rate-limit",
-        &[&["toomanyrequests", "too many requests", "rate limit"]],
+        &[&["toomanyrequests", "rate limit"]],
         CPE,
         Kind::RateLimit,
         Resource::Registry,
@@ -917,7 +957,7 @@ pub static RULES: &[Rule] = &[
         "ssm-not-found",
         &[
             SSM,
-            &["invalid ssm parameter", "parameternotfound", "parameter not found"],
+            &["invalid ssm parameter", "ParameterNotFound"],
         ],
         RIE,
         Kind::NotFound,
@@ -1354,8 +1394,7 @@ pub static RULES: &[Rule] = &[
             "stopped by user",
             "userinitiated",
             "scaling activity initiated",
-            "spotinterruption",
-            "spot interruption",
+            "SpotInterruption",
             "terminationnotice",
             "health checks",
         ]],
@@ -1415,7 +1454,8 @@ pub static FAMILIES: &[(&str, &str)] = &[
 /// Classifies one failure message. Pure and total: any string gives a classification
 /// ([`Kind::Unknown`] with an honest summary when no rule matches).
 pub fn classify(message: &str, ctx: &ClassifyContext) -> Classification {
-    let text = normalize(message);
+    let text = plain(message);
+    let key = match_key(message);
     let family_in_text = find_family(&text);
     let host = extract_host(&text);
     let host_kind = host
@@ -1424,7 +1464,7 @@ pub fn classify(message: &str, ctx: &ClassifyContext) -> Classification {
         .or_else(|| host_kind(&text, true));
     let ip = dial_address(&text);
 
-    let Some(rule) = RULES.iter().find(|r| r.matches(&text)) else {
+    let Some(rule) = first_match(&key) else {
         let summary = if text.is_empty() {
             "empty message: nothing to classify".to_string()
         } else if let Some(f) = family_in_text {
@@ -1491,31 +1531,70 @@ pub fn classify(message: &str, ctx: &ClassifyContext) -> Classification {
 }
 
 impl Rule {
-    /// Whether every needle group matches the normalised message.
-    pub fn matches(&self, normalized: &str) -> bool {
+    /// Whether every needle group matches `message` (any spelling: see [`match_key`]). The
+    /// classifier itself uses needle keys computed once; this computes them on each call.
+    pub fn matches(&self, message: &str) -> bool {
+        let key = match_key(message);
         self.all
             .iter()
-            .all(|group| group.iter().any(|needle| normalized.contains(needle)))
+            .all(|group| group.iter().any(|needle| key.contains(&match_key(needle))))
     }
 }
 
-/// Lower case, straight quotes, collapsed whitespace. Rules match on this form.
-pub fn normalize(message: &str) -> String {
+/// A rule with the [`match_key`] of each needle, group by group.
+type KeyedRule = (&'static Rule, Vec<Vec<String>>);
+
+/// [`RULES`] with every needle turned into its [`match_key`] once.
+fn keyed_rules() -> &'static [KeyedRule] {
+    static KEYED: OnceLock<Vec<KeyedRule>> = OnceLock::new();
+    KEYED.get_or_init(|| {
+        RULES
+            .iter()
+            .map(|rule| {
+                let groups = rule
+                    .all
+                    .iter()
+                    .map(|group| group.iter().map(|needle| match_key(needle)).collect())
+                    .collect();
+                (rule, groups)
+            })
+            .collect()
+    })
+}
+
+fn first_match(key: &str) -> Option<&'static Rule> {
+    keyed_rules()
+        .iter()
+        .find(|(_, groups)| {
+            groups
+                .iter()
+                .all(|group| group.iter().any(|needle| key.contains(needle.as_str())))
+        })
+        .map(|(rule, _)| *rule)
+}
+
+/// Curly quotes to straight ones, `…` to `...`.
+fn straighten(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Some('"'),
+        '\u{2026}' => None,
+        c => Some(c),
+    }
+}
+
+/// Lower case, straight quotes, collapsed whitespace, punctuation kept: the text that hosts,
+/// `dial tcp` addresses and family names are read from.
+fn plain(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut space = false;
     for c in message.chars() {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-            '\u{2026}' => {
-                out.push_str("...");
-                space = false;
-                continue;
-            }
-            c if c.is_whitespace() => ' ',
-            c => c,
+        let Some(c) = straighten(c) else {
+            out.push_str("...");
+            space = false;
+            continue;
         };
-        if c == ' ' {
+        if c.is_whitespace() {
             if !space && !out.is_empty() {
                 out.push(' ');
             }
@@ -1529,6 +1608,102 @@ pub fn normalize(message: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// The message as words: CamelCase split (`EphemeralStorage` → `ephemeral storage`,
+/// `ResourceInitializationError` → `resource initialization error`, `AWSServiceRoleForECS` →
+/// `aws service role for ecs`, `IPv4Address` → `ipv4 address`), lower case, straight quotes,
+/// `-` and `_` read as spaces, whitespace collapsed. Other punctuation is kept (`logs:`,
+/// `i/o timeout`, `(403)`).
+///
+/// Acronyms stay whole when what follows is not a word: `IPv4`, `IPv6`, `ARNs`, `ENIs`, `GiB`,
+/// `NFSv4`. Identifiers (a token with `:`, `/`, `.` or `@` between two letters or digits: ARNs,
+/// URLs, host names, image references, IAM actions) are only lowered, never split, so
+/// `arn:aws:iam::111122223333:role/ecsTaskExecutionRole` and `prod-us-east-1-starport-layer-bucket.s3.amazonaws.com`
+/// read as written.
+pub fn normalize(message: &str) -> String {
+    let text: String = message
+        .chars()
+        .flat_map(|c| match straighten(c) {
+            Some(c) => vec![c],
+            None => vec!['.', '.', '.'],
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for token in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if is_identifier(token) {
+            out.extend(token.chars().flat_map(char::to_lowercase));
+        } else {
+            split_words(token, &mut out);
+        }
+    }
+    // "-" and "_" at a token's edge (" - ", "foo_") leave no double or trailing spaces.
+    let mut collapsed = String::with_capacity(out.len());
+    for c in out.chars() {
+        if c == ' ' && (collapsed.is_empty() || collapsed.ends_with(' ')) {
+            continue;
+        }
+        collapsed.push(c);
+    }
+    while collapsed.ends_with(' ') {
+        collapsed.pop();
+    }
+    collapsed
+}
+
+/// The key rules match on: [`normalize`], then without spaces, so that every spelling of the
+/// same words gives the same key: `EphemeralStorage`, `ephemeral storage`, `ephemeral-storage`,
+/// `EPHEMERAL_STORAGE` and `ephemeralstorage` (AWS writes all of these, e.g. Knowledge Center
+/// titles quote `cannotpullcontainererror`) are all `ephemeralstorage`. Needles are keyed the
+/// same way, once, so a rule written as words matches every spelling.
+pub fn match_key(message: &str) -> String {
+    normalize(message).chars().filter(|&c| c != ' ').collect()
+}
+
+/// A token holding an identifier whose letters must not be split: `:`, `/`, `.` or `@` between
+/// two letters or digits (ARNs, URLs, hosts, paths, image references, `ssm:GetParameters`).
+fn is_identifier(token: &str) -> bool {
+    let chars: Vec<char> = token.chars().collect();
+    chars.windows(3).any(|w| {
+        matches!(w[1], ':' | '/' | '.' | '@')
+            && (w[0].is_alphanumeric() || w[0] == ':' || w[0] == '/')
+            && (w[2].is_alphanumeric() || w[2] == '/' || w[2] == ':')
+    })
+}
+
+/// Appends `token` lower-cased, with a space at each CamelCase word boundary and for `-`/`_`.
+fn split_words(token: &str, out: &mut String) {
+    let chars: Vec<char> = token.chars().collect();
+    let mut lower_run = 0usize; // length of the run of lower-case letters just before `c`
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '-' || c == '_' {
+            out.push(' ');
+            lower_run = 0;
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let next2 = chars.get(i + 2).copied();
+        let lower = |c: Option<char>| c.is_some_and(char::is_lowercase);
+        let starts_word = c.is_uppercase()
+            && match prev {
+                // getAuthorization, EphemeralStorage; not GiB or iOS (one lower-case letter).
+                Some(p) if p.is_lowercase() => lower_run >= 2,
+                // ECRImage, AWSService; not IPv4, ARNs or NFSv4 (no word follows).
+                Some(p) if p.is_uppercase() => lower(next) && lower(next2),
+                // IPv4Address, S3Bucket, EC2Instance.
+                Some(p) if p.is_ascii_digit() => lower(next),
+                _ => false,
+            };
+        if starts_word {
+            out.push(' ');
+        }
+        lower_run = if c.is_lowercase() { lower_run + 1 } else { 0 };
+        out.extend(c.to_lowercase());
+    }
 }
 
 /// The candidate checks of a network failure, from what was being fetched and where the

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use fd_engine::classify::{
-    classify, network_candidates, normalize, AddressKind, Candidates, ClassifyContext, Kind,
-    Resource, RULES,
+    classify, match_key, network_candidates, normalize, AddressKind, Candidates, ClassifyContext,
+    Kind, Resource, RULES,
 };
 use ipnet::IpNet;
 use proptest::prelude::*;
@@ -177,8 +177,6 @@ const TABLE: &[Row] = &[
         InvalidConfig, R::Image, Some("IMG-REF-INVALID"), None),
     ("Task failed to start: Timeout waiting for network interface provisioning to complete.",
         InternalError, R::Subnet, Some("ENI-SUBNET-NO-FREE-IP"), None),
-    ("Task failed to start: Timed out waiting for ephemeral storage to be provisioned.",
-        InternalError, R::Capacity, None, None),
     ("ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve \"fs-0123456789abcdef0.efs.us-east-1.amazonaws.com\" - check that your file system ID is correct, and ensure that the VPC has an EFS mount target for this file system ID.",
         DnsFailure, R::Efs, Some("EFS-MOUNT-TARGET-MISSING"), None),
     ("Unable to assume the service linked role. Please verify that the ECS service linked role exists.",
@@ -199,6 +197,47 @@ const TABLE: &[Row] = &[
         PlatformIncompatible, R::TaskDefinition, Some("PLAT-PV-INCOMPATIBLE"), None),
     ("The Systems Manager parameter name specified for secret <X> is invalid",
         InvalidConfig, R::Ssm, Some("SEC-SSM-NOT-FOUND"), None),
+    // ---- provisioning and capacity: AWS's texts as AWS spells them ------------------------------
+    // Sources (the texts are quoted as found; none is composed here):
+    // - stopped-task error codes (TaskFailedToStart category):
+    //   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
+    //   and its Fargate user guide version
+    //   https://docs.aws.amazon.com/AmazonECS/latest/userguide/stopped-task-error-codes.html
+    // - the two network interface provisioning time-outs, verbatim in
+    //   https://repost.aws/knowledge-center/ecs-fargate-network-interface-errors ("Timeout
+    //   waiting for network interface provisioning to complete", "Network interface provision
+    //   complete error timeout wait for network interface provision"); the first one is also
+    //   the stoppedReason (stopCode TaskFailedToStart) of real tasks in public code and tests
+    //   that retry ECS and AWS Batch tasks, next to "Timeout waiting for EphemeralStorage
+    //   provisioning to complete." and "Rate limit exceeded while preparing network interface to
+    //   be attached to instance" (observed, not in AWS's documentation pages)
+    // - RunTask's capacity failure: https://repost.aws/knowledge-center/ecs-fargate-runtask-capacity
+    // - `TaskFailedToStart: RESOURCE:*` (RESOURCE:CPU, RESOURCE:MEMORY):
+    //   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/api_failures_messages.html;
+    //   RESOURCE:ENI: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html
+    //   (and, on Fargate, user reports of tasks stuck in PROVISIONING; research notes
+    //   ENI-SUBNET-NO-FREE-IP)
+    // - compute strategy, Unexpected EC2 error, InternalError (A.5 above):
+    //   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/failed-to-start-error.html
+    ("Timeout waiting for network interface provisioning to complete.",
+        InternalError, R::Subnet, Some("ENI-SUBNET-NO-FREE-IP"), None),
+    ("Network interface provision complete error timeout wait for network interface provision.",
+        InternalError, R::Subnet, Some("ENI-SUBNET-NO-FREE-IP"), None),
+    ("Timeout waiting for EphemeralStorage provisioning to complete.",
+        InternalError, R::Capacity, None, None),
+    // Throttled ENI creation: AWS-side and transient, not the registry's pull rate limit.
+    ("Rate limit exceeded while preparing network interface to be attached to instance",
+        InternalError, R::Subnet, None, None),
+    ("Capacity is unavailable at this time. Please try again later or in a different availability zone",
+        CapacityUnavailable, R::Capacity, Some("CAP-SINGLE-AZ"), None),
+    ("TaskFailedToStart: RESOURCE:ENI",
+        NoFreeIp, R::Subnet, Some("ENI-SUBNET-NO-FREE-IP"), None),
+    ("RESOURCE:ENI",
+        NoFreeIp, R::Subnet, Some("ENI-SUBNET-NO-FREE-IP"), None),
+    ("TaskFailedToStart: RESOURCE:CPU",
+        CapacityUnavailable, R::Capacity, None, None),
+    ("TaskFailedToStart: RESOURCE:MEMORY",
+        CapacityUnavailable, R::Capacity, None, None),
     // ---- A.6 brief strings not verbatim in AWS docs ----------------------------------------------
     ("CannotPullContainerError: manifest unknown",
         NotFound, R::Registry, Some("ECR-IMAGE-NOT-FOUND"), None),
@@ -365,14 +404,18 @@ fn rules_are_well_formed() {
         assert!(!r.all.is_empty(), "rule {} has no needles", r.id);
         for group in r.all {
             assert!(!group.is_empty(), "rule {} has an empty group", r.id);
-            for needle in *group {
-                assert!(!needle.is_empty(), "rule {}: empty needle", r.id);
-                assert_eq!(
-                    normalize(needle),
-                    *needle,
-                    "rule {}: needle {needle:?} must be lower case, straight quotes, single spaces",
-                    r.id
-                );
+            let keys: Vec<String> = group.iter().map(|n| match_key(n)).collect();
+            for (needle, key) in group.iter().zip(&keys) {
+                assert!(!key.is_empty(), "rule {}: needle {needle:?} is empty", r.id);
+                // A needle that contains another of its group is dead: the shorter one already
+                // matches every message it matches (often two spellings of the same words).
+                for (other, other_key) in group.iter().zip(&keys) {
+                    assert!(
+                        needle == other || !key.contains(other_key.as_str()),
+                        "rule {}: needle {needle:?} is redundant with {other:?} (keys {key:?} ⊇ {other_key:?})",
+                        r.id
+                    );
+                }
             }
         }
         match r.candidates {
@@ -515,6 +558,76 @@ fn curly_quotes_match_like_straight_ones() {
 }
 
 #[test]
+fn normalize_splits_camel_case_and_keeps_identifiers() {
+    for (raw, words) in [
+        ("EphemeralStorage", "ephemeral storage"),
+        (
+            "ResourceInitializationError: failed to initialize logging driver",
+            "resource initialization error: failed to initialize logging driver",
+        ),
+        ("AccessDeniedException", "access denied exception"),
+        ("GetAuthorizationToken,", "get authorization token,"),
+        ("AWSServiceRoleForECS", "aws service role for ecs"),
+        ("ECRImage", "ecr image"),
+        ("IPv4 and IPv6", "ipv4 and ipv6"),
+        ("IPv4Address", "ipv4 address"),
+        ("ECR ARNs ENIs", "ecr arns enis"),
+        ("20 GiB", "20 gib"),
+        ("NFSv4", "nfsv4"),
+        ("RESOURCE:ENI", "resource:eni"),
+        ("service-linked role", "service linked role"),
+        ("EPHEMERAL_STORAGE", "ephemeral storage"),
+        ("a  -  b\t\nc", "a b c"),
+        (
+            "arn:aws:iam::111122223333:role/ecsTaskExecutionRole",
+            "arn:aws:iam::111122223333:role/ecstaskexecutionrole",
+        ),
+        (
+            "Get \"https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/x\"",
+            "get \"https://prod-us-east-1-starport-layer-bucket.s3.us-east-1.amazonaws.com/x\"",
+        ),
+        ("ssm:GetParameters", "ssm:getparameters"),
+    ] {
+        assert_eq!(normalize(raw), words, "{raw:?}");
+    }
+}
+
+/// AWS's spelling, the words of our notes, and other spacing give one key, so one rule.
+#[test]
+fn every_spelling_of_the_same_words_matches_the_same_rule() {
+    let key = match_key("EphemeralStorage");
+    for spelling in [
+        "ephemeral storage",
+        "Ephemeral Storage",
+        "ephemeral-storage",
+        "EPHEMERAL_STORAGE",
+        "ephemeralstorage",
+    ] {
+        assert_eq!(match_key(spelling), key, "{spelling:?}");
+    }
+    // The real message and the same words spelled as in our notes lead to the same rule.
+    let real = classify(
+        "Timeout waiting for EphemeralStorage provisioning to complete.",
+        &ctx(),
+    );
+    let words = classify(
+        "timeout waiting for ephemeral storage provisioning to complete",
+        &ctx(),
+    );
+    assert_eq!(real.rule, Some("storage-provisioning-timeout"));
+    assert_eq!(real.rule, words.rule);
+    assert_eq!(real.kind, InternalError);
+    assert!(
+        real.summary.contains("ephemeral storage"),
+        "{}",
+        real.summary
+    );
+    // Run together in lower case, as Knowledge Center titles quote family names.
+    let c = classify("cannotpullcontainererror: context canceled", &ctx());
+    assert_eq!((c.kind, c.resource), (NetworkTimeout, R::Registry));
+}
+
+#[test]
 fn families() {
     let f = |m: &str| classify(m, &ctx()).family;
     assert_eq!(
@@ -618,6 +731,13 @@ proptest! {
         let with_ip = format!("CannotPullContainerError: {s} dial tcp {ip}:443: i/o timeout");
         let c = classify(&with_ip, &ctx);
         prop_assert!(c.address.is_some());
+    }
+
+    #[test]
+    fn normalizing_keeps_the_match_key(s in any::<String>()) {
+        let words = normalize(&s);
+        prop_assert_eq!(match_key(&words), match_key(&s));
+        prop_assert!(!words.starts_with(' ') && !words.ends_with(' ') && !words.contains("  "));
     }
 
     #[test]
