@@ -48,8 +48,8 @@ pub(crate) struct Resolved {
     pub network_interfaces: BTreeMap<String, m::NetworkInterface>,
     /// A service's running containers and the image digests they run (mapped into
     /// [`m::Target::deployed_digests`] once the task definition is known: see
-    /// [`deployed_digests`]).
-    pub running: Vec<RunningContainer>,
+    /// [`deployed_digests`]), or why the running tasks could not be read.
+    pub running: Result<Vec<RunningContainer>, TasksUnread>,
 }
 
 impl Resolved {
@@ -58,7 +58,28 @@ impl Resolved {
             target,
             task_definition: None,
             network_interfaces: BTreeMap::new(),
-            running: Vec::new(),
+            running: Ok(Vec::new()),
+        }
+    }
+}
+
+/// Why a service's tasks of one status could not be read: the failed call, as data, and the
+/// line for [`m::Target::unread`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TasksUnread {
+    /// `service:Operation`.
+    pub call: String,
+    pub reason: String,
+    /// "the running tasks of web: ecs:ListTasks failed (…)".
+    pub line: String,
+}
+
+impl TasksUnread {
+    /// The digests' lookup result.
+    pub fn digests(&self) -> m::RunningDigests {
+        m::RunningDigests::Unreadable {
+            call: self.call.clone(),
+            reason: self.reason.clone(),
         }
     }
 }
@@ -142,7 +163,7 @@ fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m::Target {
         container_reasons: Vec::new(),
         stopped_tasks: Vec::new(),
         events: Vec::new(),
-        deployed_digests: Vec::new(),
+        deployed_digests: m::RunningDigests::default(),
         unread: Vec::new(),
     }
 }
@@ -206,7 +227,7 @@ pub(crate) async fn resolve_task(
         target,
         task_definition: None,
         network_interfaces: enis,
-        running: Vec::new(),
+        running: Ok(Vec::new()),
     })
 }
 
@@ -366,17 +387,13 @@ pub(crate) async fn resolve_service(
         stopped_tasks(c, cluster, service_name),
         running_containers(c, cluster, service_name),
     );
-    let (stopped, running) = (
-        stopped.unwrap_or_else(|e| {
-            target.unread.push(e);
-            Vec::new()
-        }),
-        running.unwrap_or_else(|e| {
-            target.unread.push(e);
-            Vec::new()
-        }),
-    );
-    target.stopped_tasks = stopped;
+    target.stopped_tasks = stopped.unwrap_or_else(|e| {
+        target.unread.push(e.line);
+        Vec::new()
+    });
+    if let Err(e) = &running {
+        target.unread.push(e.line.clone());
+    }
     if let Some(newest) = target.stopped_tasks.first() {
         target.stopped_reason = newest.stopped_reason.clone();
         target.stop_code = newest.stop_code.clone();
@@ -388,12 +405,12 @@ pub(crate) async fn resolve_service(
 }
 
 /// ListTasks (RUNNING, first page) and DescribeTasks: the containers the service runs now and
-/// their image digests. Failures are recorded and give none.
+/// their image digests. Failures are recorded and returned.
 async fn running_containers(
     c: &Clients<'_>,
     cluster: &str,
     service: &str,
-) -> Result<Vec<RunningContainer>, String> {
+) -> Result<Vec<RunningContainer>, TasksUnread> {
     let tasks = service_tasks(
         c,
         cluster,
@@ -536,7 +553,7 @@ async fn stopped_tasks(
     c: &Clients<'_>,
     cluster: &str,
     service: &str,
-) -> Result<Vec<m::StoppedTask>, String> {
+) -> Result<Vec<m::StoppedTask>, TasksUnread> {
     let tasks = service_tasks(
         c,
         cluster,
@@ -551,7 +568,7 @@ async fn stopped_tasks(
 }
 
 /// ListTasks (one page of at most `max`) then DescribeTasks for a service's tasks of `status`;
-/// both recorded. A failure is returned as a line for [`m::Target::unread`].
+/// both recorded. A failure is returned with its call and a line for [`m::Target::unread`].
 async fn service_tasks(
     c: &Clients<'_>,
     cluster: &str,
@@ -560,13 +577,8 @@ async fn service_tasks(
     max: i32,
     list_scope: Option<String>,
     label: &str,
-) -> Result<Vec<t::Task>, String> {
-    let unread = |op: &str, f: CallFailure| {
-        format!(
-            "the {label} tasks of {service}: {SVC}:{op} failed ({})",
-            f.detail()
-        )
-    };
+) -> Result<Vec<t::Task>, TasksUnread> {
+    let unread = |op: Op, f: CallFailure| tasks_unread(label, service, op, &f);
     let list = c
         .rec
         .call(
@@ -581,7 +593,7 @@ async fn service_tasks(
                 .send(),
         )
         .await
-        .map_err(|f| unread("ListTasks", f))?;
+        .map_err(|f| unread(Op::EcsListTasks, f))?;
     let arns: Vec<String> = list
         .task_arns()
         .iter()
@@ -603,8 +615,19 @@ async fn service_tasks(
                 .send(),
         )
         .await
-        .map_err(|f| unread("DescribeTasks", f))?;
+        .map_err(|f| unread(Op::EcsDescribeTasks, f))?;
     Ok(out.tasks().to_vec())
+}
+
+/// `label` (`running`, `stopped`) tasks of `service` could not be read: `op` failed.
+pub(crate) fn tasks_unread(label: &str, service: &str, op: Op, f: &CallFailure) -> TasksUnread {
+    let call = op.to_string();
+    let reason = f.detail();
+    TasksUnread {
+        line: format!("the {label} tasks of {service}: {call} failed ({reason})"),
+        call,
+        reason,
+    }
 }
 
 /// Sorts by `stoppedAt` (then `createdAt`), newest first, and keeps [`STOPPED_TASKS_KEPT`].
@@ -1122,6 +1145,28 @@ mod tests {
             target_call_failed(&unreachable, "DescribeTasks", "x".into()),
             Err(CollectError::Unreachable { .. })
         ));
+    }
+
+    #[test]
+    fn unread_running_tasks_are_recorded_as_data_and_as_a_line() {
+        let denied = CallFailure {
+            outcome: m::CallOutcome::Denied,
+            code: Some("AccessDeniedException".into()),
+            message: Some("not authorized to perform ecs:ListTasks".into()),
+            transport: None,
+        };
+        let u = tasks_unread("running", "web", Op::EcsListTasks, &denied);
+        assert_eq!(
+            u.line,
+            "the running tasks of web: ecs:ListTasks failed (AccessDeniedException: not authorized to perform ecs:ListTasks)"
+        );
+        assert_eq!(
+            u.digests(),
+            m::RunningDigests::Unreadable {
+                call: "ecs:ListTasks".into(),
+                reason: "AccessDeniedException: not authorized to perform ecs:ListTasks".into(),
+            }
+        );
     }
 
     #[test]

@@ -263,8 +263,14 @@ async fn collect_inner(
                 .task_definition
                 .as_ref()
                 .and_then(|k| task_definitions.get(k));
-            target.deployed_digests =
-                ecs::deployed_digests(target.task_definition.as_deref(), td, running);
+            target.deployed_digests = match running {
+                Ok(running) => fd_snapshot::RunningDigests::Found(ecs::deployed_digests(
+                    target.task_definition.as_deref(),
+                    td,
+                    running,
+                )),
+                Err(unread) => unread.digests(),
+            };
         }
         let account_id = match account_of(&targets, &task_definitions) {
             Some(account) => Some(account),

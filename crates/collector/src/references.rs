@@ -71,6 +71,8 @@ impl References {
             r.images.extend(
                 target
                     .deployed_digests
+                    .found()
+                    .unwrap_or_default()
                     .iter()
                     .map(|d| refs::pinned_image(&d.image, &d.digest)),
             );
@@ -295,7 +297,8 @@ mod tests {
             container: "app".into(),
             image: IMAGE.into(),
             digest: "sha256:ab".into(),
-        }];
+        }]
+        .into();
         let r = References::gather("us-east-1", &[t], &tds);
         assert!(r.images.contains(IMAGE));
         assert!(r

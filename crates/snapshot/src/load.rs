@@ -183,6 +183,81 @@ mod tests {
         assert!(e.starts_with("snap.json:3:3"), "{e}");
     }
 
+    fn service(digests: &str) -> String {
+        format!(
+            r#"{{"schema_version": 1, "region": "r", "targets": [
+              {{"kind": "service", "cluster": "c", "name": "web",
+                "deployed_digests": {digests}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn running_digests_are_a_list_or_why_they_were_not_read() {
+        use crate::{DeployedDigest, RunningDigests};
+        // The plain list of every snapshot written so far.
+        let s = load_str(
+            &service(r#"[{"container": "app", "image": "i:1", "digest": "sha256:01"}]"#),
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(
+            s.targets[0].deployed_digests,
+            RunningDigests::Found(vec![DeployedDigest {
+                container: "app".into(),
+                image: "i:1".into(),
+                digest: "sha256:01".into(),
+            }])
+        );
+        // Left out: read, none.
+        let s = load_str(
+            r#"{"schema_version": 1, "region": "r", "targets": [
+              {"kind": "task", "cluster": "c", "name": "t"}]}"#,
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(s.targets[0].deployed_digests.found(), Some(&[][..]));
+        // Not read: the call and its failure, as data.
+        let s = load_str(
+            &service(
+                r#"{"lookup": "unreadable", "call": "ecs:ListTasks", "reason": "AccessDeniedException: no"}"#,
+            ),
+            Path::new("x"),
+        )
+        .unwrap();
+        let want = RunningDigests::Unreadable {
+            call: "ecs:ListTasks".into(),
+            reason: "AccessDeniedException: no".into(),
+        };
+        assert_eq!(s.targets[0].deployed_digests, want);
+        // Written back in the same two forms.
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(
+            text.contains(r#""deployed_digests":{"lookup":"unreadable","call":"ecs:ListTasks""#),
+            "{text}"
+        );
+        assert_eq!(load_str(&text, Path::new("x")).unwrap(), s);
+        let found = serde_json::to_string(&RunningDigests::default()).unwrap();
+        assert_eq!(found, "[]");
+    }
+
+    #[test]
+    fn bad_running_digests_name_the_field() {
+        let e = err(&service(
+            r#"[{"container": "app", "image": "i:1", "digets": "x"}]"#,
+        ));
+        assert!(e.contains("targets[0].deployed_digests[0]"), "{e}");
+        assert!(e.contains("unknown field `digets`"), "{e}");
+        let e = err(&service(r#"{"lookup": "found", "value": []}"#));
+        assert!(e.contains("targets[0].deployed_digests"), "{e}");
+        assert!(e.starts_with("snap.json:3:"), "{e}");
+        let e = err(&service(
+            r#"{"lookup": "unreadable", "call": "ecs:ListTasks"}"#,
+        ));
+        assert!(e.contains("missing field `reason`"), "{e}");
+        let e = err(&service("7"));
+        assert!(e.contains("a list of deployed digests"), "{e}");
+    }
+
     #[test]
     fn round_trip() {
         let mut s = Snapshot::new("eu-west-1");

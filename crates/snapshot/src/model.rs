@@ -127,13 +127,102 @@ pub struct Target {
     #[serde(default)]
     pub events: Vec<ServiceEvent>,
     /// The image digests the service's running tasks were started with (ECS pins a service's
-    /// tasks to the digest resolved at deployment): new tasks of the deployment pull them.
+    /// tasks to the digest resolved at deployment): new tasks of the deployment pull them. Or
+    /// why the running tasks could not be read (see [`RunningDigests`]).
     #[serde(default)]
-    pub deployed_digests: Vec<DeployedDigest>,
+    pub deployed_digests: RunningDigests,
     /// Parts of the target that could not be read, with the call and the reason ("stopped
     /// tasks: ecs:ListTasks was denied (…)"): the diagnosis is incomplete without them.
     #[serde(default)]
     pub unread: Vec<String>,
+}
+
+/// What the running tasks of a service say about the digests its deployment is pinned to: the
+/// digests, or why the tasks could not be read. A reader cannot take the list without handling
+/// "could not be read", which is not "no digests" (a task, a preflight, and a service without a
+/// running task have none, and that is [`RunningDigests::Found`] with an empty list).
+///
+/// In a snapshot file the found list is the plain array it always was (snapshots written before
+/// the unreadable case was recorded load unchanged); the unreadable case is written as a lookup,
+/// like [`Fetched::Unreadable`]: `{"lookup": "unreadable", "call": "ecs:ListTasks", "reason": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunningDigests {
+    Found(Vec<DeployedDigest>),
+    /// `ecs:ListTasks` or `ecs:DescribeTasks` for the running tasks did not answer (denied,
+    /// throttled, failed).
+    Unreadable {
+        /// `service:Operation`.
+        call: String,
+        reason: String,
+    },
+}
+
+impl Default for RunningDigests {
+    fn default() -> Self {
+        RunningDigests::Found(Vec::new())
+    }
+}
+
+impl RunningDigests {
+    /// The digests, when they were read.
+    pub fn found(&self) -> Option<&[DeployedDigest]> {
+        match self {
+            RunningDigests::Found(v) => Some(v),
+            RunningDigests::Unreadable { .. } => None,
+        }
+    }
+}
+
+impl From<Vec<DeployedDigest>> for RunningDigests {
+    fn from(v: Vec<DeployedDigest>) -> Self {
+        RunningDigests::Found(v)
+    }
+}
+
+/// The file form of [`RunningDigests::Unreadable`] (the `Fetched` tag, `"lookup"`).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "lookup", deny_unknown_fields)]
+enum UnreadableDigests {
+    Unreadable { call: String, reason: String },
+}
+
+impl Serialize for RunningDigests {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RunningDigests::Found(v) => v.serialize(s),
+            RunningDigests::Unreadable { call, reason } => UnreadableDigests::Unreadable {
+                call: call.clone(),
+                reason: reason.clone(),
+            }
+            .serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RunningDigests {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RunningDigests;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a list of deployed digests, or {\"lookup\": \"unreadable\", \"call\": …, \"reason\": …}",
+                )
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<DeployedDigest>::deserialize(SeqAccessDeserializer::new(seq))
+                    .map(RunningDigests::Found)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let UnreadableDigests::Unreadable { call, reason } =
+                    UnreadableDigests::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(RunningDigests::Unreadable { call, reason })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@ use super::{ev, Check, Found, Outcome};
 use crate::context::Cx;
 use crate::image::{self, ImageSource};
 use crate::report::Severity;
-use fd_snapshot::{refs, TargetKind};
+use fd_snapshot::{refs, RunningDigests, TargetKind};
 
 pub static CHECK: Check = Check {
     id: "ECR-IMAGE-DIGEST-GONE",
@@ -38,13 +38,17 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     let target = cx.target;
-    // The running tasks (and so their digests) could not be read.
-    if target.deployed_digests.is_empty() {
-        if let Some(why) = target.unread.iter().find(|u| u.contains("running tasks")) {
-            return Outcome::unknown(why.clone());
+    let digests = match &target.deployed_digests {
+        RunningDigests::Found(digests) => digests,
+        // The running tasks (and so their digests) could not be read.
+        RunningDigests::Unreadable { call, reason } => {
+            return Outcome::unknown(format!(
+                "the running tasks of {} (their image digests) could not be read: {call} failed ({reason})",
+                target.name
+            ));
         }
-    }
-    if target.deployed_digests.is_empty() {
+    };
+    if digests.is_empty() {
         return Outcome::na(match target.kind {
             TargetKind::Task => {
                 "a task resolves its image tags when it starts (ECR-IMAGE-NOT-FOUND checks them)"
@@ -60,7 +64,7 @@ fn run(cx: &Cx) -> Outcome {
     let mut findings = Vec::new();
     let mut unknown = None;
     let mut any = false;
-    for d in &target.deployed_digests {
+    for d in digests {
         let ImageSource::PrivateEcr {
             account,
             region,
@@ -152,7 +156,8 @@ mod tests {
             container: "app".into(),
             image: IMAGE.into(),
             digest: digest.into(),
-        }];
+        }]
+        .into();
         refs::pinned_image(IMAGE, digest)
     }
 
@@ -211,6 +216,23 @@ mod tests {
     }
 
     #[test]
+    fn the_decision_is_the_typed_fact_not_the_unread_text() {
+        // Read, none: whatever the target's human-readable notes say.
+        let mut snap = testkit::healthy_nat();
+        snap.targets[0]
+            .unread
+            .push("the running tasks of web: ecs:ListTasks failed (AccessDenied)".into());
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::NotApplicable);
+        // Not read: unknown, whatever the notes say (or do not).
+        snap.targets[0].unread.clear();
+        snap.targets[0].deployed_digests = RunningDigests::Unreadable {
+            call: "ecs:DescribeTasks".into(),
+            reason: "ThrottlingException: slow down".into(),
+        };
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+    }
+
+    #[test]
     fn unread_digest_is_unknown() {
         let mut snap = testkit::healthy_nat();
         let key = pinned(&mut snap, OLD);
@@ -224,19 +246,20 @@ mod tests {
     #[test]
     fn unreadable_running_tasks_or_repository_are_unknown() {
         let mut snap = testkit::healthy_nat();
-        snap.targets[0]
-            .unread
-            .push("the running tasks of web: ecs:ListTasks failed (AccessDenied)".into());
-        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
+        snap.targets[0].deployed_digests = RunningDigests::Unreadable {
+            call: "ecs:ListTasks".into(),
+            reason: "AccessDeniedException: denied".into(),
+        };
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown);
+        let why = out.detail.unwrap();
+        assert!(
+            why.contains("ecs:ListTasks failed (AccessDeniedException: denied)"),
+            "{why}"
+        );
         let repo = "arn:aws:ecr:us-east-1:123456789012:repository/app";
         let mut snap = testkit::healthy_nat();
-        snap.targets[0]
-            .deployed_digests
-            .push(fd_snapshot::DeployedDigest {
-                container: "app".into(),
-                image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1".into(),
-                digest: "sha256:0123".into(),
-            });
+        pinned(&mut snap, "sha256:0123");
         snap.ecr.repositories.remove(repo);
         snap.calls.push(fd_snapshot::ApiCall {
             outcome: fd_snapshot::CallOutcome::Throttled,

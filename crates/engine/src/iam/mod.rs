@@ -98,6 +98,9 @@ pub use policy::{
 /// The service principal ECS uses to assume task and task execution roles.
 pub const ECS_TASKS_SERVICE: &str = "ecs-tasks.amazonaws.com";
 
+/// The service principal ECS itself uses, e.g. to assume its service-linked role.
+pub const ECS_SERVICE: &str = "ecs.amazonaws.com";
+
 /// One request to evaluate.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
