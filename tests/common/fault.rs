@@ -39,6 +39,8 @@ struct State {
     all: Option<Fault>,
     /// Every operation seen, in order.
     seen: Vec<String>,
+    /// `service:Operation` → how many of its requests got a fault instead of moto's answer.
+    served: HashMap<String, usize>,
 }
 
 /// A running proxy; it stops serving when dropped (its threads then end with the test process).
@@ -85,6 +87,15 @@ impl FaultProxy {
         s.faults.clear();
         s.all = None;
         s.seen.clear();
+        s.served.clear();
+    }
+
+    /// How many faults the proxy served to requests of `op` since the last [`FaultProxy::clear`]
+    /// (a throttling burst counts only the requests it throttled): a row that breaks `op` is
+    /// only a test of `op` if this is not zero.
+    pub fn served(&self, op: &str) -> usize {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.served.get(op).copied().unwrap_or(0)
     }
 
     /// Every `service:Operation` the proxy saw.
@@ -154,7 +165,7 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
     let fault = {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.seen.push(name.clone());
-        match s.faults.get_mut(&name) {
+        let fault = match s.faults.get_mut(&name) {
             Some((Fault::ThrottleBurst(n), count)) => {
                 *count += 1;
                 (*count <= *n).then_some(Fault::Throttle)
@@ -164,7 +175,11 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
                 Some(*f)
             }
             None => s.all,
+        };
+        if fault.is_some() {
+            *s.served.entry(name.clone()).or_default() += 1;
         }
+        fault
     };
     match fault {
         None => {

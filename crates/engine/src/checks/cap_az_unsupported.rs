@@ -28,7 +28,7 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     if cx.subnets.is_empty() {
-        return Outcome::na(cx.network_missing().unwrap_or_else(|| "no subnet".into()));
+        return super::no_subnets(cx);
     }
     let table = supported_zones(&cx.snap.region, cx.pv.windows);
     let mut findings = Vec::new();

@@ -26,7 +26,7 @@ fn run(cx: &Cx) -> Outcome {
         return Outcome::na("only services spread tasks over zones");
     }
     if cx.subnets.is_empty() {
-        return Outcome::na(cx.network_missing().unwrap_or_else(|| "no subnet".into()));
+        return super::no_subnets(cx);
     }
     let zones: BTreeSet<&str> = cx
         .subnets

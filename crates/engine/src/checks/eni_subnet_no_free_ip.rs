@@ -21,7 +21,7 @@ pub static CHECK: Check = Check {
 
 fn run(cx: &Cx) -> Outcome {
     if cx.subnets.is_empty() {
-        return Outcome::na(cx.network_missing().unwrap_or_else(|| "no subnet".into()));
+        return super::no_subnets(cx);
     }
     let wanted = cx.target.desired_count.unwrap_or(1).max(1);
     let mut findings = Vec::new();

@@ -116,7 +116,16 @@ pub fn evaluate(cx: &Cx, rp: &RolePolicies, n: &Need) -> Evaluated {
             None => Decision::Unknown {
                 key: "kms key policy".into(),
                 cause: iam::UnknownCause::Unsupported(format!(
-                    "the key policy of {key_arn} was not read"
+                    "the key policy of {key_arn} was not read{}",
+                    [
+                        fd_snapshot::Op::KmsGetKeyPolicy,
+                        fd_snapshot::Op::KmsDescribeKey
+                    ]
+                    .into_iter()
+                    .filter_map(|op| cx.snap.call_for(op, key_arn))
+                    .find(|c| c.outcome != fd_snapshot::CallOutcome::Ok)
+                    .map(|c| format!(" ({})", c.describe_failure()))
+                    .unwrap_or_default()
                 )),
                 statement: iam::StatementRef {
                     policy: key_arn.clone(),
@@ -125,7 +134,15 @@ pub fn evaluate(cx: &Cx, rp: &RolePolicies, n: &Need) -> Evaluated {
                     effect: iam::Effect::Allow,
                     principal_match: iam::PrincipalMatch::NotSpecified,
                 },
-                possible: vec![id],
+                // The key policy may not allow the role (nor enable IAM): a key policy that
+                // was not read leaves kms:Decrypt open whatever the identity side says.
+                possible: vec![
+                    id,
+                    Decision::ImplicitDeny(iam::Gap {
+                        layer: iam::Layer::KeyPolicy,
+                        policies: vec![],
+                    }),
+                ],
             },
         }
     });

@@ -47,6 +47,18 @@ pub fn gate_network(cx: &Cx) -> Option<Outcome> {
     None
 }
 
+/// The outcome of a check about the task's subnets when none is known: `unknown` when they
+/// could not be read (a denied DescribeSubnets is no answer), else `not_applicable` with why.
+pub fn no_subnets(cx: &Cx) -> Outcome {
+    let unread = cx
+        .subnets_unreadable()
+        .or_else(|| cx.unread_subnets.first().map(|(_, why)| why.clone()));
+    match unread {
+        Some(why) if cx.netcfg.is_some() => Outcome::unknown(why),
+        _ => Outcome::na(cx.network_missing().unwrap_or_else(|| "no subnet".into())),
+    }
+}
+
 /// The route table a subnet uses, as an ID for `resources` (or `?`).
 pub fn table_id(sp: &SubnetPaths) -> String {
     sp.table

@@ -320,8 +320,23 @@ pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'
         )
     } else {
         match &route.hop {
-            Hop::NoRoute | Hop::Unknown(_) | Hop::Blackhole { .. } => {
-                (Eval::Ok, Eval::Ok, Eval::Ok)
+            Hop::NoRoute | Hop::Blackhole { .. } => (Eval::Ok, Eval::Ok, Eval::Ok),
+            // The route could not be read: the traffic still goes to the destination's
+            // addresses (S3's are its prefix list's whichever way they are routed), so an
+            // egress that allows them is allowed; anything else, and the network ACLs of
+            // the subnets the unknown route crosses, is undecided.
+            Hop::Unknown(why) => {
+                let s3_pl = dest
+                    .service
+                    .is_s3()
+                    .then(|| s3_prefix_list(snap, &dest.region).map(|p| p.id.clone()))
+                    .flatten();
+                let egress = match sg_task_egress_public(input, &dest_nets, s3_pl) {
+                    Eval::Ok => Eval::Ok,
+                    Eval::Issue(_) => Eval::Unknown(why.clone()),
+                    Eval::Unknown(u) => Eval::Unknown(u),
+                };
+                (egress, Eval::Ok, Eval::Unknown(why.clone()))
             }
             hop => {
                 let s3_pl = match hop {
