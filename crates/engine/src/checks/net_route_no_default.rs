@@ -38,8 +38,9 @@ pub static CHECK: Check = Check {
     run,
 };
 
-/// A route into a peering connection: its ID, and its peer when the connection was read.
-type Peering<'p> = (&'p str, Option<&'p str>);
+/// A route into a peering connection: its ID, and its peer (or why the connection was not
+/// read).
+type Peering<'p> = (&'p str, Result<&'p str, &'p str>);
 
 /// What breaks a destination's path: no route at all (`Some(None)`), or a route into a peering
 /// connection, which never carries traffic beyond the peer VPC.
@@ -49,7 +50,9 @@ fn breaks<'p>(p: &'p PathEval) -> Option<Option<Peering<'p>>> {
     }
     match &p.route.hop {
         Hop::NoRoute => Some(None),
-        Hop::PeeringNotTransitive { id, peer } => Some(Some((id.as_str(), peer.as_deref()))),
+        Hop::PeeringNotTransitive { id, peer } => {
+            Some(Some((id.as_str(), peer.as_deref().map_err(String::as_str))))
+        }
         _ => None,
     }
 }
@@ -139,8 +142,8 @@ fn run(cx: &Cx) -> Outcome {
             evidence.push(ev(
                 pcx,
                 match peer {
-                    Some(peer) => format!("VPC peering connection: {peer}"),
-                    None => "VPC peering connection (not read; not needed: peering never carries traffic to addresses outside the peer VPC)".to_string(),
+                    Ok(peer) => format!("VPC peering connection: {peer}"),
+                    Err(why) => format!("VPC peering connection, {why}; whatever it is, peering never carries traffic to addresses outside the peer VPC"),
                 },
             ));
             CHECK.finding(
@@ -239,6 +242,43 @@ mod tests {
         testkit::hub_zones(&mut snap);
         let out = testkit::run(&CHECK, &snap);
         assert_ne!(out.status, CheckStatus::Pass, "{out:?}");
+    }
+
+    #[test]
+    fn a_route_to_a_hub_with_the_zones_unread_is_unknown_not_a_missing_route() {
+        // Only the hub's CIDR goes to the peering connection: whether a shared private zone
+        // answers the names with hub addresses is what could not be read.
+        let mut snap = testkit::healthy_nat();
+        testkit::peering_to_hub(&mut snap, "pcx-0hub");
+        for t in snap.network.route_tables.values_mut() {
+            t.routes.retain(|r| !r.target.starts_with("nat-"));
+        }
+        testkit::zones_unread(&mut snap);
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown, "{out:?}");
+        let detail = out.detail.unwrap();
+        assert!(
+            detail.contains("route53:ListHostedZonesByVPC") && detail.contains("pcx-0hub"),
+            "{detail}"
+        );
+        // With the zones read and none there, the route is missing.
+        let mut read = testkit::healthy_nat();
+        testkit::peering_to_hub(&mut read, "pcx-0hub");
+        for t in read.network.route_tables.values_mut() {
+            t.routes.retain(|r| !r.target.starts_with("nat-"));
+        }
+        assert_eq!(testkit::status(&CHECK, &read), CheckStatus::Fail);
+    }
+
+    #[test]
+    fn no_route_but_local_stays_an_error_with_the_zones_unread() {
+        // No route a private answer could take: no zone can give the public addresses a way out.
+        let mut snap = testkit::healthy_nat();
+        for t in snap.network.route_tables.values_mut() {
+            t.routes.retain(|r| !r.target.starts_with("nat-"));
+        }
+        testkit::zones_unread(&mut snap);
+        assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Fail);
     }
 
     #[test]

@@ -85,8 +85,20 @@ fn run(cx: &Cx) -> Outcome {
             ));
         }
     }
+    // A name whose private answer could not be read may be answered with addresses in this
+    // VPC or beyond a peering connection: that this hop is not opaque is then not known.
+    let answer_unread = || {
+        cx.paths.iter().flat_map(|sp| &sp.paths).find_map(|p| {
+            p.answer_unread.as_ref().map(|why| {
+                format!(
+                    "whether a private hosted zone or Resolver rule answers {} with addresses the tool cannot see beyond is not known: {why}",
+                    p.dest.host
+                )
+            })
+        })
+    };
     if seen.is_empty() {
-        return match route_unknown(cx) {
+        return match route_unknown(cx).or_else(answer_unread) {
             Some(why) => Outcome::unknown(why),
             None => Outcome::na("no needed destination is routed through an opaque hop"),
         };
@@ -125,6 +137,16 @@ mod tests {
             testkit::status(&CHECK, &testkit::healthy_nat()),
             CheckStatus::NotApplicable
         );
+    }
+
+    #[test]
+    fn with_the_zones_unread_a_nat_gateway_is_not_known_to_be_the_only_hop() {
+        // A private zone could answer the names with addresses in this VPC or a peer VPC.
+        let mut snap = testkit::healthy_nat();
+        testkit::zones_unread(&mut snap);
+        let out = testkit::run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Unknown, "{out:?}");
+        assert!(out.detail.unwrap().contains("route53:ListHostedZonesByVPC"));
     }
 
     #[test]

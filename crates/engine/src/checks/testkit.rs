@@ -273,6 +273,19 @@ pub fn hub_zones(snap: &mut Snapshot) {
         .insert(vpc, Fetched::found(vec![]));
 }
 
+/// The private hosted zones of the first subnet's VPC could not be listed
+/// (route53:ListHostedZonesByVPC denied).
+pub fn zones_unread(snap: &mut Snapshot) {
+    let vpc = found(snap.subnet(&subnets(snap)[0])).vpc_id.clone();
+    snap.dns.private_zones.insert(
+        vpc,
+        fd_snapshot::Fetched::Unreadable {
+            call: "route53:ListHostedZonesByVPC".into(),
+            reason: "AccessDenied".into(),
+        },
+    );
+}
+
 /// The first target's subnets become IPv6-only as AWS describes them: `Ipv6Native`, no IPv4
 /// block, one IPv6 /64 each.
 pub fn ipv6_only_subnets(snap: &mut Snapshot) {

@@ -123,8 +123,9 @@ pub enum Hop<'a> {
     /// used, and the traffic is dropped. Certain whether or not the connection was read.
     PeeringNotTransitive {
         id: String,
-        /// The peer VPC and its CIDR blocks, when the connection was read.
-        peer: Option<String>,
+        /// The peer VPC and its CIDR blocks, or why the connection could not be read (which
+        /// changes nothing: public addresses never cross peering).
+        peer: Result<String, String>,
     },
 }
 
@@ -210,6 +211,10 @@ pub struct PathEval<'a> {
     /// The addresses a private hosted zone answers the destination's name with, when one does
     /// (and no interface endpoint of this VPC serves it): the path goes there.
     pub zone_addresses: Option<ZoneAddresses>,
+    /// Why it is not known whether a private hosted zone or Resolver rule answers the name
+    /// (their lists could not be read): the path is then judged on the name's public
+    /// addresses, and NET-DNS-RESOLVER-OVERRIDES is unknown for it.
+    pub answer_unread: Option<String>,
     /// Task security-group egress.
     pub task_egress: Eval<SgIssue>,
     /// Endpoint security-group ingress (interface endpoints only).
@@ -275,10 +280,21 @@ pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'
         Some(dns) if !via_interface => dns.zone_addresses(snap, &dest.host),
         _ => None,
     };
+    let answer_unread = match input.dns {
+        Some(dns) if !via_interface => match dns.answer(&dest.host, None) {
+            super::dns::Answer::Unknown(why) => Some(why),
+            _ => None,
+        },
+        _ => None,
+    };
     let (zone_addresses, dest_nets, route) = match zone {
         None => {
             let nets = destination_nets(snap, dest);
             let route = route_eval(input, &nets);
+            let route = match input.dns {
+                Some(dns) if !via_interface => unless_privately_answered(input, dns, dest, route),
+                _ => route,
+            };
             (None, nets, route)
         }
         Some(Err(why)) => (
@@ -376,9 +392,65 @@ pub fn evaluate<'a>(input: &PathInput<'a, '_>, dest: &Destination) -> PathEval<'
         route,
         via_interface,
         zone_addresses,
+        answer_unread,
         task_egress,
         endpoint_ingress,
         nacl,
+    }
+}
+
+/// A name whose public addresses find no way out (no route, or a peering connection asked to
+/// carry them) while the private hosted zones or Resolver rules of the VPC could not be read,
+/// or a Resolver rule forwards the name to servers the tool cannot see: if one of them answered the name with private addresses (centralised endpoints in a shared
+/// services VPC), a route of this table to a peering connection, transit gateway, virtual
+/// private gateway or appliance could carry them, so the failure is not certain. Without such a
+/// route it stands: a private answer could only be an address inside this VPC, and nothing a
+/// private zone can say gives the public addresses a route.
+fn unless_privately_answered<'a>(
+    input: &PathInput<'a, '_>,
+    dns: &VpcDns<'a>,
+    dest: &Destination,
+    route: RouteEval<'a>,
+) -> RouteEval<'a> {
+    if !matches!(route.hop, Hop::NoRoute | Hop::PeeringNotTransitive { .. }) {
+        return route;
+    }
+    let why = match dns.answer(&dest.host, None) {
+        super::dns::Answer::Unknown(why) => why,
+        super::dns::Answer::Forwarded(association, rule) => format!(
+            "Resolver rule {} ({}) forwards it to {}, whose answers cannot be seen",
+            association.rule_id,
+            rule.domain_name,
+            if rule.target_ips.is_empty() {
+                "its target servers".to_string()
+            } else {
+                rule.target_ips.join(", ")
+            }
+        ),
+        _ => return route,
+    };
+    let Some(choice) = input.table else {
+        return route;
+    };
+    let carrier = choice.table.routes.iter().find(|r| {
+        r.state != "blackhole"
+            && !matches!(
+                r.target.split('-').next().unwrap_or_default(),
+                "local" | "igw" | "nat" | "vpce" | "eigw"
+            )
+    });
+    let Some(carrier) = carrier else {
+        return route;
+    };
+    RouteEval {
+        matched: route.matched,
+        hop: Hop::Unknown(format!(
+            "{} has no way out to its public addresses, but whether a private hosted zone or \
+             Resolver rule answers it with private addresses that route {} could carry \
+             (centralised endpoints) is not known: {why}",
+            dest.host,
+            route::describe_route(carrier)
+        )),
     }
 }
 
@@ -685,7 +757,7 @@ fn peering_hop<'a>(snap: &Snapshot, vpc: &str, id: &str, net: &IpNet) -> Hop<'a>
         Found::Yes(p) => {
             let side = p.peer_of(vpc);
             let cidrs: Vec<String> = side.cidr_blocks.iter().map(|c| c.to_string()).collect();
-            Some(format!(
+            Ok(format!(
                 "peer VPC {}{} ({}), status {}",
                 side.vpc_id,
                 side.owner_id
@@ -700,7 +772,8 @@ fn peering_hop<'a>(snap: &Snapshot, vpc: &str, id: &str, net: &IpNet) -> Hop<'a>
                 p.status
             ))
         }
-        _ => None,
+        Found::Missing => Err("which AWS does not list (deleted?)".to_string()),
+        Found::Unknown(why) => Err(format!("not read ({why})")),
     };
     if ipset::is_public(net) {
         return Hop::PeeringNotTransitive {
