@@ -1146,13 +1146,21 @@ fn the_run_deadline_ends_a_slow_collection() {
     moto.seed("healthy-nat");
     let proxy = FaultProxy::start(&moto.endpoint);
     proxy.set("ec2:DescribeNetworkAcls", Fault::Hang);
-    let (code, _, stderr) = moto.run_via(
+    let started = std::time::Instant::now();
+    let (code, json, stderr) = moto.run_via(
         &proxy.endpoint,
         &[("FD_CALL_TIMEOUT", "30"), ("FD_DEADLINE", "3")],
         &["service", "--cluster", "prod", "web"],
     );
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("deadline"), "{stderr}");
+    // It ends at the deadline, not at the call's own 30 s timeout.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // What was read is diagnosed; the hung read is unknown, naming the deadline.
+    assert_eq!(code, 3, "{stderr}\n{}", summary(&json));
+    let nacl = &checks(&json)["NET-NACL-PATH"];
+    assert_eq!(nacl.0, "unknown", "{}", summary(&json));
+    assert!(nacl.1.contains("deadline"), "{}", nacl.1);
+    // Everything else was read: the route checks still decide.
+    assert_eq!(checks(&json)["NET-ROUTE-NO-DEFAULT"].0, "pass");
 }
 
 #[test]
@@ -1179,4 +1187,51 @@ fn least_privilege_user_missing_one_permission() {
         summary(&json)
     );
     assert!(error_ids(&json).is_empty(), "{}", summary(&json));
+}
+
+#[test]
+fn a_scan_goes_on_when_services_or_task_definitions_cannot_be_read() {
+    // Fleet of 12 services (two DescribeServices batches) and one broken one. Each read about
+    // the services themselves, denied, makes the services it covered incomplete (exit 3 with
+    // the call named in each target), never an aborted scan (exit 2).
+    let moto = Moto::start();
+    moto.seed_with("fleet", &[("FD_SEED_SERVICES", "12")]);
+    let proxy = FaultProxy::start(&moto.endpoint);
+    let args = ["scan", "--cluster", "prod"];
+    for op in ["ecs:DescribeServices", "ecs:DescribeTaskDefinition"] {
+        proxy.clear();
+        proxy.set(op, Fault::Deny);
+        let (code, json, stderr) = moto.run_via(&proxy.endpoint, &[], &args);
+        assert!(proxy.served(op) > 0, "{op}: the fault was never served");
+        assert_eq!(code, 3, "{op}: {stderr}\n{}", summary(&json));
+        let targets = json["targets"].as_array().expect("targets");
+        assert_eq!(targets.len(), 13, "{op}");
+        for t in targets {
+            assert_eq!(t["verdict"], "incomplete", "{op}: {}", t["name"]);
+            assert!(
+                t.to_string().contains(op),
+                "{op}: target {} does not name the call",
+                t["name"]
+            );
+            let checks = t["checks"].as_array().unwrap();
+            if op == "ecs:DescribeServices" {
+                // Nothing about the service is known but its name.
+                assert!(
+                    checks.iter().all(|c| c["status"] == "unknown"),
+                    "{op}: a check of {} decided without its service",
+                    t["name"]
+                );
+            } else {
+                // What the task definition says (the image, the roles) is unknown.
+                for id in [
+                    "IAM-EXEC-ECR",
+                    "ECR-IMAGE-NOT-FOUND",
+                    "NET-ROUTE-NO-DEFAULT",
+                ] {
+                    let c = checks.iter().find(|c| c["id"] == id).expect(id);
+                    assert_eq!(c["status"], "unknown", "{op}: {id} of {}", t["name"]);
+                }
+            }
+        }
+    }
 }

@@ -875,6 +875,42 @@ fn flags_may_follow_the_subcommand() {
     assert_eq!(target(&before)["checks"], target(&after)["checks"]);
 }
 
+/// A scan of 200 services (and one broken one) completes: every service is a target, the
+/// broken one fails naming its subnet, the others pass; the reads are batched (DescribeServices
+/// 10 at a time, the cluster's tasks listed once, one DescribeTaskDefinition for the shared
+/// revision), so the calls per extra service stay well under one.
+#[test]
+fn a_scan_of_200_services_names_the_broken_one() {
+    let moto = Moto::start();
+    let seed = moto.seed_with("fleet", &[("FD_SEED_SERVICES", "200")]);
+    let (code, all, stderr) = moto.run(&["scan", "--cluster", "prod"]);
+    assert_exit((code, &all, &stderr), 1);
+    let targets = all["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 201, "{stderr}");
+    let broken = s(&seed, "broken_subnet");
+    for t in targets {
+        let failing: Vec<&str> = t["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .filter_map(|f| f["id"].as_str())
+            .collect();
+        if t["name"] == "broken" {
+            assert_eq!(t["verdict"], "fail");
+            assert!(failing.contains(&"NET-ROUTE-NO-DEFAULT"), "{failing:?}");
+            assert!(t.to_string().contains(broken));
+        } else {
+            assert_eq!(t["verdict"], "pass", "{}: {failing:?}", t["name"]);
+        }
+    }
+    let calls = all["stats"]["api_calls"].as_u64().expect("stats.api_calls");
+    assert!(
+        calls < 201 / 2 + 40,
+        "{calls} calls for 201 services: the scan reads per service"
+    );
+}
+
 /// `scan` diagnoses every service of a cluster (or of every cluster) in one report, with the
 /// same findings as diagnosing each service alone.
 #[test]

@@ -277,9 +277,15 @@ impl Moto {
 
     /// Build a scenario with `tests/moto/seed.py` and return the IDs it printed.
     pub fn seed(&self, scenario: &str) -> Value {
+        self.seed_with(scenario, &[])
+    }
+
+    /// [`Moto::seed`] with extra environment for seed.py (`FD_SEED_SERVICES` …).
+    pub fn seed_with(&self, scenario: &str, env: &[(&str, &str)]) -> Value {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/seed.py");
         let mut cmd = Command::new(moto_python());
         cmd.arg(&script).arg(scenario);
+        cmd.envs(env.iter().copied());
         self.aws_env(&mut cmd);
         cmd.env("AWS_ENDPOINT_URL", &self.endpoint);
         let out = output_with_timeout(&mut cmd, &format!("seed.py {scenario}"));

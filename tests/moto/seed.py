@@ -947,6 +947,25 @@ def no_default_route(w):
 
 
 @scenario
+def fleet(w):
+    """A cluster of many healthy services on one task definition behind a NAT gateway
+    (FD_SEED_SERVICES of them, default 200), and one more, `broken`, whose subnet has only the
+    local route: a scan must diagnose them all and name the broken one."""
+    td = w.app()
+    net = nat_net(w)
+    count = int(os.environ.get("FD_SEED_SERVICES", "200"))
+    names = [f"svc-{i:04d}" for i in range(count)]
+    for name in names:
+        w.service(td, net["subnets"], [net["task_sg"]], name=name, desired=1)
+    bad_rtb = w.route_table(net["vpc"])
+    bad = w.subnet(net["vpc"], "10.0.9.0/24", "b", bad_rtb)
+    w.service(td, [bad], [net["task_sg"]], name="broken", desired=1)
+    net.update({"services": names + ["broken"], "broken_subnet": bad, "task_definition": td})
+    net["cluster"] = CLUSTER
+    return net
+
+
+@scenario
 def mixed_subnets(w):
     """Subnet `nat_ok` routes to a NAT gateway; subnet `no_route` has only the local route."""
     td = w.app()

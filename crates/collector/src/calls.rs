@@ -9,6 +9,7 @@
 use std::error::Error as StdError;
 use std::future::Future;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -54,11 +55,46 @@ impl CallFailure {
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
     calls: Mutex<Vec<ApiCall>>,
+    /// When the run's deadline passes: a call still waiting then (or started after) fails
+    /// as `Deadline`, so that what was read is diagnosed and the rest is `unknown`.
+    deadline: Option<(tokio::time::Instant, Duration)>,
 }
 
 impl Recorder {
-    pub fn new() -> Self {
-        Self::default()
+    /// A recorder whose calls give up when `deadline` (from now) has passed.
+    pub fn new(deadline: Duration) -> Self {
+        Recorder {
+            calls: Mutex::default(),
+            deadline: Some((tokio::time::Instant::now() + deadline, deadline)),
+        }
+    }
+
+    /// Runs `f` until the run's deadline: `None` when the deadline passed first.
+    async fn within<F: Future>(&self, f: F) -> Option<F::Output> {
+        match self.deadline {
+            Some((at, _)) => tokio::time::timeout_at(at, f).await.ok(),
+            None => Some(f.await),
+        }
+    }
+
+    /// The failure of a call the deadline cut short.
+    fn past_deadline(&self) -> CallFailure {
+        let secs = self.deadline.map(|(_, d)| d.as_secs()).unwrap_or_default();
+        CallFailure {
+            outcome: CallOutcome::Failed,
+            code: Some("Deadline".into()),
+            message: Some(format!(
+                "the run's deadline ({secs} s) passed before it answered; raise it with --deadline"
+            )),
+            transport: None,
+        }
+    }
+
+    /// Records and returns the deadline failure of `op`.
+    fn deadline_failure(&self, op: Op, scope: &Option<String>) -> CallFailure {
+        let failure = self.past_deadline();
+        self.record_failure(op, scope, &failure);
+        failure
     }
 
     pub fn into_calls(self) -> Vec<ApiCall> {
@@ -112,7 +148,10 @@ impl Recorder {
     where
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        match request.await {
+        let Some(answer) = self.within(request).await else {
+            return Err(self.deadline_failure(op, &scope));
+        };
+        match answer {
             Ok(out) => {
                 self.record_ok(op, &scope);
                 Ok(out)
@@ -138,7 +177,12 @@ impl Recorder {
         E: ProvideErrorMetadata + StdError + 'static,
     {
         let mut pages = Vec::new();
-        while let Some(page) = stream.next().await {
+        loop {
+            let Some(next) = self.within(stream.next()).await else {
+                let failure = self.deadline_failure(op, &scope);
+                return (pages, Some(failure));
+            };
+            let Some(page) = next else { break };
             match page {
                 Ok(out) => {
                     self.record_ok(op, &scope);
@@ -186,7 +230,10 @@ impl Recorder {
     where
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        let out = request.await.map_err(|err| {
+        let Some(answer) = self.within(request).await else {
+            return Err(self.deadline_failure(op, &scope));
+        };
+        let out = answer.map_err(|err| {
             let failure = classify_sdk_error(&err);
             self.record_failure(op, &scope, &failure);
             failure
@@ -223,7 +270,9 @@ impl Recorder {
         // known whether it was the last.
         let mut unrecorded_page = false;
         loop {
-            let page = stream.next().await;
+            let Some(page) = self.within(stream.next()).await else {
+                return Err(self.deadline_failure(op, &scope));
+            };
             if unrecorded_page && page.is_some() {
                 self.record_ok(op, &scope);
             }
@@ -628,7 +677,7 @@ mod tests {
 
     #[tokio::test]
     async fn find_in_pages_stops_at_the_item() {
-        let rec = Recorder::new();
+        let rec = Recorder::default();
         let found = find(&rec, vec![vec![], vec!["/q", "/p"], vec!["/r"]]).await;
         assert_eq!(found, Some("/p"));
         let calls = rec.into_calls();
@@ -639,7 +688,7 @@ mod tests {
 
     #[tokio::test]
     async fn find_in_pages_records_not_found_on_the_last_page() {
-        let rec = Recorder::new();
+        let rec = Recorder::default();
         assert_eq!(find(&rec, vec![vec!["/q"], vec![]]).await, None);
         let calls = rec.into_calls();
         let outcomes: Vec<CallOutcome> = calls.iter().map(|c| c.outcome).collect();
@@ -650,7 +699,7 @@ mod tests {
 
     #[tokio::test]
     async fn call_judged_records_the_judgement() {
-        let rec = Recorder::new();
+        let rec = Recorder::default();
         let ok: Result<Page, PageError> = Ok(vec![]);
         let out = rec
             .call_judged(Op::EcrBatchGetImage, None, async { ok }, |page| {
@@ -670,7 +719,7 @@ mod tests {
 
     #[test]
     fn recorder_keeps_order() {
-        let rec = Recorder::new();
+        let rec = Recorder::default();
         rec.record_ok(Op::Ec2DescribeVpcs, &None);
         rec.record_failure(
             Op::Ec2DescribeNetworkAcls,

@@ -53,7 +53,7 @@ pub(crate) struct Resolved {
 }
 
 impl Resolved {
-    fn bare(target: m::Target) -> Self {
+    pub(crate) fn bare(target: m::Target) -> Self {
         Resolved {
             target,
             task_definition: None,
@@ -142,7 +142,7 @@ fn cluster_of(what: &str) -> Option<String> {
         .map(|i| what[i + " in ".len()..].to_string())
 }
 
-fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m::Target {
+pub(crate) fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m::Target {
     m::Target {
         kind,
         cluster: cluster.to_string(),
@@ -165,6 +165,7 @@ fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m::Target {
         events: Vec::new(),
         deployed_digests: m::RunningDigests::default(),
         unread: Vec::new(),
+        description_unread: None,
     }
 }
 

@@ -60,7 +60,7 @@ use crate::regional::Regional;
 /// How many targets, and how many task definitions, are read at the same time. ECS's read
 /// APIs are rate-limited per account; a handful in flight keeps a `scan` fast without
 /// provoking throttling.
-const CONCURRENCY: usize = 4;
+pub(crate) const CONCURRENCY: usize = 4;
 
 /// Overrides of the standard AWS configuration (the CLI's `--region`, `--profile`,
 /// `--endpoint-url`). `None` leaves the environment / profile setting in force.
@@ -143,14 +143,24 @@ pub async fn collect(
     requests: &[Request],
 ) -> Result<Snapshot, CollectError> {
     let deadline = opts.deadline.unwrap_or(DEFAULT_DEADLINE);
-    tokio::time::timeout(deadline, collect_inner(opts, requests))
-        .await
-        .map_err(|_| CollectError::Deadline(deadline))?
+    // Every call gives up at the deadline (recorded as `Deadline`), so the collection ends
+    // right after it with what was read. This outer bound only catches a collection that
+    // still has not ended a while later (a hang outside any call).
+    tokio::time::timeout(
+        deadline + DEADLINE_GRACE,
+        collect_inner(opts, requests, deadline),
+    )
+    .await
+    .map_err(|_| CollectError::Deadline(deadline))?
 }
+
+/// How long after the deadline a collection may take to wrap up.
+const DEADLINE_GRACE: Duration = Duration::from_secs(10);
 
 async fn collect_inner(
     opts: &CollectOptions,
     requests: &[Request],
+    deadline: Duration,
 ) -> Result<Snapshot, CollectError> {
     let config = load_config(opts).await;
     let region = config
@@ -161,31 +171,31 @@ async fn collect_inner(
     let ecs_client = aws_sdk_ecs::Client::new(&config);
     let ec2_client = aws_sdk_ec2::Client::new(&config);
     let dependency_clients = DependencyClients::new(&config, &region);
-    let rec = Recorder::new();
+    let rec = Recorder::new(deadline);
     let clients = Clients {
         ecs: &ecs_client,
         ec2: &ec2_client,
         rec: &rec,
     };
 
-    // Phase 0: a scan becomes one request per service.
-    let mut expanded = Vec::with_capacity(requests.len());
+    // Phase 1: the targets. Single targets in request order, a few at a time (the first
+    // fatal error, in that order, wins); a scan's services in batches per cluster.
+    let scanning = requests.iter().any(|r| matches!(r, Request::Scan { .. }));
+    let singles: Vec<Result<Resolved, CollectError>> = stream::iter(
+        requests
+            .iter()
+            .filter(|r| !matches!(r, Request::Scan { .. })),
+    )
+    .map(|r| resolve(&clients, r))
+    .buffered(CONCURRENCY)
+    .collect()
+    .await;
+    let mut resolved = singles.into_iter().collect::<Result<Vec<_>, _>>()?;
     for r in requests {
-        match r {
-            Request::Scan { cluster } => {
-                expanded.extend(scan::services(&ecs_client, &rec, cluster.as_deref()).await?)
-            }
-            other => expanded.push(other.clone()),
+        if let Request::Scan { cluster } = r {
+            resolved.extend(scan::scan(&clients, cluster.as_deref()).await?);
         }
     }
-
-    // Phase 1: the targets, in request order; the first fatal error (in that order) wins.
-    let resolved: Vec<Result<Resolved, CollectError>> = stream::iter(&expanded)
-        .map(|r| resolve(&clients, r))
-        .buffered(CONCURRENCY)
-        .collect()
-        .await;
-    let resolved = resolved.into_iter().collect::<Result<Vec<_>, _>>()?;
 
     let mut task_definitions: BTreeMap<String, TaskDefinition> = BTreeMap::new();
     // A preflight's task definition was already read (or tried) while resolving it.
@@ -239,6 +249,7 @@ async fn collect_inner(
     let tds_and_dependencies = async {
         let tds = tds_fut.await;
         let mut unreadable = None;
+        let mut td_unread: BTreeMap<String, String> = BTreeMap::new();
         for (key, td) in tds {
             match td {
                 Ok(td) => {
@@ -247,6 +258,10 @@ async fn collect_inner(
                 // A task definition that does not exist is the engine's to report.
                 Err(f) if f.outcome == fd_snapshot::CallOutcome::NotFound => {}
                 Err(f) => {
+                    td_unread.insert(
+                        key.clone(),
+                        format!("{} failed ({})", Op::EcsDescribeTaskDefinition, f.detail()),
+                    );
                     unreadable.get_or_insert(CollectError::TargetUnreadable {
                         what: format!("task definition {key}"),
                         call: Op::EcsDescribeTaskDefinition.to_string(),
@@ -255,8 +270,20 @@ async fn collect_inner(
                 }
             }
         }
+        // A single target cannot be diagnosed without its task definition; in a scan it is
+        // that service's unread part (its checks are unknown), and the scan goes on.
         if let Some(e) = unreadable {
-            return Err(e);
+            if !scanning {
+                return Err(e);
+            }
+        }
+        for target in targets.iter_mut() {
+            let Some(key) = &target.task_definition else {
+                continue;
+            };
+            if let Some(why) = td_unread.get(key) {
+                target.unread.push(format!("task definition {key}: {why}"));
+            }
         }
         for (target, running) in targets.iter_mut().zip(&running) {
             let td = target

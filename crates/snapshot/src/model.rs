@@ -135,6 +135,26 @@ pub struct Target {
     /// tasks: ecs:ListTasks was denied (…)"): the diagnosis is incomplete without them.
     #[serde(default)]
     pub unread: Vec<String>,
+    /// The target's own description could not be read (a service of a `scan` whose
+    /// DescribeServices failed): nothing about it is known but its name, and every check is
+    /// `unknown` for it. A single-target run ends with exit 2 instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_unread: Option<CallUnread>,
+}
+
+/// A read that did not answer (denied, throttled, failed, not modelled, past the deadline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallUnread {
+    /// `service:Operation`.
+    pub call: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for CallUnread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} failed ({})", self.call, self.reason)
+    }
 }
 
 /// What the running tasks of a service say about the digests its deployment is pinned to: the

@@ -296,11 +296,55 @@ pub fn find(id: &str) -> Option<&'static Check> {
 }
 
 /// Runs every check on one target: findings in root-cause order, and every check's status.
+/// The checks whose verdict does not rest on the task definition: they judge the target's
+/// subnets, security groups, VPC and the account. Every other check reads the task definition
+/// (its containers, images, roles, log configuration, secrets, volumes, or the destinations
+/// those imply).
+const READS_NO_TASK_DEFINITION: &[&str] = &[
+    "ENI-CONFIG-INVALID",
+    "IAM-SLR-MISSING",
+    "CAP-AZ-UNSUPPORTED",
+    "CAP-SINGLE-AZ",
+    "ENI-SUBNET-NO-FREE-IP",
+    "NET-DNS-VPC-RESOLUTION-DISABLED",
+    "NET-DNS-CUSTOM-DHCP",
+];
+
+/// Decided once for every check: without the task definition, a check that reads it cannot
+/// pass or be not applicable ("no private ECR image" is not known when the images are not).
+/// Its errors and warnings stand.
+fn settle_td(check: &Check, cx: &Cx, out: Outcome) -> Outcome {
+    if READS_NO_TASK_DEFINITION.contains(&check.id)
+        || !matches!(out.status, CheckStatus::Pass | CheckStatus::NotApplicable)
+    {
+        return out;
+    }
+    match cx.td_missing() {
+        Some(why) => Outcome::unknown(why),
+        None => out,
+    }
+}
+
+/// One check's outcome with the central rules applied (the fixtures' too).
+pub(crate) fn decide(check: &Check, cx: &Cx) -> Outcome {
+    settle_td(check, cx, check.settle((check.run)(cx)))
+}
+
 pub fn run_all(cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
     let mut findings: Vec<(usize, Finding)> = Vec::new();
     let mut results = Vec::new();
     for (i, check) in ALL.iter().enumerate() {
-        let out = check.settle((check.run)(cx));
+        // A target whose own description could not be read has nothing any check could
+        // judge: not "not applicable" (its network configuration and task definition are not
+        // absent, only unknown).
+        let out = match &cx.target.description_unread {
+            Some(u) => Outcome::unknown(format!(
+                "{} {} itself could not be read: {u}",
+                cx.target.kind.as_str(),
+                cx.target.name
+            )),
+            None => decide(check, cx),
+        };
         results.push(CheckResult {
             id: check.id.to_string(),
             status: out.status,
@@ -428,5 +472,43 @@ mod settle_tests {
             Some("denied".into()),
         ));
         assert_eq!(out.status, CheckStatus::Warn);
+    }
+}
+
+#[cfg(test)]
+mod td_missing_tests {
+    use super::*;
+
+    /// A task definition that could not be read leaves nothing "not applicable" that reads
+    /// it: the containers, images, roles and destinations it would name are unknown.
+    #[test]
+    fn an_unread_task_definition_leaves_its_checks_unknown() {
+        let mut snap = testkit::healthy_nat();
+        let key = snap.targets[0].task_definition.clone().expect("td");
+        snap.ecs.task_definitions.clear();
+        snap.calls.push(fd_snapshot::ApiCall {
+            outcome: fd_snapshot::CallOutcome::Denied,
+            error_code: Some("AccessDeniedException".into()),
+            message: Some("denied".into()),
+            ..fd_snapshot::ApiCall::of(fd_snapshot::Op::EcsDescribeTaskDefinition, Some(key))
+        });
+        let cx = Cx::new(&snap, &snap.targets[0]);
+        let (_, results) = run_all(&cx);
+        let decided: Vec<String> = results
+            .iter()
+            .filter(|r| r.status != CheckStatus::Unknown)
+            .filter(|r| !READS_NO_TASK_DEFINITION.contains(&r.id.as_str()))
+            .map(|r| format!("{} {:?} {:?}", r.id, r.status, r.detail))
+            .collect();
+        assert!(decided.is_empty(), "{decided:#?}");
+        let unknown = results.iter().find(|r| r.id == "IAM-EXEC-ECR").unwrap();
+        assert!(unknown
+            .detail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("DescribeTaskDefinition"));
+        // The subnet checks still decide.
+        let single_az = results.iter().find(|r| r.id == "CAP-SINGLE-AZ").unwrap();
+        assert_eq!(single_az.status, CheckStatus::Pass);
     }
 }

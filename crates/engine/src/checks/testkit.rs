@@ -40,7 +40,7 @@ pub fn found<'a, T>(f: fd_snapshot::Found<'a, T>) -> &'a T {
 
 pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
     let cx = Cx::new(snap, &snap.targets[0]);
-    check.settle((check.run)(&cx))
+    super::decide(check, &cx)
 }
 
 pub fn status(check: &Check, snap: &Snapshot) -> CheckStatus {
