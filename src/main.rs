@@ -60,7 +60,8 @@ struct AwsFlags {
     /// times as long); a call that times out makes the checks that need it `unknown`.
     #[arg(long, global = true, value_name = "SECONDS", env = "FD_CALL_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     call_timeout: u64,
-    /// Give up the whole run after SECONDS of reading AWS (exit 2).
+    /// Stop reading AWS after SECONDS: what was read is diagnosed, the rest is `unknown` naming
+    /// the deadline.
     #[arg(long, global = true, value_name = "SECONDS", env = "FD_DEADLINE", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86400))]
     deadline: u64,
 }

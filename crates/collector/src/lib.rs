@@ -8,7 +8,9 @@
 //!
 //! The phases:
 //! 1. resolve the targets (ECS: DescribeTasks / DescribeServices + stopped tasks /
-//!    DescribeTaskDefinition for a preflight), a few at a time;
+//!    DescribeTaskDefinition for a preflight), a few at a time; a `scan` lists its clusters'
+//!    services concurrently and reads each cluster in batches (see `scan.rs`): a service that
+//!    cannot be read there is that target's unread part, not the end of the scan;
 //! 2. concurrently: the network around the targets' subnets and security groups (EC2, itself
 //!    mostly concurrent), and
 //!    - the task definitions the targets use, then
@@ -20,6 +22,10 @@
 //! 3. concurrently: what only phase 2 revealed: the subnets, security groups and network ACLs
 //!    of EFS mount targets outside the targets' VPCs (EC2), and the private hosted zones of the
 //!    targets' VPCs (Route 53).
+//!
+//! Every call gives up when the run's deadline passes (recorded as failed with code
+//! `Deadline`): the collection then ends with what was read, and the checks that needed the
+//! rest are `unknown`, naming the deadline.
 //!
 //! Configuration comes from the standard AWS chain (environment, profile, SSO, IMDS …), so
 //! `AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL[_<SERVICE>]`, `AWS_MAX_ATTEMPTS` and
