@@ -77,32 +77,13 @@ const ENDPOINT_USE: &[&str] = &[
 ];
 
 /// Checks that read the path of a name a private hosted zone or Resolver rule may answer
-/// (`PathEval::zone_addresses`, or a route that could carry a private answer).
-const ANSWERED_PATHS: &[&str] = &[
-    "NET-ROUTE-BLACKHOLE",
-    "NET-NAT-NOT-AVAILABLE",
-    "NET-NAT-IN-PRIVATE-SUBNET",
-    "NET-PUBLIC-NO-PUBLICIP",
-    "NET-ROUTE-NO-DEFAULT",
-    "NET-ROUTE-OPAQUE",
-    "NET-PUBLICIP-NO-IGW-ROUTE",
-    "VPCE-S3-GATEWAY-MISSING",
-    "VPCE-ECR-API-MISSING",
-    "VPCE-ECR-DKR-MISSING",
-    "VPCE-LOGS-MISSING",
-    "VPCE-SECRETSMANAGER-MISSING",
-    "VPCE-SSM-MISSING",
-    "NET-NACL-PATH",
-    "NET-SG-TASK-EGRESS",
-    "VPCE-NOT-USABLE",
-    "VPCE-PRIVATE-DNS-DISABLED",
-    "NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES",
-    "NET-SG-ENDPOINT-INGRESS",
-    "VPCE-POLICY-DENIES",
-    "VPCE-S3-POLICY-DENIES-ENVFILES",
-    "VPCE-S3-POLICY-DENIES-LAYER-BUCKET",
-    "VPCE-S3-NOT-ASSOCIATED",
-];
+/// (`PathEval::zone_addresses`, or a route that could carry a private answer): the route and
+/// endpoint checks, and the task's egress to the answered addresses.
+const ANSWERED_PATHS: &[&[&str]] = &[ROUTE, ENDPOINT_USE, &["NET-SG-TASK-EGRESS"]];
+
+fn reads_answered_path(id: &str) -> bool {
+    ANSWERED_PATHS.iter().any(|g| g.contains(&id))
+}
 
 /// Checks that read the task's security groups (`Cx::task_groups`, the paths' SG verdicts).
 const TASK_GROUPS: &[&str] = &[
@@ -368,19 +349,39 @@ const DEPENDS: &[(&str, &[&[&str]])] = &[
     // could not be read leave undecided a path that only a private answer could give a way out.
     (
         "route53:ListHostedZonesByVPC",
-        &[&["NET-DNS-RESOLVER-OVERRIDES"], ANSWERED_PATHS],
+        &[
+            &["NET-DNS-RESOLVER-OVERRIDES"],
+            ROUTE,
+            ENDPOINT_USE,
+            &["NET-SG-TASK-EGRESS"],
+        ],
     ),
     (
         "route53:ListResourceRecordSets",
-        &[&["NET-DNS-RESOLVER-OVERRIDES"], ANSWERED_PATHS],
+        &[
+            &["NET-DNS-RESOLVER-OVERRIDES"],
+            ROUTE,
+            ENDPOINT_USE,
+            &["NET-SG-TASK-EGRESS"],
+        ],
     ),
     (
         "route53resolver:ListResolverRuleAssociations",
-        &[&["NET-DNS-RESOLVER-OVERRIDES"], ANSWERED_PATHS],
+        &[
+            &["NET-DNS-RESOLVER-OVERRIDES"],
+            ROUTE,
+            ENDPOINT_USE,
+            &["NET-SG-TASK-EGRESS"],
+        ],
     ),
     (
         "route53resolver:GetResolverRule",
-        &[&["NET-DNS-RESOLVER-OVERRIDES"], ANSWERED_PATHS],
+        &[
+            &["NET-DNS-RESOLVER-OVERRIDES"],
+            ROUTE,
+            ENDPOINT_USE,
+            &["NET-SG-TASK-EGRESS"],
+        ],
     ),
     (
         "route53resolver:ListFirewallRuleGroupAssociations",
@@ -784,7 +785,7 @@ fn judge(
             .map(|(_, _, _, why)| *why)
             .or_else(|| {
                 public_paths
-                    .filter(|_| ANSWERED_PATHS.contains(&id) && id != "NET-ROUTE-OPAQUE")
+                    .filter(|_| reads_answered_path(id) && id != "NET-ROUTE-OPAQUE")
                     .map(|(_, _, why)| *why)
             })
     };
