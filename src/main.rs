@@ -1,17 +1,16 @@
-//! The `fargate-doctor` command line: parses flags, wires collector → snapshot → engine →
-//! renderer, and maps the outcome to the contract's exit codes (0 clean, 1 error finding,
-//! 2 could not diagnose, 3 some check undecided). No diagnosis logic lives here.
+//! The `fargate-doctor` command line: parses flags into a source and sinks for the one
+//! pipeline (`fd-app`), runs it, and maps the outcome to the contract's exit codes (0 clean,
+//! 1 error finding, 2 could not diagnose, 3 some check undecided). No diagnosis logic lives
+//! here.
 
 mod explain;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use fd_collector::{CollectOptions, Request};
 use fd_render::{Format, RenderOptions};
 
 const AFTER_HELP: &str = "\
@@ -181,13 +180,17 @@ fn main() -> ExitCode {
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
+            .or_else(|| {
+                c.downcast_ref::<fd_app::Error>()
+                    .and_then(fd_app::Error::io)
+            })
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
 
 fn run(cli: Cli) -> Result<u8> {
-    let started = Instant::now();
-    let (snapshot, api_calls) = match cli.command {
+    let sinks = sinks(&cli);
+    let source = match cli.command {
         Command::Rules => {
             write_out(&cli.out, &explain::rules(cli.out.format == FormatArg::Json))?;
             return Ok(0);
@@ -211,20 +214,13 @@ fn run(cli: Cli) -> Result<u8> {
             if cli.aws.save_snapshot.is_some() {
                 bail!("--save-snapshot is for live commands; `diagnose` already reads a snapshot");
             }
-            let snap = fd_snapshot::load_file(&snapshot)?;
-            if snap.targets.is_empty() {
-                bail!(
-                    "{}: the snapshot has no targets: nothing to diagnose",
-                    snapshot.display()
-                );
-            }
-            (snap, 0)
+            Planned::File(snapshot)
         }
-        Command::Task { cluster, task } => collect(&cli.aws, Request::Task { cluster, task })?,
+        Command::Task { cluster, task } => Planned::Live(live::Request::Task { cluster, task }),
         Command::Service { cluster, service } => {
-            collect(&cli.aws, Request::Service { cluster, service })?
+            Planned::Live(live::Request::Service { cluster, service })
         }
-        Command::Scan { cluster, .. } => collect(&cli.aws, Request::Scan { cluster })?,
+        Command::Scan { cluster, .. } => Planned::Live(live::Request::Scan { cluster }),
         Command::Preflight {
             cluster,
             task_definition,
@@ -232,30 +228,37 @@ fn run(cli: Cli) -> Result<u8> {
             security_groups,
             assign_public_ip,
             platform_version,
-        } => collect(
-            &cli.aws,
-            Request::Preflight {
-                cluster,
-                task_definition,
-                subnets,
-                security_groups,
-                assign_public_ip,
-                platform_version,
-            },
-        )?,
+        } => Planned::Live(live::Request::Preflight {
+            cluster,
+            task_definition,
+            subnets,
+            security_groups,
+            assign_public_ip,
+            platform_version,
+        }),
     };
-    if let Some(path) = &cli.aws.save_snapshot {
-        let text = serde_json::to_string_pretty(&snapshot)?;
-        std::fs::write(path, text + "\n")
-            .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
-    }
-    let report = fd_engine::report(
-        &snapshot,
-        fd_engine::Stats {
-            api_calls,
-            elapsed_ms: started.elapsed().as_millis() as u64,
-        },
-    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let outcome = runtime.block_on(async {
+        let source = match source {
+            Planned::File(path) => fd_app::Source::SnapshotFile(path),
+            Planned::Live(request) => live::source(&cli.aws, request).await?,
+        };
+        anyhow::Ok(fd_app::run(source, &sinks).await?)
+    })?;
+    Ok(outcome.exit_code())
+}
+
+/// What the flags ask to diagnose, before the runtime exists.
+enum Planned {
+    File(PathBuf),
+    Live(live::Request),
+}
+
+/// `--save-snapshot`, then the report on standard output or in `--output`.
+fn sinks(cli: &Cli) -> Vec<fd_app::Sink> {
     let format = match cli.out.format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
@@ -267,34 +270,82 @@ fn run(cli: Cli) -> Result<u8> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && cli.out.output.is_none()
         && std::io::stdout().is_terminal();
-    let text = fd_render::render(
-        &report,
-        format,
-        &RenderOptions {
-            color,
-            quiet: cli.out.quiet,
+    let render = RenderOptions {
+        color,
+        quiet: cli.out.quiet,
+    };
+    let mut sinks = Vec::new();
+    if let Some(path) = &cli.aws.save_snapshot {
+        sinks.push(fd_app::Sink::Snapshot { path: path.clone() });
+    }
+    sinks.push(match &cli.out.output {
+        Some(path) => fd_app::Sink::File {
+            path: path.clone(),
+            format,
+            render,
         },
-    );
-    write_out(&cli.out, &text)?;
-    Ok(report.exit_code())
+        None => fd_app::Sink::Stdout { format, render },
+    });
+    sinks
 }
 
-/// Runs the collector for one request; returns the snapshot and the number of calls it made.
-fn collect(aws: &AwsFlags, request: Request) -> Result<(fd_snapshot::Snapshot, u64)> {
-    let opts = CollectOptions {
-        region: aws.region.clone(),
-        profile: aws.profile.clone(),
-        endpoint_url: aws.endpoint_url.clone(),
-        attempt_timeout: Some(std::time::Duration::from_secs(aws.call_timeout)),
-        deadline: Some(std::time::Duration::from_secs(aws.deadline)),
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let snapshot = runtime.block_on(fd_collector::collect(&opts, &[request]))?;
-    let calls = snapshot.calls.len() as u64;
-    Ok((snapshot, calls))
+/// The live commands: the standard AWS configuration chain with the flags' overrides.
+#[cfg(feature = "live")]
+mod live {
+    pub use fd_app::Request;
+
+    pub async fn source(aws: &super::AwsFlags, request: Request) -> anyhow::Result<fd_app::Source> {
+        let options = fd_app::CollectOptions {
+            region: aws.region.clone(),
+            profile: aws.profile.clone(),
+            endpoint_url: aws.endpoint_url.clone(),
+            attempt_timeout: Some(std::time::Duration::from_secs(aws.call_timeout)),
+            deadline: Some(std::time::Duration::from_secs(aws.deadline)),
+        };
+        let config = fd_app::load_config(&options).await;
+        Ok(fd_app::Source::Live(Box::new(fd_app::Live {
+            config,
+            requests: vec![request],
+            options,
+        })))
+    }
+}
+
+/// Built without the `live` feature: the same flags, and a clear answer for the live commands.
+#[cfg(not(feature = "live"))]
+mod live {
+    /// The live command as parsed; this build cannot run it.
+    #[allow(dead_code)] // the fields are what the flags said, kept for the message's sake
+    #[derive(Debug)]
+    pub enum Request {
+        Task {
+            cluster: String,
+            task: String,
+        },
+        Service {
+            cluster: String,
+            service: String,
+        },
+        Preflight {
+            cluster: String,
+            task_definition: String,
+            subnets: Vec<String>,
+            security_groups: Vec<String>,
+            assign_public_ip: bool,
+            platform_version: Option<String>,
+        },
+        Scan {
+            cluster: Option<String>,
+        },
+    }
+
+    pub async fn source(_: &super::AwsFlags, _: Request) -> anyhow::Result<fd_app::Source> {
+        anyhow::bail!(
+            "this fargate-doctor was built without live AWS access (cargo --no-default-features): \
+             it can `diagnose` a snapshot file; build it with the default features \
+             (`cargo install --path .`) to read AWS"
+        )
+    }
 }
 
 fn write_out(out: &OutputFlags, text: &str) -> Result<()> {

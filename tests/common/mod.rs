@@ -317,6 +317,7 @@ impl Moto {
         cmd.env("AWS_CONFIG_FILE", config)
             .env("AWS_SHARED_CREDENTIALS_FILE", creds)
             .env("AWS_MAX_ATTEMPTS", "1")
+            .env_remove("AWS_RETRY_MODE")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());

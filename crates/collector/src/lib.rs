@@ -143,18 +143,50 @@ pub enum CollectError {
     Deadline(Duration),
 }
 
-/// Reads everything needed to diagnose `requests` into one snapshot (one Region).
+/// The AWS configuration the collector reads with: the SDK's own type, re-exported so that a
+/// caller (the CLI, the Lambda function) can hand in its configuration and credentials without
+/// depending on the SDK itself.
+pub use aws_config::SdkConfig;
+
+/// Reads everything needed to diagnose `requests` into one snapshot (one Region), with the
+/// standard configuration chain and the options' overrides ([`load_config`]).
 pub async fn collect(
     opts: &CollectOptions,
     requests: &[Request],
 ) -> Result<Snapshot, CollectError> {
+    let config = load_config(opts).await;
+    collect_with(&config, opts, requests).await
+}
+
+/// Reads everything needed to diagnose `requests` into one snapshot, with the caller's AWS
+/// configuration (its Region, credentials, endpoint, retry and timeout settings). Of `opts`
+/// only the deadline applies here; the rest is for [`load_config`].
+pub async fn collect_with(
+    config: &SdkConfig,
+    opts: &CollectOptions,
+    requests: &[Request],
+) -> Result<Snapshot, CollectError> {
     let deadline = opts.deadline.unwrap_or(DEFAULT_DEADLINE);
+    // A caller's configuration without a per-attempt timeout (the SDK's default bounds only
+    // the connect) gets ours: an endpoint that accepts and never answers must not hold a
+    // call until the deadline.
+    let with_timeouts;
+    let config = match config.timeout_config() {
+        Some(t) if t.operation_attempt_timeout().is_some() => config,
+        _ => {
+            with_timeouts = config
+                .to_builder()
+                .timeout_config(timeouts(opts.attempt_timeout))
+                .build();
+            &with_timeouts
+        }
+    };
     // Every call gives up at the deadline (recorded as `Deadline`), so the collection ends
     // right after it with what was read. This outer bound only catches a collection that
     // still has not ended a while later (a hang outside any call).
     tokio::time::timeout(
         deadline + DEADLINE_GRACE,
-        collect_inner(opts, requests, deadline),
+        collect_inner(config, requests, deadline),
     )
     .await
     .map_err(|_| CollectError::Deadline(deadline))?
@@ -164,19 +196,18 @@ pub async fn collect(
 const DEADLINE_GRACE: Duration = Duration::from_secs(10);
 
 async fn collect_inner(
-    opts: &CollectOptions,
+    config: &SdkConfig,
     requests: &[Request],
     deadline: Duration,
 ) -> Result<Snapshot, CollectError> {
-    let config = load_config(opts).await;
     let region = config
         .region()
         .map(|r| r.to_string())
         .filter(|r| !r.is_empty())
         .ok_or(CollectError::NoRegion)?;
-    let ecs_client = aws_sdk_ecs::Client::new(&config);
-    let ec2_client = aws_sdk_ec2::Client::new(&config);
-    let dependency_clients = DependencyClients::new(&config, &region);
+    let ecs_client = aws_sdk_ecs::Client::new(config);
+    let ec2_client = aws_sdk_ec2::Client::new(config);
+    let dependency_clients = DependencyClients::new(config, &region);
     let rec = Recorder::new(deadline);
     let clients = Clients {
         ecs: &ecs_client,
@@ -549,7 +580,15 @@ async fn resolve(clients: &Clients<'_>, request: &Request) -> Result<Resolved, C
 
 /// The standard configuration chain with the options' overrides. A pinned behavior version
 /// keeps defaults (retries on, connect timeout) from changing under a shipped binary.
-async fn load_config(opts: &CollectOptions) -> aws_config::SdkConfig {
+///
+/// Retries follow the chain (`AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`, the profile): standard
+/// unless asked otherwise. Adaptive retries were tried as the default and rejected: after one
+/// throttled answer per operation the client-side rate limiter starts at its floor rate and
+/// queues the run's concurrent reads behind it until their operation timeout fires, so a
+/// burst the standard retries absorb (tests/faults.rs `a_burst_of_throttling_is_retried_away`)
+/// became a dozen `unknown` checks. Throttling is avoided instead by bounding how many reads
+/// are in flight and by batching them (see `scan.rs`).
+pub async fn load_config(opts: &CollectOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::v2026_01_12());
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
@@ -563,16 +602,19 @@ async fn load_config(opts: &CollectOptions) -> aws_config::SdkConfig {
     // Without these, an endpoint that accepts the connection and never answers hangs the run:
     // the SDK's defaults only bound the connect. A timed-out call is recorded like any failed
     // one (its checks say `unknown`); retries follow AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
-    let attempt = opts.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
-    loader = loader.timeout_config(
-        aws_config::timeout::TimeoutConfig::builder()
-            .connect_timeout(attempt.min(Duration::from_secs(5)))
-            .read_timeout(attempt)
-            .operation_attempt_timeout(attempt)
-            .operation_timeout(attempt.saturating_mul(OPERATION_ATTEMPTS))
-            .build(),
-    );
+    loader = loader.timeout_config(timeouts(opts.attempt_timeout));
     loader.load().await
+}
+
+/// Read, attempt and operation timeouts from one attempt budget.
+fn timeouts(attempt: Option<Duration>) -> aws_config::timeout::TimeoutConfig {
+    let attempt = attempt.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(attempt.min(Duration::from_secs(5)))
+        .read_timeout(attempt)
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(attempt.saturating_mul(OPERATION_ATTEMPTS))
+        .build()
 }
 
 #[cfg(test)]
