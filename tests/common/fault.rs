@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What to do to an operation's requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,10 @@ struct State {
     seen: Vec<String>,
     /// `service:Operation` → how many of its requests got a fault instead of moto's answer.
     served: HashMap<String, usize>,
+    /// Added to every request before it is answered (the distance to a real endpoint).
+    latency: Duration,
+    /// When each request arrived and when its answer was sent, in arrival order.
+    spans: Vec<(Instant, Instant, String)>,
 }
 
 /// A running proxy; it stops serving when dropped (its threads then end with the test process).
@@ -88,6 +92,7 @@ impl FaultProxy {
         s.all = None;
         s.seen.clear();
         s.served.clear();
+        s.spans.clear();
     }
 
     /// How many faults the proxy served to requests of `op` since the last [`FaultProxy::clear`]
@@ -96,6 +101,35 @@ impl FaultProxy {
     pub fn served(&self, op: &str) -> usize {
         let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.served.get(op).copied().unwrap_or(0)
+    }
+
+    /// Delay every answer by `latency` (for the benchmark: a realistic distance to AWS).
+    pub fn set_latency(&self, latency: Duration) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.latency = latency;
+    }
+
+    /// The longest chain of requests each of which arrived after the one before it was
+    /// answered: how many calls had to wait for one another (the run's sequential rounds).
+    pub fn rounds(&self) -> usize {
+        self.chain().len()
+    }
+
+    /// One longest such chain, as `service:Operation` names in order.
+    pub fn chain(&self) -> Vec<String> {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut spans = s.spans.clone();
+        // Most non-overlapping intervals: earliest end first, greedily.
+        spans.sort_by_key(|(_, end, _)| *end);
+        let mut chain = Vec::new();
+        let mut free_from: Option<Instant> = None;
+        for (start, end, op) in spans {
+            if free_from.is_none_or(|t| start >= t) {
+                chain.push(op);
+                free_from = Some(end);
+            }
+        }
+        chain
     }
 
     /// Every `service:Operation` the proxy saw.
@@ -160,9 +194,10 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
     let Some(req) = read_request(&mut reader) else {
         return;
     };
+    let arrived = Instant::now();
     let (service, op) = identify(&req);
     let name = format!("{service}:{op}");
-    let fault = {
+    let (fault, latency) = {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.seen.push(name.clone());
         let fault = match s.faults.get_mut(&name) {
@@ -179,8 +214,9 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         if fault.is_some() {
             *s.served.entry(name.clone()).or_default() += 1;
         }
-        fault
+        (fault, s.latency)
     };
+    std::thread::sleep(latency);
     match fault {
         None => {
             if let Some(response) = forward(&req, upstream) {
@@ -194,6 +230,8 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         }
     }
     let _ = conn.shutdown(Shutdown::Both);
+    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+    s.spans.push((arrived, Instant::now(), name));
 }
 
 /// Sends `req` to moto with `Connection: close` and returns its whole response.

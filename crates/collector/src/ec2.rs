@@ -43,6 +43,7 @@ pub(crate) async fn collect_network(
     rec: &Recorder,
     region: &str,
     inputs: NetworkInputs,
+    vpcs_known: futures::channel::oneshot::Sender<BTreeSet<String>>,
 ) -> m::NetworkData {
     let mut net = m::NetworkData {
         network_interfaces: inputs.network_interfaces.into(),
@@ -55,6 +56,9 @@ pub(crate) async fn collect_network(
     );
     net.subnets = subnets.into();
     net.security_groups = task_sgs.into();
+    // The VPCs of the task subnets: what the private DNS reads need, as soon as it is known.
+    // (A dropped receiver only means nobody waits for them.)
+    let _ = vpcs_known.send(net.subnets.values().map(|s| s.vpc_id.clone()).collect());
 
     let vpc_ids: BTreeSet<String> = net
         .subnets

@@ -44,6 +44,10 @@ pub(crate) struct Resolved {
     pub target: m::Target,
     /// A preflight's task definition, read while checking that it exists.
     pub task_definition: Option<m::TaskDefinition>,
+    /// A service's task definition, read while its tasks were listed (the read starts as soon
+    /// as DescribeServices names it): the key and the outcome, judged with every other
+    /// task definition read.
+    pub task_definition_read: Option<(String, Result<m::TaskDefinition, CallFailure>)>,
     /// The task ENI, when there was one and it still exists.
     pub network_interfaces: BTreeMap<String, m::NetworkInterface>,
     /// A service's running containers and the image digests they run (mapped into
@@ -57,6 +61,7 @@ impl Resolved {
         Resolved {
             target,
             task_definition: None,
+            task_definition_read: None,
             network_interfaces: BTreeMap::new(),
             running: Ok(Vec::new()),
         }
@@ -204,29 +209,43 @@ pub(crate) async fn resolve_task(
     };
 
     let mut target = map_task_target(cluster, task, task_data);
-    let mut enis = BTreeMap::new();
-    if let Some(eni_id) = target.eni_id.clone() {
-        let ids = BTreeSet::from([eni_id.clone()]);
-        enis = ec2::describe_network_interfaces(c.ec2, c.rec, &ids).await;
-        if let Some(eni) = enis.get(&eni_id) {
-            if let Some(nc) = target.network_configuration.as_mut() {
-                nc.security_groups = eni.security_group_ids.clone();
-                nc.assign_public_ip = eni.public_ip.is_some();
-            }
-        } else if let Some(service) = task_data.group().and_then(|g| g.strip_prefix("service:")) {
-            if let Some(svc_nc) =
-                service_network_for_task(c, cluster, service, task_data.started_by()).await
-            {
+    // The task definition is read while the network of the task is.
+    let td_key = target.task_definition.clone();
+    let td_read = async {
+        match &td_key {
+            Some(key) => Some((key.clone(), describe_task_definition(c, key).await)),
+            None => None,
+        }
+    };
+    let network = async {
+        let mut enis = BTreeMap::new();
+        if let Some(eni_id) = target.eni_id.clone() {
+            let ids = BTreeSet::from([eni_id.clone()]);
+            enis = ec2::describe_network_interfaces(c.ec2, c.rec, &ids).await;
+            if let Some(eni) = enis.get(&eni_id) {
                 if let Some(nc) = target.network_configuration.as_mut() {
-                    nc.security_groups = svc_nc.security_groups;
-                    nc.assign_public_ip = svc_nc.assign_public_ip;
+                    nc.security_groups = eni.security_group_ids.clone();
+                    nc.assign_public_ip = eni.public_ip.is_some();
+                }
+            } else if let Some(service) = task_data.group().and_then(|g| g.strip_prefix("service:"))
+            {
+                if let Some(svc_nc) =
+                    service_network_for_task(c, cluster, service, task_data.started_by()).await
+                {
+                    if let Some(nc) = target.network_configuration.as_mut() {
+                        nc.security_groups = svc_nc.security_groups;
+                        nc.assign_public_ip = svc_nc.assign_public_ip;
+                    }
                 }
             }
         }
-    }
+        enis
+    };
+    let (enis, task_definition_read) = futures::join!(network, td_read);
     Ok(Resolved {
         target,
         task_definition: None,
+        task_definition_read,
         network_interfaces: enis,
         running: Ok(Vec::new()),
     })
@@ -384,9 +403,17 @@ pub(crate) async fn resolve_service(
 
     let mut target = map_service_target(cluster, service, svc);
     let service_name = svc.service_name().unwrap_or(service);
-    let (stopped, running) = futures::join!(
+    let td_key = target.task_definition.clone();
+    let td_read = async {
+        match &td_key {
+            Some(key) => Some((key.clone(), describe_task_definition(c, key).await)),
+            None => None,
+        }
+    };
+    let (stopped, running, task_definition_read) = futures::join!(
         stopped_tasks(c, cluster, service_name),
         running_containers(c, cluster, service_name),
+        td_read,
     );
     target.stopped_tasks = stopped.unwrap_or_else(|e| {
         target.unread.push(e.line);
@@ -401,6 +428,7 @@ pub(crate) async fn resolve_service(
     }
     Ok(Resolved {
         running,
+        task_definition_read,
         ..Resolved::bare(target)
     })
 }

@@ -145,22 +145,21 @@ struct RoleParts {
     inline: Option<Vec<m::InlinePolicy>>,
 }
 
-/// GetRole, then (concurrently) its attached policies and its inline policies.
+/// GetRole, its attached policies and its inline policies, all at once (each needs only the
+/// role's name). When GetRole fails the role is unread, whatever the listings said.
 async fn read_role(client: &Client, rec: &Recorder, reference: &str) -> Option<RoleParts> {
     let name = role_name(reference);
-    let out = rec
-        .call(
+    let (out, attached, inline) = futures::join!(
+        rec.call(
             Op::IamGetRole,
             Some(reference.to_string()),
             client.get_role().role_name(name).send(),
-        )
-        .await
-        .ok()?;
-    let role = out.role()?;
-    let (attached, inline) = futures::join!(
+        ),
         attached_policies(client, rec, reference, name),
         inline_policies(client, rec, reference, name),
     );
+    let out = out.ok()?;
+    let role = out.role()?;
     Some(RoleParts {
         arn: role.arn().to_string(),
         name: role.role_name().to_string(),

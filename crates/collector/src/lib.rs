@@ -6,22 +6,29 @@
 //! `pass` when something could not be read. A failed call never aborts the run, except for
 //! the diagnosis target itself (see [`CollectError`]).
 //!
-//! The phases:
-//! 1. resolve the targets (ECS: DescribeTasks / DescribeServices + stopped tasks /
-//!    DescribeTaskDefinition for a preflight), a few at a time; a `scan` lists its clusters'
+//! Each read starts as soon as what it needs is known:
+//! 1. the targets (ECS: DescribeTasks / DescribeServices / DescribeTaskDefinition for a
+//!    preflight), a few at a time. A service's task definition is read while its stopped and
+//!    running tasks are listed, a task's while its ENI is; a `scan` lists its clusters'
 //!    services concurrently and reads each cluster in batches (see `scan.rs`): a service that
 //!    cannot be read there is that target's unread part, not the end of the scan;
-//! 2. concurrently: the network around the targets' subnets and security groups (EC2, itself
-//!    mostly concurrent), and
-//!    - the task definitions the targets use, then
-//!    - the account (STS, when no ARN read so far names it), then, concurrently, what the task
-//!      definitions refer to: execution and task roles and their policies, and the ECS
-//!      service-linked role (IAM), images and the digests services are pinned to (ECR), secrets
-//!      (Secrets Manager), parameters (SSM), log groups (CloudWatch Logs), EFS file systems and
-//!      access points, environment files (S3), and last the customer KMS keys those use;
-//! 3. concurrently: what only phase 2 revealed: the subnets, security groups and network ACLs
-//!    of EFS mount targets outside the targets' VPCs (EC2), and the private hosted zones of the
-//!    targets' VPCs (Route 53).
+//! 2. concurrently, three branches:
+//!    - the network around the targets' subnets and security groups (EC2: the subnets, then
+//!      everything of their VPCs at once, then what those name);
+//!    - the rest of the task definitions, then the account (STS, when no ARN read so far
+//!      names it) and, concurrently, what the task definitions refer to: execution and task
+//!      roles (GetRole and both policy listings at once, then the policies) and the ECS
+//!      service-linked role (IAM), images and the digests services are pinned to (ECR),
+//!      secrets (Secrets Manager), parameters (SSM), log groups (CloudWatch Logs), EFS file
+//!      systems and access points, environment files (S3), and then the customer KMS keys
+//!      those use;
+//!    - the private DNS of the task subnets' VPCs (Route 53 private hosted zones, Resolver
+//!      rules, DNS Firewall), as soon as the network's first read names the VPCs and the task
+//!      definitions name the image registries;
+//! 3. what only step 2 revealed: the subnets, security groups and network ACLs of EFS mount
+//!    targets outside the targets' VPCs (EC2).
+//!
+//! `cargo bench --bench collect` prints the calls and sequential rounds this costs.
 //!
 //! Every call gives up when the run's deadline passes (recorded as failed with code
 //! `Deadline`): the collection then ends with what was read, and the checks that needed the
@@ -237,6 +244,8 @@ async fn collect_inner(
     let mut task_definitions: BTreeMap<String, TaskDefinition> = BTreeMap::new();
     // A preflight's task definition was already read (or tried) while resolving it.
     let mut td_attempted: BTreeSet<String> = BTreeSet::new();
+    // Task definitions read while resolving a service, judged below with the rest.
+    let mut td_pre_read = Vec::new();
     let mut inputs = ec2::NetworkInputs::default();
     let mut targets = Vec::with_capacity(resolved.len());
     // Per target, in the same order: a service's running containers.
@@ -247,6 +256,11 @@ async fn collect_inner(
         }
         if let (Some(key), Some(td)) = (&r.target.task_definition, r.task_definition) {
             task_definitions.insert(key.clone(), td);
+        }
+        if let Some((key, read)) = r.task_definition_read {
+            if td_attempted.insert(key.clone()) {
+                td_pre_read.push((key, read));
+            }
         }
         if let Some(nc) = &r.target.network_configuration {
             inputs.subnet_ids.extend(nc.subnets.iter().cloned());
@@ -264,7 +278,8 @@ async fn collect_inner(
         running.push(r.running);
         targets.push(r.target);
     }
-    let target_subnets = inputs.subnet_ids.clone();
+    let (vpcs_known, vpcs_rx) = futures::channel::oneshot::channel();
+    let (hosts_known, hosts_rx) = futures::channel::oneshot::channel();
 
     // Phase 2: task definitions and network, concurrently (they do not depend on each other).
     let wanted: BTreeSet<String> = targets
@@ -284,7 +299,7 @@ async fn collect_inner(
         .collect::<Vec<_>>();
     // The task definitions, then what they refer to.
     let tds_and_dependencies = async {
-        let tds = tds_fut.await;
+        let tds = td_pre_read.into_iter().chain(tds_fut.await);
         let mut unreadable = None;
         let mut td_unread: BTreeMap<String, String> = BTreeMap::new();
         for (key, td) in tds {
@@ -336,11 +351,13 @@ async fn collect_inner(
                 Err(unread) => unread.digests(),
             };
         }
+        let references = References::gather(&region, &targets, &task_definitions);
+        // The private DNS reads wait for these names, not for the rest of this branch.
+        let _ = hosts_known.send(references.registry_hosts.clone());
         let account_id = match account_of(&targets, &task_definitions) {
             Some(account) => Some(account),
             None => caller_account(&dependency_clients.sts, &rec).await,
         };
-        let references = References::gather(&region, &targets, &task_definitions);
         let dependencies = collect_dependencies(
             &dependency_clients,
             &rec,
@@ -350,45 +367,37 @@ async fn collect_inner(
             &references,
         )
         .await;
-        Ok((
-            targets,
-            task_definitions,
-            account_id,
-            references.registry_hosts,
-            dependencies,
-        ))
+        Ok((targets, task_definitions, account_id, dependencies))
     };
-    let net_fut = ec2::collect_network(&ec2_client, &rec, &region, inputs);
-    let (tds_and_dependencies, mut network) = futures::join!(tds_and_dependencies, net_fut);
-    let (targets, task_definitions, account_id, registry_hosts, deps) = tds_and_dependencies?;
+    let net_fut = ec2::collect_network(&ec2_client, &rec, &region, inputs, vpcs_known);
+    // The private DNS of the task subnets' VPCs starts as soon as their VPCs (the network's
+    // first read) and the image registries (the task definitions) are known.
+    let dns_fut = async {
+        let (vpc_ids, hosts) = futures::join!(vpcs_rx, hosts_rx);
+        let (vpc_ids, hosts) = (vpc_ids.unwrap_or_default(), hosts.unwrap_or_default());
+        let (mut dns, (resolver_rules, firewall_rule_groups)) = futures::join!(
+            dns::collect_dns(&dependency_clients.route53, &rec, &region, &vpc_ids, &hosts),
+            resolver::collect_resolver(&dependency_clients.resolver, &rec, &vpc_ids),
+        );
+        dns.resolver_rules = resolver_rules;
+        dns.firewall_rule_groups = firewall_rule_groups;
+        dns
+    };
+    let (tds_and_dependencies, mut network, dns) =
+        futures::join!(tds_and_dependencies, net_fut, dns_fut);
+    let (targets, task_definitions, account_id, deps) = tds_and_dependencies?;
 
-    // Phase 3: the far end of the EFS mount paths, and the private DNS of the targets' VPCs.
+    // Last: the far end of the EFS mount paths (subnets, security groups and network ACLs
+    // outside what was read).
     let (mount_subnets, mount_groups) = efs::mount_target_network(&deps.efs);
-    let vpc_ids: BTreeSet<String> = network
-        .subnets
-        .values()
-        .filter(|s| target_subnets.contains(&s.id))
-        .map(|s| s.vpc_id.clone())
-        .collect();
-    let (_, mut dns, (resolver_rules, firewall_rule_groups)) = futures::join!(
-        ec2::complete_network(
-            &ec2_client,
-            &rec,
-            &mut network,
-            &mount_subnets,
-            &mount_groups
-        ),
-        dns::collect_dns(
-            &dependency_clients.route53,
-            &rec,
-            &region,
-            &vpc_ids,
-            &registry_hosts
-        ),
-        resolver::collect_resolver(&dependency_clients.resolver, &rec, &vpc_ids),
-    );
-    dns.resolver_rules = resolver_rules;
-    dns.firewall_rule_groups = firewall_rule_groups;
+    ec2::complete_network(
+        &ec2_client,
+        &rec,
+        &mut network,
+        &mount_subnets,
+        &mount_groups,
+    )
+    .await;
 
     let mut snapshot = Snapshot::new(region);
     snapshot.account_id = account_id;
