@@ -76,7 +76,7 @@ struct OutputFlags {
     /// No colours (also when NO_COLOR is set or the output is not a terminal).
     #[arg(long, global = true)]
     no_color: bool,
-    /// Only the findings' headlines and the summary.
+    /// Only the findings' headlines and the summary, and no progress spinner on standard error.
     #[arg(long, short, global = true)]
     quiet: bool,
 }
@@ -242,11 +242,18 @@ fn run(cli: Cli) -> Result<u8> {
         .build()
         .context("cannot start the async runtime")?;
     let outcome = runtime.block_on(async {
-        let source = match source {
-            Planned::File(path) => fd_app::Source::SnapshotFile(path),
-            Planned::Live(request) => live::source(&cli.aws, request).await?,
+        let (source, progress) = match source {
+            Planned::File(path) => (fd_app::Source::SnapshotFile(path), None),
+            Planned::Live(request) => {
+                let (source, progress) = live::source(&cli.aws, cli.out.quiet, request).await?;
+                (source, Some(progress))
+            }
         };
-        anyhow::Ok(fd_app::run(source, &sinks).await?)
+        let outcome = fd_app::run(source, &sinks).await;
+        if let Some(progress) = progress {
+            progress.finish();
+        }
+        anyhow::Ok(outcome?)
     })?;
     Ok(outcome.exit_code())
 }
@@ -292,22 +299,72 @@ fn sinks(cli: &Cli) -> Vec<fd_app::Sink> {
 /// The live commands: the standard AWS configuration chain with the flags' overrides.
 #[cfg(feature = "live")]
 mod live {
-    pub use fd_app::Request;
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
 
-    pub async fn source(aws: &super::AwsFlags, request: Request) -> anyhow::Result<fd_app::Source> {
+    pub use fd_app::Request;
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+    /// A spinner on standard error counting the AWS calls: for a `scan` from the start, for
+    /// any other run once it has taken a second; never when standard error is not a terminal
+    /// or with `--quiet`. Cleared when the run ends, so the report stands alone.
+    pub struct Progress(Option<ProgressBar>);
+
+    impl Progress {
+        fn start(quiet: bool, scan: bool) -> (Progress, Option<fd_app::OnCall>) {
+            if quiet || !std::io::stderr().is_terminal() {
+                return (Progress(None), None);
+            }
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} reading AWS: {pos} calls, {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            let started = Instant::now();
+            let shown = AtomicBool::new(false);
+            let shared = bar.clone();
+            let on_call = fd_app::OnCall(Arc::new(move |count: usize| {
+                shared.set_position(count as u64);
+                if (scan || started.elapsed() >= Duration::from_secs(1))
+                    && !shown.swap(true, Ordering::Relaxed)
+                {
+                    shared.set_draw_target(ProgressDrawTarget::stderr());
+                    shared.enable_steady_tick(Duration::from_millis(120));
+                }
+            }));
+            (Progress(Some(bar)), Some(on_call))
+        }
+
+        pub fn finish(self) {
+            if let Some(bar) = self.0 {
+                bar.finish_and_clear();
+            }
+        }
+    }
+
+    pub async fn source(
+        aws: &super::AwsFlags,
+        quiet: bool,
+        request: Request,
+    ) -> anyhow::Result<(fd_app::Source, Progress)> {
+        let (progress, on_call) = Progress::start(quiet, matches!(request, Request::Scan { .. }));
         let options = fd_app::CollectOptions {
             region: aws.region.clone(),
             profile: aws.profile.clone(),
             endpoint_url: aws.endpoint_url.clone(),
             attempt_timeout: Some(std::time::Duration::from_secs(aws.call_timeout)),
             deadline: Some(std::time::Duration::from_secs(aws.deadline)),
+            on_call,
         };
         let config = fd_app::load_config(&options).await;
-        Ok(fd_app::Source::Live(Box::new(fd_app::Live {
+        let source = fd_app::Source::Live(Box::new(fd_app::Live {
             config,
             requests: vec![request],
             options,
-        })))
+        }));
+        Ok((source, progress))
     }
 }
 
@@ -339,7 +396,18 @@ mod live {
         },
     }
 
-    pub async fn source(_: &super::AwsFlags, _: Request) -> anyhow::Result<fd_app::Source> {
+    /// Nothing to show: this build never reads AWS.
+    pub struct Progress;
+
+    impl Progress {
+        pub fn finish(self) {}
+    }
+
+    pub async fn source(
+        _: &super::AwsFlags,
+        _quiet: bool,
+        _: Request,
+    ) -> anyhow::Result<(fd_app::Source, Progress)> {
         anyhow::bail!(
             "this fargate-doctor was built without live AWS access (cargo --no-default-features): \
              it can `diagnose` a snapshot file; build it with the default features \

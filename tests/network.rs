@@ -925,6 +925,8 @@ fn scan_reports_every_service_like_service_does() {
     ] {
         let (code, all, stderr) = moto.run(args);
         assert_exit((code, &all, &stderr), 1);
+        // Standard error is not a terminal here: no progress spinner in it.
+        assert!(stderr.trim().is_empty(), "{args:?}: {stderr}");
         let targets = all["targets"].as_array().unwrap();
         assert_eq!(targets.len(), 1, "{args:?}: {}", pretty(&all));
         assert_eq!(targets[0]["kind"], "service");

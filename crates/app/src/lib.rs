@@ -16,7 +16,7 @@ use fd_render::{Format, RenderOptions};
 use fd_snapshot::Snapshot;
 
 #[cfg(feature = "live")]
-pub use fd_collector::{load_config, CollectError, CollectOptions, Request, SdkConfig};
+pub use fd_collector::{load_config, CollectError, CollectOptions, OnCall, Request, SdkConfig};
 
 /// Where the snapshot comes from.
 #[derive(Debug)]

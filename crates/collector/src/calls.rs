@@ -55,6 +55,8 @@ impl CallFailure {
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
     calls: Mutex<Vec<ApiCall>>,
+    /// Told of every recorded call (a progress display).
+    on_call: Option<crate::OnCall>,
     /// When the run's deadline passes: a call still waiting then (or started after) fails
     /// as `Deadline`, so that what was read is diagnosed and the rest is `unknown`.
     deadline: Option<(tokio::time::Instant, Duration)>,
@@ -62,9 +64,10 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     /// A recorder whose calls give up when `deadline` (from now) has passed.
-    pub fn new(deadline: Duration) -> Self {
+    pub fn new(deadline: Duration, on_call: Option<crate::OnCall>) -> Self {
         Recorder {
             calls: Mutex::default(),
+            on_call,
             deadline: Some((tokio::time::Instant::now() + deadline, deadline)),
         }
     }
@@ -103,8 +106,14 @@ impl Recorder {
 
     fn push(&self, call: ApiCall) {
         // A poisoned lock only means another future panicked while pushing; the Vec is fine.
-        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
-        calls.push(call);
+        let count = {
+            let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+            calls.push(call);
+            calls.len()
+        };
+        if let Some(on_call) = &self.on_call {
+            on_call.0(count);
+        }
     }
 
     fn record_ok(&self, op: Op, scope: &Option<String>) {

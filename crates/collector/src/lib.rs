@@ -87,6 +87,19 @@ pub struct CollectOptions {
     pub attempt_timeout: Option<Duration>,
     /// The longest the whole collection may take ([`DEFAULT_DEADLINE`] when `None`).
     pub deadline: Option<Duration>,
+    /// Called after every recorded call (every page) with the number recorded so far: a
+    /// progress display. Called from the collection's futures; it must not block.
+    pub on_call: Option<OnCall>,
+}
+
+/// A callback told of each recorded call ([`CollectOptions::on_call`]).
+#[derive(Clone)]
+pub struct OnCall(pub std::sync::Arc<dyn Fn(usize) + Send + Sync>);
+
+impl std::fmt::Debug for OnCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnCall(..)")
+    }
 }
 
 /// Default per-attempt timeout: a person is waiting, and a healthy AWS read answers in well
@@ -193,7 +206,7 @@ pub async fn collect_with(
     // still has not ended a while later (a hang outside any call).
     tokio::time::timeout(
         deadline + DEADLINE_GRACE,
-        collect_inner(config, requests, deadline),
+        collect_inner(config, requests, deadline, opts.on_call.clone()),
     )
     .await
     .map_err(|_| CollectError::Deadline(deadline))?
@@ -206,6 +219,7 @@ async fn collect_inner(
     config: &SdkConfig,
     requests: &[Request],
     deadline: Duration,
+    on_call: Option<OnCall>,
 ) -> Result<Snapshot, CollectError> {
     let region = config
         .region()
@@ -215,7 +229,7 @@ async fn collect_inner(
     let ecs_client = aws_sdk_ecs::Client::new(config);
     let ec2_client = aws_sdk_ec2::Client::new(config);
     let dependency_clients = DependencyClients::new(config, &region);
-    let rec = Recorder::new(deadline);
+    let rec = Recorder::new(deadline, on_call);
     let clients = Clients {
         ecs: &ecs_client,
         ec2: &ec2_client,
