@@ -249,11 +249,12 @@ fn run(cli: Cli) -> Result<u8> {
                 (source, Some(progress))
             }
         };
-        let outcome = fd_app::run(source, &sinks).await;
+        let read = fd_app::read(source).await;
+        // The spinner goes before anything is written, so the report stands alone.
         if let Some(progress) = progress {
             progress.finish();
         }
-        anyhow::Ok(outcome?)
+        anyhow::Ok(fd_app::deliver(read?, &sinks)?)
     })?;
     Ok(outcome.exit_code())
 }
@@ -309,7 +310,7 @@ mod live {
 
     /// A spinner on standard error counting the AWS calls: for a `scan` from the start, for
     /// any other run once it has taken a second; never when standard error is not a terminal
-    /// or with `--quiet`. Cleared when the run ends, so the report stands alone.
+    /// or with `--quiet`. Cleared when AWS has been read, before the report is written.
     pub struct Progress(Option<ProgressBar>);
 
     impl Progress {

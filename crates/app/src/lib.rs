@@ -39,7 +39,7 @@ pub struct Live {
     pub config: SdkConfig,
     /// What to diagnose.
     pub requests: Vec<Request>,
-    /// The deadline of the collection (the configuration's own settings rule the rest).
+    /// The deadline, the progress callback, and the timeouts the configuration leaves unset.
     pub options: CollectOptions,
 }
 
@@ -108,9 +108,25 @@ impl Error {
 }
 
 /// Reads `source` into a snapshot, diagnoses it and delivers the results to `sinks` in order,
-/// inside the caller's async runtime. A sink that cannot be written ends the run with
-/// [`Error`]; the sinks before it have been written.
+/// inside the caller's async runtime: [`read`] then [`deliver`]. A sink that cannot be written
+/// ends the run with [`Error`]; the sinks before it have been written.
 pub async fn run(source: Source, sinks: &[Sink]) -> Result<Outcome, Error> {
+    let read = read(source).await?;
+    deliver(read, sinks)
+}
+
+/// A snapshot as read, before the engine: what [`read`] gives and [`deliver`] takes. A caller
+/// that shows progress while AWS is read clears it between the two, so that the report stands
+/// alone.
+#[derive(Debug)]
+pub struct Read {
+    snapshot: Snapshot,
+    api_calls: u64,
+    started: Instant,
+}
+
+/// The first half of [`run`]: the source, read into a snapshot.
+pub async fn read(source: Source) -> Result<Read, Error> {
     let started = Instant::now();
     // `api_calls` counts the calls this run made (contract §3): none for a saved snapshot.
     let (snapshot, api_calls) = match source {
@@ -128,6 +144,20 @@ pub async fn run(source: Source, sinks: &[Sink]) -> Result<Outcome, Error> {
             (snapshot, calls)
         }
     };
+    Ok(Read {
+        snapshot,
+        api_calls,
+        started,
+    })
+}
+
+/// The second half of [`run`]: the engine's report, delivered to `sinks` in order.
+pub fn deliver(read: Read, sinks: &[Sink]) -> Result<Outcome, Error> {
+    let Read {
+        snapshot,
+        api_calls,
+        started,
+    } = read;
     let report = fd_engine::report(
         &snapshot,
         Stats {
@@ -137,7 +167,7 @@ pub async fn run(source: Source, sinks: &[Sink]) -> Result<Outcome, Error> {
     );
     let outcome = Outcome { snapshot, report };
     for sink in sinks {
-        deliver(sink, &outcome)?;
+        write_sink(sink, &outcome)?;
     }
     Ok(outcome)
 }
@@ -150,7 +180,7 @@ fn load(path: &Path) -> Result<Snapshot, Error> {
     Ok(snapshot)
 }
 
-fn deliver(sink: &Sink, outcome: &Outcome) -> Result<(), Error> {
+fn write_sink(sink: &Sink, outcome: &Outcome) -> Result<(), Error> {
     match sink {
         Sink::Stdout { format, render } => {
             let text = fd_render::render(&outcome.report, *format, render);

@@ -37,7 +37,9 @@ pub(crate) struct NetworkInputs {
 /// Reads the network around `inputs`: first the subnets and task security groups, then, for
 /// their VPCs and concurrently, all their subnets and security groups and everything that decides whether a task in those subnets can
 /// reach ECR, S3, CloudWatch Logs, Secrets Manager …; last, the prefix list entries and the
-/// ENIs of endpoints and NAT gateways that the previous step pointed at.
+/// ENIs of endpoints and NAT gateways that the previous step pointed at. The VPCs of the
+/// input subnets go to `vpcs_known` as soon as the subnets are read (the private DNS reads
+/// wait for them).
 pub(crate) async fn collect_network(
     client: &Client,
     rec: &Recorder,

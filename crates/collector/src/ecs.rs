@@ -44,9 +44,9 @@ pub(crate) struct Resolved {
     pub target: m::Target,
     /// A preflight's task definition, read while checking that it exists.
     pub task_definition: Option<m::TaskDefinition>,
-    /// A service's task definition, read while its tasks were listed (the read starts as soon
-    /// as DescribeServices names it): the key and the outcome, judged with every other
-    /// task definition read.
+    /// The task definition of a service (read while its tasks are listed) or of a task (read
+    /// while its ENI is): the read starts as soon as DescribeServices / DescribeTasks names
+    /// it. The key and the outcome, judged with every other task definition read.
     pub task_definition_read: Option<(String, Result<m::TaskDefinition, CallFailure>)>,
     /// The task ENI, when there was one and it still exists.
     pub network_interfaces: BTreeMap<String, m::NetworkInterface>,
@@ -178,7 +178,8 @@ pub(crate) fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m:
 // Task
 // ---------------------------------------------------------------------------------------------
 
-/// DescribeTasks, then the task ENI (security groups, public IP). When the ENI is gone (a
+/// DescribeTasks, then the task ENI (security groups, public IP) and, at the same time, the
+/// task definition. When the ENI is gone (a
 /// stopped task's ENI is deleted) and the task belongs to a service, the security groups and
 /// public IP setting come from the service deployment that started it.
 pub(crate) async fn resolve_task(
@@ -364,7 +365,8 @@ pub(crate) fn map_task_target(cluster: &str, reference: &str, task: &t::Task) ->
 // Service
 // ---------------------------------------------------------------------------------------------
 
-/// DescribeServices, then its recent stopped tasks (ListTasks + DescribeTasks).
+/// DescribeServices, then at once its recent stopped tasks and its running tasks (ListTasks +
+/// DescribeTasks each) and its task definition.
 pub(crate) async fn resolve_service(
     c: &Clients<'_>,
     cluster: &str,

@@ -180,27 +180,27 @@ pub async fn collect(
 
 /// Reads everything needed to diagnose `requests` into one snapshot, with the caller's AWS
 /// configuration (its Region, credentials, endpoint, retry and timeout settings). Of `opts`
-/// only the deadline applies here; the rest is for [`load_config`].
+/// the deadline, the callback and (for the timeouts the configuration leaves unset) the
+/// attempt timeout apply here; Region, profile and endpoint are for [`load_config`].
 pub async fn collect_with(
     config: &SdkConfig,
     opts: &CollectOptions,
     requests: &[Request],
 ) -> Result<Snapshot, CollectError> {
     let deadline = opts.deadline.unwrap_or(DEFAULT_DEADLINE);
-    // A caller's configuration without a per-attempt timeout (the SDK's default bounds only
-    // the connect) gets ours: an endpoint that accepts and never answers must not hold a
-    // call until the deadline.
-    let with_timeouts;
-    let config = match config.timeout_config() {
-        Some(t) if t.operation_attempt_timeout().is_some() => config,
-        _ => {
-            with_timeouts = config
-                .to_builder()
-                .timeout_config(timeouts(opts.attempt_timeout))
-                .build();
-            &with_timeouts
+    // The timeouts a caller's configuration leaves unset (the SDK's defaults bound only the
+    // connect) are ours: an endpoint that accepts and never answers must not hold a call
+    // until the deadline. What the caller set, or deliberately disabled, stays.
+    let ours = timeouts(opts.attempt_timeout);
+    let merged = match config.timeout_config() {
+        Some(theirs) => {
+            let mut merged = theirs.clone();
+            merged.take_defaults_from(&ours);
+            merged
         }
+        None => ours,
     };
+    let config = &config.to_builder().timeout_config(merged).build();
     // Every call gives up at the deadline (recorded as `Deadline`), so the collection ends
     // right after it with what was read. This outer bound only catches a collection that
     // still has not ended a while later (a hang outside any call).
@@ -258,7 +258,8 @@ async fn collect_inner(
     let mut task_definitions: BTreeMap<String, TaskDefinition> = BTreeMap::new();
     // A preflight's task definition was already read (or tried) while resolving it.
     let mut td_attempted: BTreeSet<String> = BTreeSet::new();
-    // Task definitions read while resolving a service, judged below with the rest.
+    // Task definitions that could not be read while resolving a service or task, judged below
+    // with the rest (another target's successful read of the same key wins).
     let mut td_pre_read = Vec::new();
     let mut inputs = ec2::NetworkInputs::default();
     let mut targets = Vec::with_capacity(resolved.len());
@@ -271,10 +272,15 @@ async fn collect_inner(
         if let (Some(key), Some(td)) = (&r.target.task_definition, r.task_definition) {
             task_definitions.insert(key.clone(), td);
         }
-        if let Some((key, read)) = r.task_definition_read {
-            if td_attempted.insert(key.clone()) {
-                td_pre_read.push((key, read));
+        match r.task_definition_read {
+            Some((key, Ok(td))) => {
+                td_attempted.insert(key.clone());
+                task_definitions.insert(key, td);
             }
+            Some((key, Err(failure))) if td_attempted.insert(key.clone()) => {
+                td_pre_read.push((key, Err(failure)));
+            }
+            _ => {}
         }
         if let Some(nc) = &r.target.network_configuration {
             inputs.subnet_ids.extend(nc.subnets.iter().cloned());
@@ -295,7 +301,9 @@ async fn collect_inner(
     let (vpcs_known, vpcs_rx) = futures::channel::oneshot::channel();
     let (hosts_known, hosts_rx) = futures::channel::oneshot::channel();
 
-    // Phase 2: task definitions and network, concurrently (they do not depend on each other).
+    // Phase 2, three branches at once: the rest of the task definitions and what they refer
+    // to; the network; the private DNS, which waits only for the VPCs (the network's first
+    // read) and the image registries (the task definitions).
     let wanted: BTreeSet<String> = targets
         .iter()
         .filter_map(|t| t.task_definition.clone())
@@ -321,6 +329,8 @@ async fn collect_inner(
                 Ok(td) => {
                     task_definitions.insert(key, td);
                 }
+                // Another target read it.
+                Err(_) if task_definitions.contains_key(&key) => {}
                 // A task definition that does not exist is the engine's to report.
                 Err(f) if f.outcome == fd_snapshot::CallOutcome::NotFound => {}
                 Err(f) => {
@@ -388,7 +398,11 @@ async fn collect_inner(
     // first read) and the image registries (the task definitions) are known.
     let dns_fut = async {
         let (vpc_ids, hosts) = futures::join!(vpcs_rx, hosts_rx);
-        let (vpc_ids, hosts) = (vpc_ids.unwrap_or_default(), hosts.unwrap_or_default());
+        // A dropped sender: the run ends without a diagnosis (a single target's task
+        // definition could not be read), so there is nothing to read DNS for.
+        let (Ok(vpc_ids), Ok(hosts)) = (vpc_ids, hosts) else {
+            return fd_snapshot::DnsData::default();
+        };
         let (mut dns, (resolver_rules, firewall_rule_groups)) = futures::join!(
             dns::collect_dns(&dependency_clients.route53, &rec, &region, &vpc_ids, &hosts),
             resolver::collect_resolver(&dependency_clients.resolver, &rec, &vpc_ids),
