@@ -216,26 +216,7 @@ fn run(cli: Cli) -> Result<u8> {
             }
             Planned::File(snapshot)
         }
-        Command::Task { cluster, task } => Planned::Live(live::Request::Task { cluster, task }),
-        Command::Service { cluster, service } => {
-            Planned::Live(live::Request::Service { cluster, service })
-        }
-        Command::Scan { cluster, .. } => Planned::Live(live::Request::Scan { cluster }),
-        Command::Preflight {
-            cluster,
-            task_definition,
-            subnets,
-            security_groups,
-            assign_public_ip,
-            platform_version,
-        } => Planned::Live(live::Request::Preflight {
-            cluster,
-            task_definition,
-            subnets,
-            security_groups,
-            assign_public_ip,
-            platform_version,
-        }),
+        live_command => Planned::Live(live_command),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -262,7 +243,8 @@ fn run(cli: Cli) -> Result<u8> {
 /// What the flags ask to diagnose, before the runtime exists.
 enum Planned {
     File(PathBuf),
-    Live(live::Request),
+    /// `task`, `service`, `preflight` or `scan`.
+    Live(Command),
 }
 
 /// `--save-snapshot`, then the report on standard output or in `--output`.
@@ -345,11 +327,40 @@ mod live {
         }
     }
 
+    /// The collector's request for a live command.
+    fn request(command: super::Command) -> anyhow::Result<Request> {
+        use super::Command;
+        Ok(match command {
+            Command::Task { cluster, task } => Request::Task { cluster, task },
+            Command::Service { cluster, service } => Request::Service { cluster, service },
+            Command::Scan { cluster, .. } => Request::Scan { cluster },
+            Command::Preflight {
+                cluster,
+                task_definition,
+                subnets,
+                security_groups,
+                assign_public_ip,
+                platform_version,
+            } => Request::Preflight {
+                cluster,
+                task_definition,
+                subnets,
+                security_groups,
+                assign_public_ip,
+                platform_version,
+            },
+            Command::Diagnose { .. } | Command::Rules | Command::Explain { .. } => {
+                anyhow::bail!("internal error: `{command:?}` reads no AWS")
+            }
+        })
+    }
+
     pub async fn source(
         aws: &super::AwsFlags,
         quiet: bool,
-        request: Request,
+        command: super::Command,
     ) -> anyhow::Result<(fd_app::Source, Progress)> {
+        let request = request(command)?;
         let (progress, on_call) = Progress::start(quiet, matches!(request, Request::Scan { .. }));
         let options = fd_app::CollectOptions {
             region: aws.region.clone(),
@@ -372,31 +383,6 @@ mod live {
 /// Built without the `live` feature: the same flags, and a clear answer for the live commands.
 #[cfg(not(feature = "live"))]
 mod live {
-    /// The live command as parsed; this build cannot run it.
-    #[allow(dead_code)] // the fields are what the flags said, kept for the message's sake
-    #[derive(Debug)]
-    pub enum Request {
-        Task {
-            cluster: String,
-            task: String,
-        },
-        Service {
-            cluster: String,
-            service: String,
-        },
-        Preflight {
-            cluster: String,
-            task_definition: String,
-            subnets: Vec<String>,
-            security_groups: Vec<String>,
-            assign_public_ip: bool,
-            platform_version: Option<String>,
-        },
-        Scan {
-            cluster: Option<String>,
-        },
-    }
-
     /// Nothing to show: this build never reads AWS.
     pub struct Progress;
 
@@ -407,7 +393,7 @@ mod live {
     pub async fn source(
         _: &super::AwsFlags,
         _quiet: bool,
-        _: Request,
+        _: super::Command,
     ) -> anyhow::Result<(fd_app::Source, Progress)> {
         anyhow::bail!(
             "this fargate-doctor was built without live AWS access (cargo --no-default-features): \
