@@ -211,13 +211,7 @@ pub(crate) async fn resolve_task(
 
     let mut target = map_task_target(cluster, task, task_data);
     // The task definition is read while the network of the task is.
-    let td_key = target.task_definition.clone();
-    let td_read = async {
-        match &td_key {
-            Some(key) => Some((key.clone(), describe_task_definition(c, key).await)),
-            None => None,
-        }
-    };
+    let td_read = read_task_definition_of(c, target.task_definition.clone());
     let network = async {
         let mut enis = BTreeMap::new();
         if let Some(eni_id) = target.eni_id.clone() {
@@ -405,13 +399,7 @@ pub(crate) async fn resolve_service(
 
     let mut target = map_service_target(cluster, service, svc);
     let service_name = svc.service_name().unwrap_or(service);
-    let td_key = target.task_definition.clone();
-    let td_read = async {
-        match &td_key {
-            Some(key) => Some((key.clone(), describe_task_definition(c, key).await)),
-            None => None,
-        }
-    };
+    let td_read = read_task_definition_of(c, target.task_definition.clone());
     let (stopped, running, task_definition_read) = futures::join!(
         stopped_tasks(c, cluster, service_name),
         running_containers(c, cluster, service_name),
@@ -719,6 +707,16 @@ pub(crate) async fn resolve_preflight(
         task_definition: td,
         ..Resolved::bare(target)
     })
+}
+
+/// The task definition a service or task names, with its key: [`Resolved::task_definition_read`].
+async fn read_task_definition_of(
+    c: &Clients<'_>,
+    key: Option<String>,
+) -> Option<(String, Result<m::TaskDefinition, CallFailure>)> {
+    let key = key?;
+    let read = describe_task_definition(c, &key).await;
+    Some((key, read))
 }
 
 /// DescribeTaskDefinition (family, `family:revision` or ARN).
