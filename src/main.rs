@@ -22,6 +22,7 @@ Examples:
   fargate-doctor task --cluster prod 0123456789abcdef0123456789abcdef
   fargate-doctor preflight --cluster prod --task-definition web:42 --subnets subnet-a,subnet-b --security-groups sg-1
   fargate-doctor scan --all-clusters --format markdown --output report.md
+  fargate-doctor scan --all-clusters --region us-east-1,eu-west-1
   fargate-doctor diagnose examples/private-no-nat.json
   fargate-doctor explain NET-ROUTE-NO-DEFAULT";
 
@@ -43,9 +44,11 @@ struct Cli {
 
 #[derive(Args, Debug)]
 struct AwsFlags {
-    /// AWS Region (default: AWS_REGION, then the profile's region).
-    #[arg(long, global = true, value_name = "REGION")]
-    region: Option<String>,
+    /// AWS Region (default: AWS_REGION, then the profile's region). `scan` takes several
+    /// (`--region us-east-1 --region eu-west-1`, or `--region us-east-1,eu-west-1`) and reads
+    /// them at once into one report.
+    #[arg(long, global = true, value_name = "REGION", value_delimiter = ',', value_parser = region_name)]
+    region: Vec<String>,
     /// Named profile from the AWS config files (default: AWS_PROFILE).
     #[arg(long, global = true, value_name = "NAME")]
     profile: Option<String>,
@@ -151,6 +154,15 @@ enum Command {
         /// Check ID, e.g. NET-ROUTE-NO-DEFAULT.
         id: String,
     },
+}
+
+/// A Region name in `--region`: `--region ,` or `a,,b` is a typo.
+fn region_name(s: &str) -> std::result::Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty Region name".into());
+    }
+    Ok(s.to_string())
 }
 
 /// A subnet or security group ID in a comma-separated list: `--subnets ,` or `a,,b` is a typo,
@@ -361,9 +373,17 @@ mod live {
         command: super::Command,
     ) -> anyhow::Result<(fd_app::Source, Progress)> {
         let request = request(command)?;
-        let (progress, on_call) = Progress::start(quiet, matches!(request, Request::Scan { .. }));
+        let scan = matches!(request, Request::Scan { .. });
+        if aws.region.len() > 1 && !scan {
+            anyhow::bail!(
+                "several --region values ({}) are for `scan`; the other commands diagnose one \
+                 target in one Region",
+                aws.region.join(", ")
+            );
+        }
+        let (progress, on_call) = Progress::start(quiet, scan);
         let options = fd_app::CollectOptions {
-            region: aws.region.clone(),
+            region: aws.region.first().cloned(),
             profile: aws.profile.clone(),
             endpoint_url: aws.endpoint_url.clone(),
             attempt_timeout: Some(std::time::Duration::from_secs(aws.call_timeout)),
@@ -375,6 +395,12 @@ mod live {
             config,
             requests: vec![request],
             options,
+            // One Region is the configuration's own; several are read side by side.
+            regions: if aws.region.len() > 1 {
+                aws.region.clone()
+            } else {
+                Vec::new()
+            },
         }));
         Ok((source, progress))
     }
@@ -413,5 +439,58 @@ fn write_out(out: &OutputFlags, text: &str) -> Result<()> {
             stdout.flush()?;
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regions(args: &[&str]) -> Vec<String> {
+        let mut all = vec!["fargate-doctor"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).expect("parses").aws.region
+    }
+
+    #[test]
+    fn several_regions_as_a_list_or_as_flags() {
+        let both = ["us-east-1", "eu-west-1"];
+        assert_eq!(
+            regions(&["scan", "--all-clusters", "--region", "us-east-1,eu-west-1"]),
+            both
+        );
+        assert_eq!(
+            regions(&["--region", "us-east-1,eu-west-1", "scan", "--all-clusters"]),
+            both
+        );
+        assert_eq!(
+            regions(&[
+                "scan",
+                "--all-clusters",
+                "--region",
+                "us-east-1",
+                "--region",
+                "eu-west-1"
+            ]),
+            both
+        );
+        assert_eq!(
+            regions(&["service", "--cluster", "c", "s"]),
+            Vec::<String>::new()
+        );
+        let mut all = vec![
+            "fargate-doctor",
+            "scan",
+            "--all-clusters",
+            "--region",
+            "a,,b",
+        ];
+        assert!(
+            Cli::try_parse_from(&all).is_err(),
+            "an empty Region is a typo"
+        );
+        all.truncate(3);
+        all.push("--region=");
+        assert!(Cli::try_parse_from(&all).is_err());
     }
 }

@@ -32,14 +32,14 @@ fn a_snapshot_from_a_newer_version_says_so() {
     let path = dir.join("newer.json");
     std::fs::write(
         &path,
-        r#"{"schema_version": 2, "region": "us-east-1", "targets": [], "fleet": {}}"#,
+        r#"{"schema_version": 3, "region": "us-east-1", "targets": [], "fleet": {}}"#,
     )
     .unwrap();
     let out = offline(&["diagnose", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr_of(&out);
     assert!(
-        err.contains("unsupported snapshot schema_version 2"),
+        err.contains("unsupported snapshot schema_version 3"),
         "{err}"
     );
 }

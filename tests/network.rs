@@ -911,6 +911,74 @@ fn a_scan_of_200_services_names_the_broken_one() {
     );
 }
 
+/// `scan` with several Regions reads them side by side into one report: each service is
+/// diagnosed in its own Region, with the findings a run in that Region alone gives, and the
+/// report (and a saved snapshot) keeps the two apart although both are `prod/web`.
+#[test]
+fn scan_of_two_regions_reports_both_in_one_report() {
+    let moto = Moto::start();
+    let east = moto.seed("mixed-subnets");
+    let west = moto.seed("az-unsupported");
+    assert_eq!(s(&west, "region"), "ca-central-1");
+    let service = |region: &str, name: &str| {
+        let (code, json, stderr) = moto.run_in(region, &["service", "--cluster", "prod", name]);
+        assert_exit((code, &json, &stderr), 1);
+        json["targets"][0].clone()
+    };
+    let alone = [
+        service("us-east-1", s(&east, "service")),
+        service("ca-central-1", s(&west, "service")),
+    ];
+    let dir = TempDir::new("regions");
+    let saved = dir.join("two.json");
+    let (code, all, stderr) = moto.run_in(
+        "us-east-1,ca-central-1",
+        &[
+            "scan",
+            "--all-clusters",
+            "--save-snapshot",
+            saved.to_str().unwrap(),
+        ],
+    );
+    assert_exit((code, &all, &stderr), 1);
+    let targets = all["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2, "{}", pretty(&all));
+    for (got, want) in targets.iter().zip(&alone) {
+        assert_eq!(got["region"], want["region"]);
+        assert_eq!(got["name"], want["name"]);
+        assert_eq!(got["findings"], want["findings"], "{}", got["region"]);
+    }
+    assert_eq!(targets[0]["region"], "us-east-1");
+    assert_eq!(targets[1]["region"], "ca-central-1");
+    let west_ids: Vec<&str> = targets[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert!(west_ids.contains(&"CAP-AZ-UNSUPPORTED"), "{west_ids:?}");
+    // The saved snapshot holds both partitions and diagnoses to the same report.
+    let (code, again, stderr) = offline_json(&["diagnose", saved.to_str().unwrap()]);
+    assert_exit((code, &again, &stderr), 1);
+    assert_eq!(again["targets"], all["targets"]);
+    let out = offline(&["diagnose", saved.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("prod/web in ca-central-1"), "{text}");
+    // Several Regions (here as two flags) are for a scan only.
+    let (code, _, stderr) = moto.run(&[
+        "service",
+        "--cluster",
+        "prod",
+        s(&east, "service"),
+        "--region",
+        "us-east-1",
+        "--region",
+        "ca-central-1",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("are for `scan`"), "{stderr}");
+}
+
 /// `scan` diagnoses every service of a cluster (or of every cluster) in one report, with the
 /// same findings as diagnosing each service alone.
 #[test]

@@ -324,9 +324,7 @@ class World:
         reads on *) and the permissions boundary `boundary` (a policy ARN)."""
         trust = policy(allow("sts:AssumeRole", None, {"Service": trusted}))
         kw = {"PermissionsBoundary": boundary} if boundary else {}
-        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust, **kw)["Role"][
-            "Arn"
-        ]
+        arn = self.create_role(RoleName=name, AssumeRolePolicyDocument=trust, **kw)
         if managed:
             self.iam.attach_role_policy(RoleName=name, PolicyArn=EXEC_POLICY)
         if inline is None:
@@ -337,6 +335,14 @@ class World:
             )
         return arn
 
+    def create_role(self, **kw):
+        """The role's ARN. IAM is global: a scenario seeded after another one in another Region
+        (a scan of two Regions) finds the roles of the first, with the same trust."""
+        try:
+            return self.iam.create_role(**kw)["Role"]["Arn"]
+        except self.iam.exceptions.EntityAlreadyExistsException:
+            return self.iam.get_role(RoleName=kw["RoleName"])["Role"]["Arn"]
+
     def managed_policy(self, name, statements):
         return self.iam.create_policy(PolicyName=name, PolicyDocument=policy(*statements))[
             "Policy"
@@ -346,12 +352,12 @@ class World:
         """The ECS service-linked role as AWS names it (moto never creates it), with its managed
         policy. Returns its ARN."""
         trust = policy(allow("sts:AssumeRole", None, {"Service": "ecs.amazonaws.com"}))
-        arn = self.iam.create_role(
+        arn = self.create_role(
             RoleName=SLR_NAME,
             Path=SLR_PATH,
             AssumeRolePolicyDocument=trust,
             Description="Role to enable Amazon ECS to manage your cluster.",
-        )["Role"]["Arn"]
+        )
         self.iam.attach_role_policy(RoleName=SLR_NAME, PolicyArn=SLR_POLICY)
         return arn
 

@@ -1,4 +1,4 @@
-//! The one pipeline of fargate-doctor: a [`Source`] → [`Snapshot`] → engine → [`Report`] →
+//! The one pipeline of fargate-doctor: a [`Source`] → [`Snapshots`] → engine → [`Report`] →
 //! [`Sink`]s. The command line and the Lambda function both call [`run`]: the CLI maps flags to
 //! a source and sinks, the function maps an event to them. Nothing here parses flags or knows
 //! about a terminal; the caller owns the async runtime and the AWS configuration.
@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use fd_engine::{Report, Stats};
 use fd_render::{Format, RenderOptions};
-use fd_snapshot::Snapshot;
+use fd_snapshot::{Snapshot, Snapshots};
 
 #[cfg(feature = "live")]
 pub use fd_collector::{load_config, CollectError, CollectOptions, OnCall, Request, SdkConfig};
@@ -21,7 +21,8 @@ pub use fd_collector::{load_config, CollectError, CollectOptions, OnCall, Reques
 /// Where the snapshot comes from.
 #[derive(Debug)]
 pub enum Source {
-    /// A file written by `--save-snapshot` (or any snapshot this project has written).
+    /// A file written by `--save-snapshot` (or any snapshot this project has written), of one
+    /// or more (account, Region) partitions.
     SnapshotFile(PathBuf),
     /// A snapshot already in memory (a test, a caller that built one).
     Snapshot(Box<Snapshot>),
@@ -41,6 +42,9 @@ pub struct Live {
     pub requests: Vec<Request>,
     /// The deadline, the progress callback, and the timeouts the configuration leaves unset.
     pub options: CollectOptions,
+    /// Read these Regions, each into its own partition (`scan --region A --region B`); empty:
+    /// the configuration's Region only.
+    pub regions: Vec<String>,
 }
 
 /// Where the results go, in the order given.
@@ -61,10 +65,11 @@ pub enum Sink {
     Snapshot { path: PathBuf },
 }
 
-/// What a run produced: the snapshot it diagnosed and the report.
+/// What a run produced: the snapshot it diagnosed (one partition per account and Region it
+/// read) and the report.
 #[derive(Debug)]
 pub struct Outcome {
-    pub snapshot: Snapshot,
+    pub snapshots: Snapshots,
     pub report: Report,
 }
 
@@ -120,7 +125,7 @@ pub async fn run(source: Source, sinks: &[Sink]) -> Result<Outcome, Error> {
 /// alone.
 #[derive(Debug)]
 pub struct Read {
-    snapshot: Snapshot,
+    snapshots: Snapshots,
     api_calls: u64,
     started: Instant,
 }
@@ -129,23 +134,28 @@ pub struct Read {
 pub async fn read(source: Source) -> Result<Read, Error> {
     let started = Instant::now();
     // `api_calls` counts the calls this run made (contract §3): none for a saved snapshot.
-    let (snapshot, api_calls) = match source {
+    let (snapshots, api_calls) = match source {
         Source::SnapshotFile(path) => (load(&path)?, 0),
-        Source::Snapshot(snapshot) => (*snapshot, 0),
+        Source::Snapshot(snapshot) => (Snapshots::from(*snapshot), 0),
         #[cfg(feature = "live")]
         Source::Live(live) => {
             let Live {
                 config,
                 requests,
                 options,
+                regions,
             } = *live;
-            let snapshot = fd_collector::collect_with(&config, &options, &requests).await?;
-            let calls = snapshot.calls.len() as u64;
-            (snapshot, calls)
+            let snapshots = if regions.is_empty() {
+                Snapshots::from(fd_collector::collect_with(&config, &options, &requests).await?)
+            } else {
+                fd_collector::collect_regions(&config, &options, &requests, &regions).await?
+            };
+            let calls = snapshots.api_calls() as u64;
+            (snapshots, calls)
         }
     };
     Ok(Read {
-        snapshot,
+        snapshots,
         api_calls,
         started,
     })
@@ -154,30 +164,30 @@ pub async fn read(source: Source) -> Result<Read, Error> {
 /// The second half of [`run`]: the engine's report, delivered to `sinks` in order.
 pub fn deliver(read: Read, sinks: &[Sink]) -> Result<Outcome, Error> {
     let Read {
-        snapshot,
+        snapshots,
         api_calls,
         started,
     } = read;
-    let report = fd_engine::report(
-        &snapshot,
+    let report = fd_engine::report_all(
+        &snapshots,
         Stats {
             api_calls,
             elapsed_ms: started.elapsed().as_millis() as u64,
         },
     );
-    let outcome = Outcome { snapshot, report };
+    let outcome = Outcome { snapshots, report };
     for sink in sinks {
         write_sink(sink, &outcome)?;
     }
     Ok(outcome)
 }
 
-fn load(path: &Path) -> Result<Snapshot, Error> {
-    let snapshot = fd_snapshot::load_file(path)?;
-    if snapshot.targets.is_empty() {
+fn load(path: &Path) -> Result<Snapshots, Error> {
+    let snapshots = fd_snapshot::load_partitions_file(path)?;
+    if snapshots.targets().next().is_none() {
         return Err(Error::NoTargets(path.to_path_buf()));
     }
-    Ok(snapshot)
+    Ok(snapshots)
 }
 
 fn write_sink(sink: &Sink, outcome: &Outcome) -> Result<(), Error> {
@@ -203,7 +213,7 @@ fn write_sink(sink: &Sink, outcome: &Outcome) -> Result<(), Error> {
             })
         }
         Sink::Snapshot { path } => {
-            let text = serde_json::to_string_pretty(&outcome.snapshot)
+            let text = serde_json::to_string_pretty(&outcome.snapshots)
                 .expect("a Snapshot serialises to JSON (string keys, no non-finite floats)");
             std::fs::write(path, text + "\n").map_err(|error| Error::Write {
                 what: "the snapshot",
@@ -276,6 +286,36 @@ mod tests {
             .expect_err("nothing to diagnose");
         assert!(matches!(err, Error::NoTargets(_)), "{err:?}");
         assert!(err.to_string().contains(&empty.display().to_string()));
+    }
+
+    /// A snapshot of two Regions: each partition diagnosed on its own, every target in one
+    /// report naming its Region, the saved snapshot holding both.
+    #[tokio::test]
+    async fn every_partition_is_diagnosed_and_saved() {
+        let east = fd_snapshot::load_file(&example("private-no-nat.json")).unwrap();
+        let mut west = fd_snapshot::load_file(&example("healthy-public.json")).unwrap();
+        west.region = "eu-west-1".into();
+        let two = scratch("two.snapshot.json");
+        let file = serde_json::to_string(&Snapshots::new(vec![east, west]).unwrap()).unwrap();
+        std::fs::write(&two, file).unwrap();
+        let copy = scratch("two-copy.snapshot.json");
+        let outcome = run(
+            Source::SnapshotFile(two),
+            &[Sink::Snapshot { path: copy.clone() }],
+        )
+        .await
+        .unwrap();
+        let regions: Vec<_> = outcome
+            .report
+            .targets
+            .iter()
+            .map(|t| t.region.as_deref().unwrap())
+            .collect();
+        assert_eq!(regions, ["us-east-1", "eu-west-1"]);
+        assert_eq!(outcome.exit_code(), 1, "the east partition has an error");
+        let again = run(Source::SnapshotFile(copy), &[]).await.unwrap();
+        assert_eq!(again.snapshots, outcome.snapshots);
+        assert_eq!(again.report.targets, outcome.report.targets);
     }
 
     #[tokio::test]

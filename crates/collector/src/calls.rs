@@ -16,7 +16,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use fd_snapshot::Op;
-use fd_snapshot::{ApiCall, CallOutcome, Fetched};
+use fd_snapshot::{ApiCall, CallOutcome, Fetched, Scope};
 
 /// Why a call got no HTTP response at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +94,7 @@ impl Recorder {
     }
 
     /// Records and returns the deadline failure of `op`.
-    fn deadline_failure(&self, op: Op, scope: &Option<String>) -> CallFailure {
+    fn deadline_failure(&self, op: Op, scope: &Option<Scope>) -> CallFailure {
         let failure = self.past_deadline();
         self.record_failure(op, scope, &failure);
         failure
@@ -116,14 +116,13 @@ impl Recorder {
         }
     }
 
-    fn record_ok(&self, op: Op, scope: &Option<String>) {
+    fn record_ok(&self, op: Op, scope: &Option<Scope>) {
         self.push(ApiCall::of(op, scope.clone()));
     }
 
-    fn record_failure(&self, op: Op, scope: &Option<String>, failure: &CallFailure) {
+    fn record_failure(&self, op: Op, scope: &Option<Scope>, failure: &CallFailure) {
         self.push(ApiCall {
-            service: op.service().to_string(),
-            operation: op.name().to_string(),
+            op,
             scope: scope.clone(),
             outcome: failure.outcome,
             error_code: failure.code.clone(),
@@ -137,7 +136,7 @@ impl Recorder {
     pub fn unmodelled(&self, op: Op, scope: &str, why: &str) {
         self.record_failure(
             op,
-            &Some(scope.to_string()),
+            &Some(Scope::key(scope)),
             &CallFailure {
                 outcome: CallOutcome::Failed,
                 code: Some("NotModelled".into()),
@@ -151,7 +150,7 @@ impl Recorder {
     pub async fn call<T, E>(
         &self,
         op: Op,
-        scope: Option<String>,
+        scope: Option<Scope>,
         request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
     ) -> Result<T, CallFailure>
     where
@@ -179,7 +178,7 @@ impl Recorder {
     pub async fn pages<T, E>(
         &self,
         op: Op,
-        scope: Option<String>,
+        scope: Option<Scope>,
         mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
     ) -> (Vec<T>, Option<CallFailure>)
     where
@@ -212,7 +211,7 @@ impl Recorder {
     pub async fn items<T, E, I>(
         &self,
         op: Op,
-        scope: Option<String>,
+        scope: Option<Scope>,
         stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
         each: impl Fn(&T) -> &[I],
     ) -> Result<Vec<I>, CallFailure>
@@ -232,7 +231,7 @@ impl Recorder {
     pub async fn call_judged<T, E>(
         &self,
         op: Op,
-        scope: Option<String>,
+        scope: Option<Scope>,
         request: impl Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         judge: impl FnOnce(&T) -> Option<CallFailure>,
     ) -> Result<T, CallFailure>
@@ -267,7 +266,7 @@ impl Recorder {
     pub async fn find_in_pages<T, E, R>(
         &self,
         op: Op,
-        scope: Option<String>,
+        scope: Option<Scope>,
         mut stream: PaginationStream<Result<T, SdkError<E, HttpResponse>>>,
         mut find: impl FnMut(&T) -> Option<R>,
         missing: &str,
@@ -702,7 +701,7 @@ mod tests {
         let calls = rec.into_calls();
         let outcomes: Vec<CallOutcome> = calls.iter().map(|c| c.outcome).collect();
         assert_eq!(outcomes, vec![CallOutcome::Ok, CallOutcome::NotFound]);
-        assert_eq!(calls[1].scope.as_deref(), Some("/p"));
+        assert_eq!(calls[1].scope, Some(Scope::key("/p")));
         assert_eq!(calls[1].message.as_deref(), Some("no parameter named /p"));
     }
 

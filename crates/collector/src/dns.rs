@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_config::{Region, SdkConfig};
 use aws_sdk_route53::types::VpcRegion;
 use aws_sdk_route53::Client;
-use fd_snapshot::Op;
 use fd_snapshot::{self as m, CallOutcome, Fetched};
+use fd_snapshot::{Op, Scope};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, CallFailure, Recorder};
@@ -149,7 +149,7 @@ async fn zones_of_vpc(
         let out = rec
             .call(
                 Op::Route53ListHostedZonesByVpc,
-                Some(vpc.to_string()),
+                Some(Scope::key(vpc)),
                 client
                     .list_hosted_zones_by_vpc()
                     .vpc_id(vpc)
@@ -198,7 +198,7 @@ async fn record_sets(client: &Client, rec: &Recorder, zone: &str) -> Fetched<Rec
         let out = match rec
             .call(
                 Op::Route53ListResourceRecordSets,
-                Some(zone.to_string()),
+                Some(Scope::key(zone)),
                 request.send(),
             )
             .await

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ec2::types as t;
 use aws_sdk_ec2::Client;
 use fd_snapshot as m;
-use fd_snapshot::Op;
+use fd_snapshot::{Op, Scope};
 use futures::future::join_all;
 use ipnet::{IpNet, Ipv4Net};
 
@@ -151,7 +151,11 @@ async fn describe_peering_connections(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(Op::Ec2DescribeVpcPeeringConnections, joined(&chunk), stream)
+            .pages(
+                Op::Ec2DescribeVpcPeeringConnections,
+                Some(Scope::filter("vpc-peering-connection-id", &chunk)),
+                stream,
+            )
             .await;
         for p in pages.iter().flat_map(|p| p.vpc_peering_connections()) {
             if let Some(p) = map_peering_connection(p) {
@@ -237,10 +241,6 @@ fn filter(name: &str, values: &[String]) -> t::Filter {
         .build()
 }
 
-fn joined(ids: &[String]) -> Option<String> {
-    Some(ids.join(","))
-}
-
 fn chunks(ids: &BTreeSet<String>) -> Vec<Vec<String>> {
     let all: Vec<String> = ids.iter().cloned().collect();
     all.chunks(IDS_PER_FILTER).map(<[String]>::to_vec).collect()
@@ -262,7 +262,11 @@ async fn describe_subnets(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(Op::Ec2DescribeSubnets, joined(&chunk), stream)
+            .pages(
+                Op::Ec2DescribeSubnets,
+                Some(Scope::filter(filter_name, &chunk)),
+                stream,
+            )
             .await;
         for subnet in pages.iter().flat_map(|p| p.subnets()) {
             match (map_subnet(subnet), subnet.subnet_id()) {
@@ -299,7 +303,11 @@ async fn describe_security_groups(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(Op::Ec2DescribeSecurityGroups, joined(&chunk), stream)
+            .pages(
+                Op::Ec2DescribeSecurityGroups,
+                Some(Scope::filter(filter_name, &chunk)),
+                stream,
+            )
             .await;
         for group in pages.iter().flat_map(|p| p.security_groups()) {
             if let Some(g) = map_security_group(group) {
@@ -324,7 +332,11 @@ pub(crate) async fn describe_network_interfaces(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(Op::Ec2DescribeNetworkInterfaces, joined(&chunk), stream)
+            .pages(
+                Op::Ec2DescribeNetworkInterfaces,
+                Some(Scope::filter("network-interface-id", &chunk)),
+                stream,
+            )
             .await;
         for eni in pages.iter().flat_map(|p| p.network_interfaces()) {
             if let Some(e) = map_network_interface(eni) {
@@ -349,7 +361,13 @@ async fn vpcs_and_dhcp_options(
             .filters(filter("vpc-id", &ids))
             .into_paginator()
             .send();
-        let (pages, _) = rec.pages(Op::Ec2DescribeVpcs, joined(&ids), stream).await;
+        let (pages, _) = rec
+            .pages(
+                Op::Ec2DescribeVpcs,
+                Some(Scope::filter("vpc-id", &ids)),
+                stream,
+            )
+            .await;
         pages
             .iter()
             .flat_map(|p| p.vpcs())
@@ -386,7 +404,11 @@ async fn vpcs_and_dhcp_options(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(Op::Ec2DescribeDhcpOptions, joined(&dhcp_ids), stream)
+            .pages(
+                Op::Ec2DescribeDhcpOptions,
+                Some(Scope::filter("dhcp-options-id", &dhcp_ids)),
+                stream,
+            )
             .await;
         for opts in pages.iter().flat_map(|p| p.dhcp_options()) {
             if let Some(d) = map_dhcp_options(opts) {
@@ -408,7 +430,10 @@ async fn vpc_attribute(
     let out = rec
         .call(
             Op::Ec2DescribeVpcAttribute,
-            Some(format!("{vpc_id} {}", attribute.as_str())),
+            Some(Scope::Part {
+                of: vpc_id.to_string(),
+                part: attribute.as_str().to_string(),
+            }),
             client
                 .describe_vpc_attribute()
                 .vpc_id(vpc_id)
@@ -469,7 +494,11 @@ async fn describe_route_tables(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(Op::Ec2DescribeRouteTables, joined(&ids), stream)
+        .pages(
+            Op::Ec2DescribeRouteTables,
+            Some(Scope::filter("vpc-id", &ids)),
+            stream,
+        )
         .await;
     pages
         .iter()
@@ -491,7 +520,11 @@ async fn describe_internet_gateways(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(Op::Ec2DescribeInternetGateways, joined(&ids), stream)
+        .pages(
+            Op::Ec2DescribeInternetGateways,
+            Some(Scope::filter("attachment.vpc-id", &ids)),
+            stream,
+        )
         .await;
     pages
         .iter()
@@ -515,7 +548,11 @@ async fn describe_nat_gateways(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(Op::Ec2DescribeNatGateways, joined(&ids), stream)
+        .pages(
+            Op::Ec2DescribeNatGateways,
+            Some(Scope::filter("vpc-id", &ids)),
+            stream,
+        )
         .await;
     let nats: Vec<&t::NatGateway> = pages.iter().flat_map(|p| p.nat_gateways()).collect();
     let enis = nats
@@ -543,7 +580,11 @@ async fn describe_vpc_endpoints(
         .into_paginator()
         .send();
     let (pages, _) = rec
-        .pages(Op::Ec2DescribeVpcEndpoints, joined(&ids), stream)
+        .pages(
+            Op::Ec2DescribeVpcEndpoints,
+            Some(Scope::filter("vpc-id", &ids)),
+            stream,
+        )
         .await;
     pages
         .iter()
@@ -577,7 +618,11 @@ async fn network_acls_by(
             .into_paginator()
             .send();
         let (pages, _) = rec
-            .pages(Op::Ec2DescribeNetworkAcls, joined(&chunk), stream)
+            .pages(
+                Op::Ec2DescribeNetworkAcls,
+                Some(Scope::filter(filter_name, &chunk)),
+                stream,
+            )
             .await;
         for acl in pages.iter().flat_map(|p| p.network_acls()) {
             if let Some(a) = map_network_acl(acl) {
@@ -620,7 +665,7 @@ async fn get_prefix_list_entries(client: &Client, rec: &Recorder, id: &str) -> O
     let (pages, failure) = rec
         .pages(
             Op::Ec2GetManagedPrefixListEntries,
-            Some(id.to_string()),
+            Some(Scope::key(id)),
             stream,
         )
         .await;

@@ -22,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ecr::types as t;
 use aws_sdk_ecr::Client;
 use fd_snapshot::image::{self, ImageSource};
-use fd_snapshot::Op;
 use fd_snapshot::{self as m, refs, CallOutcome};
+use fd_snapshot::{Op, Scope};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, CallFailure, Recorder};
@@ -159,7 +159,7 @@ async fn pull_through_rules(
     let (pages, failure) = rec
         .pages(
             Op::EcrDescribePullThroughCacheRules,
-            Some(registry_key(account, region)),
+            Some(Scope::Key(registry_key(account, region))),
             stream,
         )
         .await;
@@ -199,7 +199,7 @@ async fn read_repository(
     i: &EcrImage,
 ) -> Result<m::Repository, CallOutcome> {
     let client = clients.get(&i.region);
-    let scope = Some(i.repository_arn.clone());
+    let scope = Some(Scope::key(&i.repository_arn));
     let describe = rec.call_judged(
         Op::EcrDescribeRepositories,
         scope.clone(),
@@ -281,7 +281,7 @@ pub(crate) fn image_identifier(reference: &str) -> t::ImageIdentifier {
 /// call could read it.
 async fn read_image(clients: &Regional<Client>, rec: &Recorder, i: &EcrImage) -> Option<m::Image> {
     let client = clients.get(&i.region);
-    let scope = Some(i.image.clone());
+    let scope = Some(Scope::key(&i.image));
     let describe = rec.call_judged(
         Op::EcrDescribeImages,
         scope.clone(),
@@ -349,7 +349,9 @@ async fn read_platform_image(
     let Some(digest) = p.digest.clone() else {
         return;
     };
-    let scope = Some(fd_snapshot::refs::pinned_image(&i.image, &digest));
+    let scope = Some(Scope::Key(fd_snapshot::refs::pinned_image(
+        &i.image, &digest,
+    )));
     let id = t::ImageIdentifier::builder().image_digest(&digest).build();
     let describe = rec.call(
         Op::EcrDescribeImages,

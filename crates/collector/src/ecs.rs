@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ecs::types as t;
 use aws_smithy_types::date_time::Format;
 use fd_snapshot as m;
-use fd_snapshot::Op;
+use fd_snapshot::{Op, Scope};
 
 use crate::calls::{CallFailure, Recorder, TransportFailure};
 use crate::ec2;
@@ -152,6 +152,7 @@ pub(crate) fn new_target(kind: m::TargetKind, cluster: &str, name: String) -> m:
         kind,
         cluster: cluster.to_string(),
         name,
+        origins: Vec::new(),
         arn: None,
         task_definition: None,
         platform_version: None,
@@ -193,7 +194,7 @@ pub(crate) async fn resolve_task(
         .rec
         .call(
             Op::EcsDescribeTasks,
-            Some(task.to_string()),
+            Some(Scope::key(task)),
             c.ecs.describe_tasks().cluster(cluster).tasks(task).send(),
         )
         .await
@@ -258,7 +259,7 @@ async fn service_network_for_task(
         .rec
         .call(
             Op::EcsDescribeServices,
-            Some(service.to_string()),
+            Some(Scope::key(service)),
             c.ecs
                 .describe_services()
                 .cluster(cluster)
@@ -372,7 +373,7 @@ pub(crate) async fn resolve_service(
         .rec
         .call(
             Op::EcsDescribeServices,
-            Some(service.to_string()),
+            Some(Scope::key(service)),
             c.ecs
                 .describe_services()
                 .cluster(cluster)
@@ -436,7 +437,11 @@ async fn running_containers(
         service,
         t::DesiredStatus::Running,
         RUNNING_TASKS_LISTED,
-        Some(format!("running tasks of {service}")),
+        Some(Scope::Batch {
+            what: "running tasks".into(),
+            of: service.to_string(),
+            count: None,
+        }),
         "running",
     )
     .await?;
@@ -579,7 +584,11 @@ async fn stopped_tasks(
         service,
         t::DesiredStatus::Stopped,
         STOPPED_TASKS_LISTED,
-        Some(service.to_string()),
+        Some(Scope::Batch {
+            what: "stopped tasks".into(),
+            of: service.to_string(),
+            count: None,
+        }),
         "stopped",
     )
     .await?;
@@ -594,7 +603,7 @@ async fn service_tasks(
     service: &str,
     status: t::DesiredStatus,
     max: i32,
-    list_scope: Option<String>,
+    list_scope: Option<Scope>,
     label: &str,
 ) -> Result<Vec<t::Task>, TasksUnread> {
     let unread = |op: Op, f: CallFailure| tasks_unread(label, service, op, &f);
@@ -626,7 +635,11 @@ async fn service_tasks(
         .rec
         .call(
             Op::EcsDescribeTasks,
-            Some(format!("{} {label} tasks of {service}", arns.len())),
+            Some(Scope::Batch {
+                what: format!("{label} tasks"),
+                of: service.to_string(),
+                count: Some(arns.len()),
+            }),
             c.ecs
                 .describe_tasks()
                 .cluster(cluster)
@@ -728,7 +741,7 @@ pub(crate) async fn describe_task_definition(
         .rec
         .call(
             Op::EcsDescribeTaskDefinition,
-            Some(reference.to_string()),
+            Some(Scope::key(reference)),
             c.ecs
                 .describe_task_definition()
                 .task_definition(reference)

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_efs::types as t;
 use aws_sdk_efs::Client;
-use fd_snapshot::Op;
 use fd_snapshot::{self as m, CallOutcome, Fetched};
+use fd_snapshot::{Op, Scope};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, CallFailure, Recorder};
@@ -75,7 +75,7 @@ fn not_found(message: &str) -> CallFailure {
 /// DescribeFileSystems; then, for a file system that exists, its mount targets and its policy,
 /// concurrently.
 async fn file_system(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::FileSystem> {
-    let scope = Some(id.to_string());
+    let scope = Some(Scope::key(id));
     let described = rec
         .call_judged(
             Op::EfsDescribeFileSystems,
@@ -135,7 +135,7 @@ async fn mount_targets(
     let (pages, failure) = rec
         .pages(
             Op::EfsDescribeMountTargets,
-            Some(file_system_id.to_string()),
+            Some(Scope::key(file_system_id)),
             stream,
         )
         .await;
@@ -151,7 +151,7 @@ async fn mount_targets(
             let groups = rec
                 .call(
                     Op::EfsDescribeMountTargetSecurityGroups,
-                    Some(id.to_string()),
+                    Some(Scope::key(id)),
                     client
                         .describe_mount_target_security_groups()
                         .mount_target_id(id)
@@ -172,7 +172,7 @@ async fn access_point(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::A
     let result = rec
         .call_judged(
             Op::EfsDescribeAccessPoints,
-            Some(id.to_string()),
+            Some(Scope::key(id)),
             client.describe_access_points().access_point_id(id).send(),
             |out| {
                 out.access_points()

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::Client;
 use fd_snapshot as m;
-use fd_snapshot::Op;
+use fd_snapshot::{Op, Scope};
 use futures::stream::{self, StreamExt};
 use percent_encoding::percent_decode_str;
 
@@ -38,7 +38,7 @@ pub(crate) async fn service_linked_role(
     let result = rec
         .call(
             Op::IamGetRole,
-            Some(SERVICE_LINKED_ROLE.to_string()),
+            Some(Scope::key(SERVICE_LINKED_ROLE)),
             client.get_role().role_name(SERVICE_LINKED_ROLE).send(),
         )
         .await;
@@ -152,7 +152,7 @@ async fn read_role(client: &Client, rec: &Recorder, reference: &str) -> Option<R
     let (out, attached, inline) = futures::join!(
         rec.call(
             Op::IamGetRole,
-            Some(reference.to_string()),
+            Some(Scope::key(reference)),
             client.get_role().role_name(name).send(),
         ),
         attached_policies(client, rec, reference, name),
@@ -187,7 +187,7 @@ async fn attached_policies(
     let (pages, failure) = rec
         .pages(
             Op::IamListAttachedRolePolicies,
-            Some(reference.to_string()),
+            Some(Scope::key(reference)),
             stream,
         )
         .await;
@@ -220,7 +220,7 @@ async fn inline_policies(
         .into_paginator()
         .send();
     let (pages, failure) = rec
-        .pages(Op::IamListRolePolicies, Some(reference.to_string()), stream)
+        .pages(Op::IamListRolePolicies, Some(Scope::key(reference)), stream)
         .await;
     if failure.is_some() {
         return None;
@@ -236,7 +236,10 @@ async fn inline_policies(
             let document = rec
                 .call(
                     Op::IamGetRolePolicy,
-                    Some(format!("{reference} {policy_name}")),
+                    Some(Scope::Part {
+                        of: reference.to_string(),
+                        part: policy_name.to_string(),
+                    }),
                     client
                         .get_role_policy()
                         .role_name(name)
@@ -267,7 +270,7 @@ async fn managed_policy(client: &Client, rec: &Recorder, arn: &str) -> m::Manage
     let Ok(out) = rec
         .call(
             Op::IamGetPolicy,
-            Some(arn.to_string()),
+            Some(Scope::key(arn)),
             client.get_policy().policy_arn(arn).send(),
         )
         .await
@@ -282,7 +285,7 @@ async fn managed_policy(client: &Client, rec: &Recorder, arn: &str) -> m::Manage
     policy.document = rec
         .call(
             Op::IamGetPolicyVersion,
-            Some(arn.to_string()),
+            Some(Scope::key(arn)),
             client
                 .get_policy_version()
                 .policy_arn(arn)

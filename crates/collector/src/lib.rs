@@ -158,6 +158,12 @@ pub enum CollectError {
         call: String,
         message: String,
     },
+    /// The collection of one Region of several failed.
+    #[error("{region}: {error}")]
+    InRegion {
+        region: String,
+        error: Box<CollectError>,
+    },
     /// The whole collection did not finish before its deadline.
     #[error("AWS did not answer within {} s (the run's deadline; raise it with --deadline)", .0.as_secs())]
     Deadline(Duration),
@@ -210,6 +216,54 @@ pub async fn collect_with(
     )
     .await
     .map_err(|_| CollectError::Deadline(deadline))?
+}
+
+/// [`collect_with`] in each of `regions` at once: the caller's configuration with its Region
+/// replaced, one snapshot (partition) per Region, in the order given (duplicates read once).
+/// Every Region shares the deadline; [`CollectOptions::on_call`] is told the calls of all of
+/// them together. A Region whose collection fails ends the run with that error, naming the
+/// Region (a cluster that does not exist there is a mistake in the command, not a finding).
+pub async fn collect_regions(
+    config: &SdkConfig,
+    opts: &CollectOptions,
+    requests: &[Request],
+    regions: &[String],
+) -> Result<fd_snapshot::Snapshots, CollectError> {
+    let mut unique: Vec<&String> = Vec::new();
+    for r in regions {
+        if !unique.contains(&r) {
+            unique.push(r);
+        }
+    }
+    // Each Region's recorder counts its own calls; the caller's callback gets the sum.
+    let total = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let reads = unique.iter().map(|region| {
+        let config = config
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
+        let on_call = opts.on_call.clone().map(|outer| {
+            let total = total.clone();
+            OnCall(std::sync::Arc::new(move |_| {
+                let n = total.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                outer.0(n)
+            }))
+        });
+        let opts = CollectOptions {
+            on_call,
+            ..opts.clone()
+        };
+        async move {
+            collect_with(&config, &opts, requests)
+                .await
+                .map_err(|error| CollectError::InRegion {
+                    region: region.to_string(),
+                    error: Box::new(error),
+                })
+        }
+    });
+    let partitions = futures::future::try_join_all(reads).await?;
+    fd_snapshot::Snapshots::new(partitions).ok_or(CollectError::NoRegion)
 }
 
 /// How long after the deadline a collection may take to wrap up.

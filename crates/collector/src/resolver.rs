@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_route53resolver::types as t;
 use aws_sdk_route53resolver::Client;
-use fd_snapshot::{self as m, Fetched, Op};
+use fd_snapshot::{self as m, Fetched, Op, Scope};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, CallFailure, Recorder};
@@ -200,7 +200,7 @@ async fn rule_associations(
         .send();
     let op = Op::ResolverListResolverRuleAssociations;
     let listed = rec
-        .items(op, Some(vpc.to_string()), stream, |p| {
+        .items(op, Some(Scope::key(vpc)), stream, |p| {
             p.resolver_rule_associations()
         })
         .await?;
@@ -216,7 +216,7 @@ async fn resolver_rule(client: &Client, rec: &Recorder, id: &str) -> Fetched<m::
     let out = rec
         .call(
             Op::ResolverGetResolverRule,
-            Some(id.to_string()),
+            Some(Scope::key(id)),
             client.get_resolver_rule().resolver_rule_id(id).send(),
         )
         .await;
@@ -261,7 +261,7 @@ async fn group_associations(
         .into_paginator()
         .send();
     let op = Op::ResolverListFirewallRuleGroupAssociations;
-    rec.items(op, Some(vpc.to_string()), stream, |p| {
+    rec.items(op, Some(Scope::key(vpc)), stream, |p| {
         p.firewall_rule_group_associations()
     })
     .await
@@ -279,7 +279,7 @@ async fn firewall_rules(
         .into_paginator()
         .send();
     let op = Op::ResolverListFirewallRules;
-    rec.items(op, Some(group.to_string()), stream, |p| p.firewall_rules())
+    rec.items(op, Some(Scope::key(group)), stream, |p| p.firewall_rules())
         .await
 }
 
@@ -342,7 +342,7 @@ async fn domains(client: &Client, rec: &Recorder, list: &str) -> Fetched<Vec<Str
         .send();
     let op = Op::ResolverListFirewallDomains;
     let found = rec
-        .items(op, Some(list.to_string()), stream, |p| p.domains())
+        .items(op, Some(Scope::key(list)), stream, |p| p.domains())
         .await
         .map(|domains| {
             let unique: BTreeSet<String> = domains.iter().map(|d| firewall_domain(d)).collect();

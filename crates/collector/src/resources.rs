@@ -15,8 +15,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use fd_snapshot::Op;
 use fd_snapshot::{self as m, refs};
+use fd_snapshot::{Op, Scope};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::Recorder;
@@ -91,7 +91,7 @@ fn found<T>(items: Vec<(String, Option<T>)>) -> m::Keyed<T> {
 /// DescribeSecret and GetResourcePolicy, concurrently.
 async fn describe_secret(c: &Clients<'_>, id: &str, region: &str) -> Option<m::Secret> {
     let client = c.secrets.get(region);
-    let scope = Some(id.to_string());
+    let scope = Some(Scope::key(id));
     let (describe, policy) = futures::join!(
         c.rec.call(
             Op::SecretsManagerDescribeSecret,
@@ -179,7 +179,7 @@ async fn describe_parameter(c: &Clients<'_>, value_from: &str) -> Option<m::Para
             .rec
             .find_in_pages(
                 Op::SsmDescribeParameters,
-                Some(value_from.to_string()),
+                Some(Scope::key(value_from)),
                 stream,
                 |page| {
                     page.parameters()
@@ -223,7 +223,7 @@ async fn describe_log_group(c: &Clients<'_>, region: &str, name: &str) -> Option
     c.rec
         .find_in_pages(
             Op::LogsDescribeLogGroups,
-            Some(refs::log_group_key(region, name)),
+            Some(Scope::Key(refs::log_group_key(region, name))),
             stream,
             |page| {
                 page.log_groups()
@@ -324,7 +324,7 @@ pub(crate) async fn collect_kms_keys(
 
 async fn describe_key(c: &Clients<'_>, reference: &str, region: &str) -> Option<m::KmsKey> {
     let client = c.kms.get(region);
-    let scope = Some(reference.to_string());
+    let scope = Some(Scope::key(reference));
     let out = c
         .rec
         .call(

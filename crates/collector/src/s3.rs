@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_config::SdkConfig;
 use aws_sdk_s3::Client;
-use fd_snapshot::Op;
 use fd_snapshot::{self as m, Fetched};
+use fd_snapshot::{Op, Scope};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{fetched, Recorder};
@@ -67,7 +67,7 @@ async fn bucket(
     region: &str,
     name: &str,
 ) -> Fetched<m::S3Bucket> {
-    let scope = Some(name.to_string());
+    let scope = Some(Scope::key(name));
     let location = rec
         .call(
             Op::S3GetBucketLocation,
@@ -134,7 +134,7 @@ async fn object(
     let result = rec
         .call(
             Op::S3HeadObject,
-            Some(f.arn.clone()),
+            Some(Scope::key(&f.arn)),
             clients
                 .get(object_region)
                 .head_object()

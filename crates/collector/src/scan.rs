@@ -2,7 +2,7 @@
 //! (ecs:ListClusters, ecs:ListServices; both paginated and recorded like every other call).
 
 use aws_sdk_ecs::types as t;
-use fd_snapshot::{CallUnread, Op, TargetKind};
+use fd_snapshot::{CallUnread, Op, Scope, TargetKind};
 use futures::stream::{self, StreamExt};
 
 use crate::calls::{CallFailure, Recorder, TransportFailure};
@@ -82,7 +82,7 @@ async fn list_services(
         .into_paginator()
         .send();
     let (pages, failure) = rec
-        .pages(Op::EcsListServices, Some(cluster.to_string()), stream)
+        .pages(Op::EcsListServices, Some(Scope::key(cluster)), stream)
         .await;
     if let Some(f) = failure {
         return Err(listing_failed(&f, format!("services of cluster {cluster}")));
@@ -117,7 +117,11 @@ pub(crate) async fn resolve_services(
                 .rec
                 .call(
                     Op::EcsDescribeServices,
-                    Some(format!("{} services of {cluster}", chunk.len())),
+                    Some(Scope::Batch {
+                        what: "services".into(),
+                        of: cluster.to_string(),
+                        count: Some(chunk.len()),
+                    }),
                     c.ecs
                         .describe_services()
                         .cluster(cluster)
@@ -259,7 +263,11 @@ async fn cluster_tasks(
         .rec
         .pages(
             Op::EcsListTasks,
-            Some(format!("{label} tasks of {cluster}")),
+            Some(Scope::Batch {
+                what: format!("{label} tasks"),
+                of: cluster.to_string(),
+                count: None,
+            }),
             stream,
         )
         .await;
@@ -274,7 +282,11 @@ async fn cluster_tasks(
         .map(|chunk| {
             c.rec.call(
                 Op::EcsDescribeTasks,
-                Some(format!("{} {label} tasks of {cluster}", chunk.len())),
+                Some(Scope::Batch {
+                    what: format!("{label} tasks"),
+                    of: cluster.to_string(),
+                    count: Some(chunk.len()),
+                }),
                 c.ecs
                     .describe_tasks()
                     .cluster(cluster)

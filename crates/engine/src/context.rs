@@ -187,23 +187,18 @@ impl<'a> Cx<'a> {
     /// collector read but cannot model (an IPv6-only subnet: error code `NotModelled`, scoped to
     /// that subnet) counts only for the targets that use it.
     pub fn subnets_unreadable(&self) -> Option<String> {
-        let own = |scope: Option<&str>| {
-            self.netcfg
-                .is_some_and(|n| n.subnets.iter().any(|s| Some(s.as_str()) == scope))
+        let own = |scope: Option<&fd_snapshot::Scope>| {
+            self.netcfg.is_some_and(|n| {
+                n.subnets
+                    .iter()
+                    .any(|s| scope.is_some_and(|sc| sc.is_only(s, Some("subnet-id"))))
+            })
         };
         self.snap
             .calls
             .iter()
-            .filter(|c| c.is(Op::Ec2DescribeSubnets))
-            .filter(|c| {
-                matches!(
-                    c.outcome,
-                    fd_snapshot::CallOutcome::Denied
-                        | fd_snapshot::CallOutcome::Throttled
-                        | fd_snapshot::CallOutcome::Failed
-                )
-            })
-            .find(|c| c.error_code.as_deref() != Some("NotModelled") || own(c.scope.as_deref()))
+            .filter(|c| c.is(Op::Ec2DescribeSubnets) && c.failed())
+            .find(|c| c.error_code.as_deref() != Some("NotModelled") || own(c.scope.as_ref()))
             .map(|c| c.describe_failure())
     }
 

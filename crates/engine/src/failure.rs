@@ -25,7 +25,12 @@ fn failure_message(cx: &Cx) -> Option<(String, String)> {
                 return Some((c.reason.clone(), format!("container {}", c.container)));
             }
         }
-        return Some((r.to_string(), "stopped_reason".into()));
+        let source = match t.origin_of("stopped_reason") {
+            // An event's stopped reason: the task may be gone by the time the API is read.
+            Some(origin) => format!("stopped_reason, from {origin}"),
+            None => "stopped_reason".into(),
+        };
+        return Some((r.to_string(), source));
     }
     if let Some(c) = t
         .container_reasons
@@ -127,4 +132,44 @@ pub fn explain_failure(
         explained_by,
         ruled_out,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::healthy_nat;
+    use fd_snapshot::{FieldOrigin, Origin};
+
+    const REASON: &str = "ResourceInitializationError: unable to pull secrets or registry auth: \
+        execution resource retrieval failed: unable to retrieve ecr registry auth: service call \
+        has been retried 3 time(s): RequestError: send request failed caused by: Post \
+        \"https://api.ecr.us-east-1.amazonaws.com/\": dial tcp 52.46.0.1:443: i/o timeout";
+
+    fn explained(snap: &fd_snapshot::Snapshot) -> FailureExplanation {
+        let cx = Cx::new(snap, &snap.targets[0]);
+        explain_failure(&cx, &mut [], &[]).expect("an explanation")
+    }
+
+    /// A stopped reason that an EventBridge event carried says so: it is evidence from the
+    /// moment of failure, not from an API read.
+    #[test]
+    fn an_event_stopped_reason_names_the_event() {
+        let mut snap = healthy_nat();
+        snap.targets[0].stopped_reason = Some(REASON.into());
+        assert_eq!(explained(&snap).source, "stopped_reason");
+        snap.targets[0].origins.push(FieldOrigin {
+            field: "stopped_reason".into(),
+            origin: Origin::Event {
+                id: "3f0c4b2e".into(),
+                field: "detail.stoppedReason".into(),
+            },
+        });
+        let fx = explained(&snap);
+        assert_eq!(
+            fx.source,
+            "stopped_reason, from event 3f0c4b2e detail.stoppedReason"
+        );
+        assert_eq!(fx.message, REASON);
+        assert_eq!(fx.family.as_deref(), Some("ResourceInitializationError"));
+    }
 }

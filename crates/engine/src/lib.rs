@@ -18,7 +18,7 @@ pub mod roles;
 
 pub use report::*;
 
-use fd_snapshot::Snapshot;
+use fd_snapshot::{Snapshot, Snapshots};
 
 /// Diagnoses every target of the snapshot.
 pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
@@ -39,6 +39,8 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
                 Verdict::Pass
             };
             TargetReport {
+                region: Some(snapshot.region.clone()),
+                account_id: snapshot.account_id.clone(),
                 kind: target.kind.as_str().to_string(),
                 cluster: target.cluster.clone(),
                 name: target.name.clone(),
@@ -58,13 +60,25 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
 /// A full report: the targets' diagnoses plus tool identity and statistics: `stats` says how
 /// many AWS calls this run made (0 for an offline `diagnose`) and how long it took.
 pub fn report(snapshot: &Snapshot, stats: Stats) -> Report {
+    report_of(diagnose(snapshot), stats)
+}
+
+/// [`report`] of every partition a run read (`scan --region A --region B`): each partition is
+/// diagnosed on its own (its facts mean something only in its account and Region), and the
+/// report lists the targets of all of them, in the order of the partitions.
+pub fn report_all(snapshots: &Snapshots, stats: Stats) -> Report {
+    let targets = snapshots.partitions().iter().flat_map(diagnose).collect();
+    report_of(targets, stats)
+}
+
+fn report_of(targets: Vec<TargetReport>, stats: Stats) -> Report {
     Report {
         schema_version: REPORT_SCHEMA_VERSION,
         tool: Tool {
             name: "fargate-doctor".into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        targets: diagnose(snapshot),
+        targets,
         stats,
     }
 }

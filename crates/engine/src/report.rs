@@ -93,6 +93,12 @@ pub struct CheckResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetReport {
+    /// The Region of the target (a scan may cover several).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The account of the target, when the run knew it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
     pub kind: String,
     pub cluster: String,
     pub name: String,

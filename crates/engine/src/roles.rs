@@ -73,7 +73,16 @@ pub fn load<'a>(snap: &'a Snapshot, arn: Option<&str>, what: &str) -> RoleView<'
     for p in inline {
         let doc = p.document.as_deref().ok_or_else(|| {
             Outcome::unknown(
-                failed(Op::IamGetRolePolicy, &format!("{arn} {}", p.name)).unwrap_or_else(|| {
+                snap.call_scoped(
+                    Op::IamGetRolePolicy,
+                    &fd_snapshot::Scope::Part {
+                        of: arn.to_string(),
+                        part: p.name.clone(),
+                    },
+                )
+                .filter(|c| c.outcome != fd_snapshot::CallOutcome::Ok)
+                .map(|c| c.describe_failure())
+                .unwrap_or_else(|| {
                     format!("the document of inline policy {} was not read", p.name)
                 }),
             )

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use fd_engine::{CheckStatus, Severity, TargetReport, Verdict};
-use fd_snapshot::{ApiCall, CallOutcome, Snapshot};
+use fd_snapshot::{ApiCall, CallOutcome, Op, Snapshot};
 
 fn load(name: &str) -> Snapshot {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -181,7 +181,7 @@ fn denied_reads_are_unknown_not_pass() {
             outcome: CallOutcome::Denied,
             error_code: Some("UnauthorizedOperation".into()),
             message: Some("You are not authorized to perform this operation.".into()),
-            ..ApiCall::ok("ec2", op, None)
+            ..ApiCall::of(Op::parse("ec2", op).expect(op), None)
         });
     }
     let r = diagnose(&snap);
@@ -215,7 +215,7 @@ fn deny(snap: &mut Snapshot, service: &str, op: &str) {
     snap.calls.push(ApiCall {
         outcome: CallOutcome::Denied,
         error_code: Some("UnauthorizedOperation".into()),
-        ..ApiCall::ok(service, op, None)
+        ..ApiCall::of(Op::parse(service, op).expect(op), None)
     });
 }
 
@@ -389,11 +389,9 @@ fn unknown_task_security_groups_are_unknown_not_blocked() {
 
 /// Marks the recorded `operation` calls scoped to `scope` with `outcome`.
 fn set_outcome(snap: &mut Snapshot, operation: &str, scope: &str, outcome: CallOutcome) {
-    for c in snap
-        .calls
-        .iter_mut()
-        .filter(|c| c.operation == operation && c.scope.as_deref() == Some(scope))
-    {
+    for c in snap.calls.iter_mut().filter(|c| {
+        c.op.name() == operation && c.scope.as_ref().is_some_and(|s| s.to_string() == scope)
+    }) {
         c.outcome = outcome;
         (c.error_code, c.message) = match outcome {
             CallOutcome::Ok => (None, None),
@@ -442,7 +440,7 @@ fn unread_internet_gateway_is_not_a_missing_one() {
     let mut snap = load("healthy-nat");
     snap.network.internet_gateways.clear();
     snap.calls
-        .retain(|c| c.operation != "DescribeInternetGateways");
+        .retain(|c| c.op.name() != "DescribeInternetGateways");
     let r = diagnose(&snap);
     let c = r
         .checks
@@ -480,7 +478,10 @@ fn uncovered_task_subnet_is_unknown_not_missing() {
         .clone();
     snap.network.subnets.remove(&subnet);
     snap.calls.retain(|c| {
-        !(c.operation == "DescribeSubnets" && c.scope.as_deref().unwrap_or("").contains(&subnet))
+        !(c.op.name() == "DescribeSubnets"
+            && c.scope
+                .as_ref()
+                .is_some_and(|s| s.to_string().contains(&subnet)))
     });
     let r = diagnose(&snap);
     assert_eq!(status(&r, "ENI-CONFIG-INVALID"), CheckStatus::Unknown);

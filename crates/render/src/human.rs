@@ -46,7 +46,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
         if i > 0 {
             out.push('\n');
         }
-        render_target(&mut out, target, opts, &p);
+        render_target(&mut out, report, target, opts, &p);
     }
 
     if report.targets.len() > 1 {
@@ -63,14 +63,20 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     out
 }
 
-fn render_target(out: &mut String, t: &TargetReport, opts: &RenderOptions, p: &Painter) {
+fn render_target(
+    out: &mut String,
+    report: &Report,
+    t: &TargetReport,
+    opts: &RenderOptions,
+    p: &Painter,
+) {
     // Header: kind, cluster/name, platform version, verdict.
     let (verdict_style, verdict_text) = match t.verdict {
         Verdict::Fail => (RED_BOLD, "FAIL"),
         Verdict::Incomplete => (YELLOW_BOLD, "INCOMPLETE"),
         Verdict::Pass => (GREEN_BOLD, "PASS"),
     };
-    let mut header = format!("{} {}/{}", t.kind, t.cluster, t.name);
+    let mut header = format!("{} {}", t.kind, crate::place(report, t));
     if let Some(pv) = &t.platform_version {
         let _ = write!(header, " (platform {pv})");
     }

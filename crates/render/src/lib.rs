@@ -50,6 +50,18 @@ fn render_json(report: &Report) -> String {
     out
 }
 
+/// `prod/web`, or `prod/web in eu-west-1` when the report covers more than one Region (a
+/// scan of several): the same cluster and service names may exist in each.
+pub(crate) fn place(report: &Report, t: &fd_engine::TargetReport) -> String {
+    let mut regions = report.targets.iter().filter_map(|t| t.region.as_deref());
+    let first = regions.next();
+    let several = regions.any(|r| Some(r) != first);
+    match (&t.region, several) {
+        (Some(region), true) => format!("{}/{} in {region}", t.cluster, t.name),
+        _ => format!("{}/{}", t.cluster, t.name),
+    }
+}
+
 /// How many checks of a target ended in each status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct CheckCounts {

@@ -12,7 +12,7 @@ pub(crate) fn render(report: &Report) -> String {
         out.push_str("\nNothing to diagnose: no target was found.\n");
     }
     for t in &report.targets {
-        render_target(&mut out, t);
+        render_target(&mut out, report, t);
     }
     let _ = writeln!(
         out,
@@ -25,13 +25,8 @@ pub(crate) fn render(report: &Report) -> String {
     out
 }
 
-fn render_target(out: &mut String, t: &TargetReport) {
-    let _ = writeln!(
-        out,
-        "\n## {} {}\n",
-        t.kind,
-        code(&format!("{}/{}", t.cluster, t.name))
-    );
+fn render_target(out: &mut String, report: &Report, t: &TargetReport) {
+    let _ = writeln!(out, "\n## {} {}\n", t.kind, code(&crate::place(report, t)));
     let _ = writeln!(out, "- Verdict: **{}**", t.verdict.as_str());
     if let Some(pv) = &t.platform_version {
         let _ = writeln!(out, "- Platform version: {}", inline(pv));

@@ -97,7 +97,7 @@ pub(crate) fn render(report: &Report) -> String {
     let mut rules: Vec<Rule> = Vec::new();
     let mut results = Vec::new();
     for t in &report.targets {
-        let target = format!("{} {}/{}", t.kind, t.cluster, t.name);
+        let target = format!("{} {}", t.kind, crate::place(report, t));
         for f in &t.findings {
             let rule_index = match rules.iter().position(|r| r.id == f.id) {
                 Some(i) => i,

@@ -21,6 +21,8 @@ fn check(id: &str, status: CheckStatus, detail: Option<&str>) -> CheckResult {
 /// passing task with an `unknown` check.
 fn sample() -> Report {
     let failing = TargetReport {
+        region: Some("us-east-1".into()),
+        account_id: None,
         kind: "service".to_owned(),
         cluster: "prod".to_owned(),
         name: "web".to_owned(),
@@ -88,6 +90,8 @@ fn sample() -> Report {
         ],
     };
     let passing = TargetReport {
+        region: Some("us-east-1".into()),
+        account_id: None,
         kind: "task".to_owned(),
         cluster: "prod".to_owned(),
         name: "0123456789abcdef".to_owned(),

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::*;
+use crate::read::{ApiCall, CallOutcome, FactOrigin, Provided};
 use crate::Op;
 
 /// A map of resources keyed by the ID (or the reference) the snapshot reads them by.
@@ -152,34 +153,48 @@ impl<'a, T> Found<'a, T> {
 /// When a successful call of an op, not scoped exactly to a key, proves the key absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Coverage {
-    /// The call filtered by ID: its scope is the comma-separated list of the IDs asked for, and
-    /// a successful call that listed the key covers it.
-    IdList,
+    /// The op filters by this ID filter (`subnet-id`): a successful call whose filter listed
+    /// the key covers it.
+    IdFilter(&'static str),
     /// The call read a whole account/Region, or every item of some VPCs: the key (an ID of
     /// something in a VPC) does not say which VPC it would be in, so any successful call of the
-    /// op counts as covering it — what the engine assumed before lookups were typed.
+    /// op counts as covering it.
     AnySuccess,
     /// A lookup by name: only a call scoped exactly to the key covers it.
     Exact,
 }
 
-fn is_failure(c: &ApiCall) -> bool {
-    matches!(
-        c.outcome,
-        CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
-    )
+impl Coverage {
+    fn id_filter(self) -> Option<&'static str> {
+        match self {
+            Coverage::IdFilter(f) => Some(f),
+            Coverage::AnySuccess | Coverage::Exact => None,
+        }
+    }
+
+    /// Whether a successful call of the op proves `key` absent when it did not return it.
+    fn covers(self, c: &ApiCall, key: &str) -> bool {
+        match self {
+            Coverage::Exact => false,
+            Coverage::AnySuccess => true,
+            Coverage::IdFilter(f) => c.scope.as_ref().is_some_and(|s| s.names(key, Some(f))),
+        }
+    }
 }
 
 /// The one keyed read. Conservative, since the worst answer is a false "pass":
 /// 1. in the map → `Yes`;
-/// 2. a call of `op` scoped exactly to `key` → its outcome (`ok`/`not_found` → `Missing`,
+/// 2. a file or an event gave the key ([`Snapshot::provided`]) but the map lacks it → `Unknown`
+///    naming that origin: a thing a template will create is never looked up, so never missing;
+/// 3. a call of `op` about `key` alone ([`crate::Scope::is_only`]) → its outcome (`ok`/`not_found` → `Missing`,
 ///    otherwise `Unknown(that call's failure)`);
-/// 3. any call of `op` failed → `Unknown` (naming that call): the key may have been in it;
-/// 4. a successful call of `op` that covers `key` (see [`Coverage`]) → `Missing`;
-/// 5. otherwise → `Unknown("<op> for <key> is not in the snapshot")`.
+/// 4. any call of `op` failed → `Unknown` (naming that call): the key may have been in it;
+/// 5. a successful call of `op` that covers `key` (see [`Coverage`]) → `Missing`;
+/// 6. otherwise → `Unknown("<op> for <key> is not in the snapshot")`.
 fn lookup<'a, T>(
-    calls: &[ApiCall],
+    snap: &Snapshot,
     map: &'a Keyed<T>,
+    collection: Collection,
     key: &str,
     op: Op,
     coverage: Coverage,
@@ -187,40 +202,114 @@ fn lookup<'a, T>(
     if let Some(v) = map.find(key) {
         return Found::Yes(v);
     }
-    let of_op = || calls.iter().filter(move |c| c.is(op));
-    if let Some(c) = of_op().rev().find(|c| c.scope.as_deref() == Some(key)) {
-        return if is_failure(c) {
+    if let Some(p) = snap.provided_of(collection, key) {
+        return Found::Unknown(format!(
+            "{key} comes from {}, but the snapshot does not describe it",
+            p.origin
+        ));
+    }
+    let of_op = || snap.calls.iter().filter(move |c| c.is(op));
+    if let Some(c) = of_op().rev().find(|c| {
+        c.scope
+            .as_ref()
+            .is_some_and(|s| s.is_only(key, coverage.id_filter()))
+    }) {
+        return if c.failed() {
             Found::Unknown(c.describe_failure())
         } else {
             Found::Missing
         };
     }
-    if let Some(c) = of_op().find(|c| is_failure(c)) {
+    if let Some(c) = of_op().find(|c| c.failed()) {
         return Found::Unknown(c.describe_failure());
     }
-    let covered = |c: &ApiCall| match coverage {
-        Coverage::Exact => false,
-        Coverage::AnySuccess => true,
-        Coverage::IdList => c
-            .scope
-            .as_deref()
-            .is_some_and(|s| s.split(',').any(|id| id.trim() == key)),
-    };
-    if of_op().any(|c| c.outcome == CallOutcome::Ok && covered(c)) {
+    if of_op().any(|c| c.outcome == CallOutcome::Ok && coverage.covers(c, key)) {
         return Found::Missing;
     }
     Found::Unknown(format!("{op} for {key} is not in the snapshot"))
 }
 
+/// Where a key of a map came from: the file or event that gave it, else the first successful
+/// call of `op` that read it (scoped to it, or covering it).
+fn origin<'a, T>(
+    snap: &'a Snapshot,
+    map: &Keyed<T>,
+    collection: Collection,
+    key: &str,
+    op: Op,
+    coverage: Coverage,
+) -> Option<FactOrigin<'a>> {
+    if let Some(p) = snap.provided_of(collection, key) {
+        return Some(FactOrigin::Provided(&p.origin));
+    }
+    map.find(key)?;
+    let ok = |c: &&ApiCall| c.is(op) && c.outcome == CallOutcome::Ok;
+    snap.calls
+        .iter()
+        .filter(ok)
+        .find(|c| {
+            c.scope
+                .as_ref()
+                .is_some_and(|s| s.names(key, coverage.id_filter()))
+        })
+        .or_else(|| {
+            snap.calls
+                .iter()
+                .filter(ok)
+                .find(|c| coverage.covers(c, key))
+        })
+        .map(FactOrigin::Call)
+}
+
+impl Snapshot {
+    /// The file or event entry that gave `key` of `collection`, if one did.
+    pub fn provided_of(&self, collection: Collection, key: &str) -> Option<&Provided> {
+        self.provided
+            .iter()
+            .find(|p| p.collection == collection && p.key == key)
+    }
+}
+
 macro_rules! accessors {
-    ($($(#[$doc:meta])* $name:ident: $ty:ty => $($field:ident).+, $op:ident, $cov:ident;)*) => {
+    ($($(#[$doc:meta])* $name:ident ($variant:ident): $ty:ty => $($field:ident).+, $op:ident, $cov:expr;)*) => {
+        /// The keyed maps of a snapshot, as the read log ([`Provided`]) names them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Collection {
+            $($variant,)*
+        }
+
+        impl Collection {
+            /// Every collection, in the order of the accessor list.
+            pub const ALL: &'static [Collection] = &[$(Collection::$variant,)*];
+
+            /// The operation that reads this collection from AWS.
+            pub const fn op(self) -> Op {
+                match self {
+                    $(Collection::$variant => Op::$op,)*
+                }
+            }
+        }
+
         impl Snapshot {
             $(
                 $(#[$doc])*
                 pub fn $name(&self, key: &str) -> Found<'_, $ty> {
-                    lookup(&self.calls, &self.$($field).+, key, Op::$op, Coverage::$cov)
+                    #[allow(unused_imports)]
+                    use Coverage::*;
+                    lookup(self, &self.$($field).+, Collection::$variant, key, Op::$op, $cov)
                 }
             )*
+
+            /// Where `key` of `collection` came from: the file or event that gave it, or the
+            /// successful AWS call that read it; `None` when it is not in the snapshot.
+            pub fn origin(&self, collection: Collection, key: &str) -> Option<FactOrigin<'_>> {
+                #[allow(unused_imports)]
+                use Coverage::*;
+                match collection {
+                    $(Collection::$variant => origin(self, &self.$($field).+, collection, key, Op::$op, $cov),)*
+                }
+            }
         }
     };
 }
@@ -228,61 +317,61 @@ macro_rules! accessors {
 accessors! {
     /// By zone name. DescribeAvailabilityZones is unscoped (every zone of the Region the
     /// account can use): any successful call covers every name.
-    availability_zone: AvailabilityZone => network.availability_zones, Ec2DescribeAvailabilityZones, AnySuccess;
+    availability_zone (AvailabilityZone): AvailabilityZone => network.availability_zones, Ec2DescribeAvailabilityZones, AnySuccess;
     /// By VPC ID. DescribeVpcs filters by `vpc-id`: covered when a successful call listed it.
-    vpc: Vpc => network.vpcs, Ec2DescribeVpcs, IdList;
+    vpc (Vpc): Vpc => network.vpcs, Ec2DescribeVpcs, IdFilter("vpc-id");
     /// By DHCP options ID. DescribeDhcpOptions filters by `dhcp-options-id`: covered when a
     /// successful call listed it.
-    dhcp_options: DhcpOptions => network.dhcp_options, Ec2DescribeDhcpOptions, IdList;
+    dhcp_options (DhcpOptions): DhcpOptions => network.dhcp_options, Ec2DescribeDhcpOptions, IdFilter("dhcp-options-id");
     /// By subnet ID. DescribeSubnets filters by `subnet-id` (the targets' subnets, mount target
     /// subnets) or by `vpc-id` (every subnet of the VPCs): covered only when a successful call
     /// listed the subnet ID itself (a VPC-wide read does not say which VPC a missing ID is in).
-    subnet: Subnet => network.subnets, Ec2DescribeSubnets, IdList;
+    subnet (Subnet): Subnet => network.subnets, Ec2DescribeSubnets, IdFilter("subnet-id");
     /// By route table ID. DescribeRouteTables reads every table of the targets' VPCs: any
     /// successful call covers (a table ID does not name its VPC).
-    route_table: RouteTable => network.route_tables, Ec2DescribeRouteTables, AnySuccess;
+    route_table (RouteTable): RouteTable => network.route_tables, Ec2DescribeRouteTables, AnySuccess;
     /// By gateway ID. DescribeInternetGateways reads the gateways attached to the targets' VPCs:
     /// any successful call covers (a gateway routed to but detached is indeed not there).
-    internet_gateway: InternetGateway => network.internet_gateways, Ec2DescribeInternetGateways, AnySuccess;
+    internet_gateway (InternetGateway): InternetGateway => network.internet_gateways, Ec2DescribeInternetGateways, AnySuccess;
     /// By NAT gateway ID. DescribeNatGateways reads the targets' VPCs: any successful call
     /// covers.
-    nat_gateway: NatGateway => network.nat_gateways, Ec2DescribeNatGateways, AnySuccess;
+    nat_gateway (NatGateway): NatGateway => network.nat_gateways, Ec2DescribeNatGateways, AnySuccess;
     /// By endpoint ID. DescribeVpcEndpoints reads the targets' VPCs: any successful call covers.
-    vpc_endpoint: VpcEndpoint => network.vpc_endpoints, Ec2DescribeVpcEndpoints, AnySuccess;
+    vpc_endpoint (VpcEndpoint): VpcEndpoint => network.vpc_endpoints, Ec2DescribeVpcEndpoints, AnySuccess;
     /// By peering connection ID. DescribeVpcPeeringConnections filters by
     /// `vpc-peering-connection-id` (the connections routes name): covered when a successful
     /// call listed it.
-    peering_connection: PeeringConnection => network.peering_connections, Ec2DescribeVpcPeeringConnections, IdList;
+    peering_connection (PeeringConnection): PeeringConnection => network.peering_connections, Ec2DescribeVpcPeeringConnections, IdFilter("vpc-peering-connection-id");
     /// By ENI ID. DescribeNetworkInterfaces filters by `network-interface-id`: covered when a
     /// successful call listed it.
-    network_interface: NetworkInterface => network.network_interfaces, Ec2DescribeNetworkInterfaces, IdList;
+    network_interface (NetworkInterface): NetworkInterface => network.network_interfaces, Ec2DescribeNetworkInterfaces, IdFilter("network-interface-id");
     /// By group ID. DescribeSecurityGroups filters by `group-id` (the task's groups, mount
     /// target groups) or `vpc-id` (every group of the VPCs): covered only when a successful call
     /// listed the group ID itself.
-    security_group: SecurityGroup => network.security_groups, Ec2DescribeSecurityGroups, IdList;
+    security_group (SecurityGroup): SecurityGroup => network.security_groups, Ec2DescribeSecurityGroups, IdFilter("group-id");
     /// By ACL ID. DescribeNetworkAcls reads the targets' VPCs (or filters by associated subnet):
     /// any successful call covers.
-    network_acl: NetworkAcl => network.network_acls, Ec2DescribeNetworkAcls, AnySuccess;
+    network_acl (NetworkAcl): NetworkAcl => network.network_acls, Ec2DescribeNetworkAcls, AnySuccess;
     /// By prefix list ID. DescribeManagedPrefixLists is unscoped (every list visible to the
     /// account): any successful call covers. A list that exists but whose entries could not be
     /// read is `Yes` with `cidrs: None`.
-    prefix_list: PrefixList => network.prefix_lists, Ec2DescribeManagedPrefixLists, AnySuccess;
+    prefix_list (PrefixList): PrefixList => network.prefix_lists, Ec2DescribeManagedPrefixLists, AnySuccess;
     /// By the role ARN as the task definition gives it: only GetRole scoped to it covers.
-    role: Role => iam.roles, IamGetRole, Exact;
+    role (Role): Role => iam.roles, IamGetRole, Exact;
     /// By repository ARN: only DescribeRepositories scoped to it covers.
-    repository: Repository => ecr.repositories, EcrDescribeRepositories, Exact;
+    repository (Repository): Repository => ecr.repositories, EcrDescribeRepositories, Exact;
     /// By the image reference as the container definition gives it: only DescribeImages scoped
     /// to it covers.
-    image: Image => ecr.images, EcrDescribeImages, Exact;
+    image (Image): Image => ecr.images, EcrDescribeImages, Exact;
     /// By secret ID ([`crate::refs::secret_id`]): only DescribeSecret scoped to it covers.
-    secret: Secret => resources.secrets, SecretsManagerDescribeSecret, Exact;
+    secret (Secret): Secret => resources.secrets, SecretsManagerDescribeSecret, Exact;
     /// By `valueFrom` as given: only DescribeParameters scoped to it covers.
-    parameter: Parameter => resources.parameters, SsmDescribeParameters, Exact;
+    parameter (Parameter): Parameter => resources.parameters, SsmDescribeParameters, Exact;
     /// By `<region>:<name>` ([`crate::refs::log_group_key`]): only DescribeLogGroups scoped to it
     /// covers.
-    log_group: LogGroup => resources.log_groups, LogsDescribeLogGroups, Exact;
+    log_group (LogGroup): LogGroup => resources.log_groups, LogsDescribeLogGroups, Exact;
     /// By the key ID, alias or ARN as referenced: only DescribeKey scoped to it covers.
-    kms_key: KmsKey => resources.kms_keys, KmsDescribeKey, Exact;
+    kms_key (KmsKey): KmsKey => resources.kms_keys, KmsDescribeKey, Exact;
 }
 
 #[cfg(test)]
@@ -293,7 +382,7 @@ mod tests {
         ApiCall {
             outcome,
             error_code: (outcome != CallOutcome::Ok).then(|| "Code".to_string()),
-            ..ApiCall::of(op, scope.map(str::to_string))
+            ..ApiCall::of(op, scope.map(|s| crate::Scope::from_legacy(op, s)))
         }
     }
 
@@ -419,6 +508,90 @@ mod tests {
             CallOutcome::Ok,
         )]);
         assert!(matches!(s.role("arn:r"), Found::Unknown(_)));
+    }
+
+    fn from_event(collection: Collection, key: &str) -> Provided {
+        Provided {
+            collection,
+            key: key.into(),
+            origin: crate::Origin::Event {
+                id: "ev-1".into(),
+                field: "detail.attachments[0].details[subnetId]".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_provided_key_is_never_answered_from_calls() {
+        // The event named subnet-a and the snapshot describes it: found, with the event as its
+        // origin, whatever DescribeSubnets later said.
+        let mut s = snap(vec![call(
+            Op::Ec2DescribeSubnets,
+            Some("subnet-a"),
+            CallOutcome::Ok,
+        )]);
+        s.provided.push(from_event(Collection::Subnet, "subnet-a"));
+        assert!(matches!(s.subnet("subnet-a"), Found::Yes(_)));
+        assert!(matches!(
+            s.origin(Collection::Subnet, "subnet-a"),
+            Some(FactOrigin::Provided(crate::Origin::Event { id, .. })) if id == "ev-1"
+        ));
+        // A file creates a role the snapshot does not describe: unknown, naming the file, even
+        // though GetRole found nothing.
+        let mut s = snap(vec![call(
+            Op::IamGetRole,
+            Some("arn:r"),
+            CallOutcome::NotFound,
+        )]);
+        s.provided.push(Provided {
+            collection: Collection::Role,
+            key: "arn:r".into(),
+            origin: crate::Origin::File {
+                path: "main.tfplan.json".into(),
+                line: None,
+                address: Some("aws_iam_role.exec".into()),
+            },
+        });
+        assert_eq!(
+            s.role("arn:r"),
+            Found::Unknown(
+                "arn:r comes from main.tfplan.json (aws_iam_role.exec), but the snapshot does \
+                 not describe it"
+                    .into()
+            )
+        );
+        // Another collection's entry of the same key does not count.
+        assert_eq!(
+            s.repository("arn:r"),
+            Found::Unknown("ecr:DescribeRepositories for arn:r is not in the snapshot".into())
+        );
+    }
+
+    #[test]
+    fn the_origin_of_a_read_key_is_the_call_that_read_it() {
+        let s = snap(vec![
+            call(Op::Ec2DescribeSubnets, Some("vpc-1"), CallOutcome::Ok),
+            call(
+                Op::Ec2DescribeSubnets,
+                Some("subnet-z,subnet-a"),
+                CallOutcome::Ok,
+            ),
+        ]);
+        let Some(FactOrigin::Call(c)) = s.origin(Collection::Subnet, "subnet-a") else {
+            panic!("no call origin");
+        };
+        assert_eq!(
+            c.scope,
+            Some(crate::Scope::filter(
+                "subnet-id",
+                &["subnet-z".to_string(), "subnet-a".to_string()]
+            ))
+        );
+        assert_eq!(
+            FactOrigin::Call(c).to_string(),
+            "ec2:DescribeSubnets for subnet-z,subnet-a"
+        );
+        assert_eq!(s.origin(Collection::Subnet, "subnet-b"), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use crate::{Snapshot, SCHEMA_VERSION};
+use crate::{Snapshot, Snapshots, READS_SCHEMA_VERSIONS, SCHEMA_VERSION};
 
 /// Why a snapshot file could not be used. The `Display` form names the file, the line and column,
 /// and the field (as a JSON path) so that a hand-edited snapshot can be fixed without guessing.
@@ -23,7 +23,7 @@ pub enum LoadError {
         message: String,
     },
     #[error(
-        "{path}: unsupported snapshot schema_version {found} (this fargate-doctor reads version {expected}); \
+        "{path}: unsupported snapshot schema_version {found} (this fargate-doctor reads versions 1 to {expected}); \
          re-collect it with this version or upgrade fargate-doctor"
     )]
     Version {
@@ -52,8 +52,62 @@ pub fn load_file(path: &Path) -> Result<Snapshot, LoadError> {
 
 /// Parses and validates snapshot text; `path` is used in error messages only.
 pub fn load_str(text: &str, path: &Path) -> Result<Snapshot, LoadError> {
-    // The version first: a snapshot from a newer fargate-doctor has fields this one does not
-    // know, and "unknown field" would hide the real reason.
+    check_version(text, path)?;
+    let snapshot: Snapshot = parse(text, path)?;
+    normalise(snapshot, path)
+}
+
+/// Reads a snapshot file of one or more partitions (`scan --region A --region B` writes
+/// several; every other run, and every earlier version, one).
+pub fn load_partitions_file(path: &Path) -> Result<Snapshots, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    load_partitions_str(&text, path)
+}
+
+/// [`load_partitions_file`] on text; `path` is used in error messages only.
+pub fn load_partitions_str(text: &str, path: &Path) -> Result<Snapshots, LoadError> {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        partitions: Option<serde::de::IgnoredAny>,
+    }
+    let many = matches!(
+        serde_json::from_str::<Shape>(text),
+        Ok(Shape {
+            partitions: Some(_)
+        })
+    );
+    if !many {
+        return load_str(text, path).map(Snapshots::from);
+    }
+    check_version(text, path)?;
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Many {
+        #[allow(dead_code)]
+        schema_version: u32,
+        partitions: Vec<Snapshot>,
+    }
+    let many: Many = parse(text, path)?;
+    let partitions = many
+        .partitions
+        .into_iter()
+        .map(|p| normalise(p, path))
+        .collect::<Result<Vec<_>, _>>()?;
+    Snapshots::new(partitions).ok_or_else(|| LoadError::Invalid {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        field: "partitions".into(),
+        message: "no partitions: nothing to diagnose".into(),
+    })
+}
+
+/// The version first: a snapshot from a newer fargate-doctor has fields this one does not
+/// know, and "unknown field" would hide the real reason.
+fn check_version(text: &str, path: &Path) -> Result<(), LoadError> {
     #[derive(serde::Deserialize)]
     struct VersionOnly {
         schema_version: Option<u32>,
@@ -62,7 +116,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<Snapshot, LoadError> {
         schema_version: Some(found),
     }) = serde_json::from_str::<VersionOnly>(text)
     {
-        if found != SCHEMA_VERSION {
+        if !READS_SCHEMA_VERSIONS.contains(&found) {
             return Err(LoadError::Version {
                 path: path.to_path_buf(),
                 found,
@@ -70,8 +124,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Snapshot, LoadError> {
             });
         }
     }
+    Ok(())
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, LoadError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let snapshot: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let field = err.path().to_string();
         let inner = err.into_inner();
         LoadError::Invalid {
@@ -90,13 +148,20 @@ pub fn load_str(text: &str, path: &Path) -> Result<Snapshot, LoadError> {
         field: String::new(),
         message: strip_position(&inner.to_string()),
     })?;
-    if snapshot.schema_version != SCHEMA_VERSION {
+    Ok(value)
+}
+
+/// A version this build reads, read into this version's model (a version-1 scope string is
+/// typed by now): written back, it is a current snapshot.
+fn normalise(mut snapshot: Snapshot, path: &Path) -> Result<Snapshot, LoadError> {
+    if !READS_SCHEMA_VERSIONS.contains(&snapshot.schema_version) {
         return Err(LoadError::Version {
             path: path.to_path_buf(),
             found: snapshot.schema_version,
             expected: SCHEMA_VERSION,
         });
     }
+    snapshot.schema_version = SCHEMA_VERSION;
     Ok(snapshot)
 }
 
@@ -172,8 +237,8 @@ mod tests {
 
     #[test]
     fn newer_schema_version_is_refused_before_its_unknown_fields() {
-        let e = err(r#"{"schema_version": 2, "region": "r", "targets": [], "fleet": {}}"#);
-        assert!(e.contains("unsupported snapshot schema_version 2"), "{e}");
+        let e = err(r#"{"schema_version": 3, "region": "r", "targets": [], "fleet": {}}"#);
+        assert!(e.contains("unsupported snapshot schema_version 3"), "{e}");
         assert!(!e.contains("unknown field"), "{e}");
     }
 
@@ -262,7 +327,7 @@ mod tests {
     fn round_trip() {
         let mut s = Snapshot::new("eu-west-1");
         s.calls
-            .push(crate::ApiCall::ok("ec2", "DescribeSubnets", None));
+            .push(crate::ApiCall::of(crate::Op::Ec2DescribeSubnets, None));
         let text = serde_json::to_string_pretty(&s).unwrap();
         assert_eq!(load_str(&text, Path::new("x")).unwrap(), s);
     }

@@ -4,6 +4,7 @@ use ipnet::{IpNet, Ipv4Net};
 use serde::{Deserialize, Serialize};
 
 use crate::keyed::Keyed;
+use crate::read::{ApiCall, FieldOrigin, Provided};
 
 /// Everything one diagnosis run read, for one Region of one account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -43,9 +44,14 @@ pub struct Snapshot {
     /// Route 53 private hosted zones associated with the tasks' VPCs.
     #[serde(default)]
     pub dns: DnsData,
-    /// The outcome of every API call the collector made (successes included).
+    /// The outcome of every API call the collector made (successes included): the read log of
+    /// the facts that came from AWS.
     #[serde(default)]
     pub calls: Vec<ApiCall>,
+    /// The facts that came from a file (that will create them) or an event (that carried
+    /// them) instead of an AWS call: their keyed lookups are never answered from `calls`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provided: Vec<Provided>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,6 +146,21 @@ pub struct Target {
     /// `unknown` for it. A single-target run ends with exit 2 instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description_unread: Option<CallUnread>,
+    /// The fields of this target that a file or an event gave rather than an AWS call (the
+    /// stopped reason of a task that may be gone when the API is read). A field not listed
+    /// came from the calls that read the target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<FieldOrigin>,
+}
+
+impl Target {
+    /// The file or event that gave `field` (`stopped_reason`) of this target, if one did.
+    pub fn origin_of(&self, field: &str) -> Option<&crate::Origin> {
+        self.origins
+            .iter()
+            .find(|o| o.field == field)
+            .map(|o| &o.origin)
+    }
 }
 
 /// A read that did not answer (denied, throttled, failed, not modelled, past the deadline).
@@ -1416,104 +1437,30 @@ pub struct RecordAnswer {
 // API call outcomes
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallOutcome {
-    Ok,
-    /// AccessDenied / UnauthorizedOperation …
-    Denied,
-    /// Throttling after the SDK's retries.
-    Throttled,
-    /// The thing asked for does not exist (a finding in itself, not a read failure).
-    NotFound,
-    /// Anything else: network, timeout, unparseable response, service error.
-    Failed,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApiCall {
-    /// `ec2`, `ecs`, `iam` …
-    pub service: String,
-    /// `DescribeNetworkAcls` …
-    pub operation: String,
-    /// What the call was about (`vpc-0abc`, a cluster, a role ARN), when it was scoped.
-    #[serde(default)]
-    pub scope: Option<String>,
-    pub outcome: CallOutcome,
-    /// The AWS error code (`UnauthorizedOperation`), when there was an error.
-    #[serde(default)]
-    pub error_code: Option<String>,
-    #[serde(default)]
-    pub message: Option<String>,
-}
-
-impl ApiCall {
-    /// A successful call of `op`.
-    pub fn of(op: crate::Op, scope: Option<String>) -> Self {
-        Self::ok(op.service(), op.name(), scope)
-    }
-
-    /// Whether this is a call of `op`.
-    pub fn is(&self, op: crate::Op) -> bool {
-        self.service == op.service() && self.operation == op.name()
-    }
-
-    pub fn ok(service: &str, operation: &str, scope: Option<String>) -> Self {
-        ApiCall {
-            service: service.into(),
-            operation: operation.into(),
-            scope,
-            outcome: CallOutcome::Ok,
-            error_code: None,
-            message: None,
-        }
-    }
-
-    /// A one-line reason, for an `unknown` check: "ec2:DescribeNetworkAcls was denied (UnauthorizedOperation)".
-    pub fn describe_failure(&self) -> String {
-        let what = match self.outcome {
-            CallOutcome::Ok => "succeeded",
-            CallOutcome::Denied => "was denied",
-            CallOutcome::Throttled => "was throttled",
-            CallOutcome::NotFound => "found nothing",
-            CallOutcome::Failed => "failed",
-        };
-        let mut s = format!("{}:{} {what}", self.service, self.operation);
-        if let Some(scope) = &self.scope {
-            s.push_str(&format!(" for {scope}"));
-        }
-        match (&self.error_code, &self.message) {
-            (Some(c), Some(m)) => s.push_str(&format!(" ({c}: {m})")),
-            (Some(c), None) => s.push_str(&format!(" ({c})")),
-            (None, Some(m)) => s.push_str(&format!(" ({m})")),
-            (None, None) => {}
-        }
-        s
-    }
-}
-
 impl Snapshot {
     /// The first recorded failure (denied, throttled, failed) of `op`, if any.
     /// A check that needs the data of that call says `unknown` with this reason.
     pub fn call_failure(&self, op: crate::Op) -> Option<&ApiCall> {
-        self.calls.iter().find(|c| {
-            c.is(op)
-                && matches!(
-                    c.outcome,
-                    CallOutcome::Denied | CallOutcome::Throttled | CallOutcome::Failed
-                )
-        })
+        self.calls.iter().find(|c| c.is(op) && c.failed())
     }
 
-    /// The recorded outcome of `op` for `scope` (the last one, if several).
+    /// The recorded outcome of `op` for the one resource `key` (the last one, if several).
     /// Lookups of named resources (a role, a repository, a secret) record their scope, so that
     /// "not found" can be told from "could not be read".
-    pub fn call_for(&self, op: crate::Op, scope: &str) -> Option<&ApiCall> {
+    pub fn call_for(&self, op: crate::Op, key: &str) -> Option<&ApiCall> {
         self.calls
             .iter()
             .rev()
-            .find(|c| c.is(op) && c.scope.as_deref() == Some(scope))
+            .find(|c| c.is(op) && c.scope.as_ref().is_some_and(|s| s.is_key(key)))
+    }
+
+    /// The recorded outcome of `op` for exactly `scope` (the last one, if several): an inline
+    /// policy of a role is `Scope::Part { of: role, part: name }`.
+    pub fn call_scoped(&self, op: crate::Op, scope: &crate::Scope) -> Option<&ApiCall> {
+        self.calls
+            .iter()
+            .rev()
+            .find(|c| c.is(op) && c.scope.as_ref() == Some(scope))
     }
 
     /// A new, empty snapshot for `region`.

@@ -164,7 +164,7 @@ mod tests {
     fn call(key: &str, outcome: CallOutcome) -> ApiCall {
         ApiCall {
             outcome,
-            ..ApiCall::ok("ecr", "DescribeImages", Some(key.into()))
+            ..ApiCall::of(fd_snapshot::Op::EcrDescribeImages, Some(key.into()))
         }
     }
 

@@ -171,7 +171,7 @@ mod tests {
         kms(&mut snap, None);
         snap.calls.push(ApiCall {
             outcome: CallOutcome::NotFound,
-            ..ApiCall::ok("kms", "DescribeKey", Some(KEY.into()))
+            ..ApiCall::of(fd_snapshot::Op::KmsDescribeKey, Some(KEY.into()))
         });
         let out = testkit::run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Fail);
@@ -198,7 +198,7 @@ mod tests {
         assert_eq!(testkit::status(&CHECK, &snap), CheckStatus::Unknown);
         snap.calls.push(ApiCall {
             outcome: CallOutcome::Denied,
-            ..ApiCall::ok("kms", "DescribeKey", Some(KEY.into()))
+            ..ApiCall::of(fd_snapshot::Op::KmsDescribeKey, Some(KEY.into()))
         });
         let out = testkit::run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Unknown);

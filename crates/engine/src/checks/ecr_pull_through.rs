@@ -297,7 +297,7 @@ mod tests {
         testkit::td(snap).containers[0].image = IMAGE.into();
         snap.calls.push(ApiCall {
             outcome: CallOutcome::NotFound,
-            ..ApiCall::ok("ecr", "DescribeRepositories", Some(REPO.into()))
+            ..ApiCall::of(fd_snapshot::Op::EcrDescribeRepositories, Some(REPO.into()))
         });
         let value = match rules {
             Some(r) => Fetched::found(r),

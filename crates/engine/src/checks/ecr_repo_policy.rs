@@ -94,7 +94,7 @@ mod tests {
         snap.calls.push(ApiCall {
             outcome: CallOutcome::Denied,
             error_code: Some("AccessDeniedException".into()),
-            ..ApiCall::ok("ecr", "GetRepositoryPolicy", Some(REPO.into()))
+            ..ApiCall::of(fd_snapshot::Op::EcrGetRepositoryPolicy, Some(REPO.into()))
         });
         let out = testkit::run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Unknown);

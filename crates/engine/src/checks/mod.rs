@@ -70,7 +70,7 @@ mod sec_sm_not_found;
 mod sec_ssm_not_found;
 mod td_feature_not_checked;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 mod vpce_cross_region;
 mod vpce_ecr_api_missing;
 mod vpce_ecr_dkr_missing;
@@ -490,7 +490,7 @@ mod td_missing_tests {
             outcome: fd_snapshot::CallOutcome::Denied,
             error_code: Some("AccessDeniedException".into()),
             message: Some("denied".into()),
-            ..fd_snapshot::ApiCall::of(fd_snapshot::Op::EcsDescribeTaskDefinition, Some(key))
+            ..fd_snapshot::ApiCall::of(fd_snapshot::Op::EcsDescribeTaskDefinition, Some(key.into()))
         });
         let cx = Cx::new(&snap, &snap.targets[0]);
         let (_, results) = run_all(&cx);

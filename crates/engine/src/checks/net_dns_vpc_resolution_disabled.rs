@@ -62,7 +62,7 @@ mod tests {
         snap.calls.push(ApiCall {
             outcome: CallOutcome::Denied,
             error_code: Some("UnauthorizedOperation".into()),
-            ..ApiCall::ok("ec2", "DescribeVpcs", None)
+            ..ApiCall::of(fd_snapshot::Op::Ec2DescribeVpcs, None)
         });
         let out = testkit::run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Unknown);

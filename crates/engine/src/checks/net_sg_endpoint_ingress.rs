@@ -53,7 +53,7 @@ mod tests {
         snap.calls.push(ApiCall {
             outcome: CallOutcome::Denied,
             error_code: Some("UnauthorizedOperation".into()),
-            ..ApiCall::ok("ec2", "DescribeVpcEndpoints", None)
+            ..ApiCall::of(fd_snapshot::Op::Ec2DescribeVpcEndpoints, None)
         });
         let out = testkit::run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Unknown, "{:?}", out.detail);
