@@ -70,6 +70,9 @@ pub fn explain(c: &Check, json: bool) -> String {
             "why_it_stops_a_task": c.why,
             "how_to_fix": c.fix,
             "docs": c.docs,
+            "root_cause_of": c.explains,
+            "alternatives": c.alternatives.map(|a| a.ids).unwrap_or(&[]),
+            "reported_under": c.explained_by(),
         }))
         .unwrap_or_default()
             + "\n";
@@ -84,6 +87,13 @@ pub fn explain(c: &Check, json: bool) -> String {
         indent(c.why),
         indent(c.fix),
     );
+    let relations = c.relations_text();
+    if !relations.is_empty() {
+        out.push_str("\nRoot causes\n");
+        for r in relations {
+            out.push_str(&format!("{}\n", indent(&r)));
+        }
+    }
     if !c.docs.is_empty() {
         out.push_str("\nAWS documentation\n");
         for d in c.docs {

@@ -10,12 +10,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use fd_render::{Format, RenderOptions};
 
 const AFTER_HELP: &str = "\
-Exit codes: 0 no error found, 1 at least one error finding, 2 could not diagnose (bad arguments,
-bad snapshot, target not found, AWS unreachable), 3 no error but some check could not be decided.
+Exit codes: 0 no error found, 1 at least one error finding (or warning, with --fail-on warning),
+2 could not diagnose (bad arguments, bad snapshot, target not found, AWS unreachable), 3 no error
+but some check could not be decided.
 
 Examples:
   fargate-doctor service --cluster prod web
@@ -24,7 +25,10 @@ Examples:
   fargate-doctor scan --all-clusters --format markdown --output report.md
   fargate-doctor scan --all-clusters --region us-east-1,eu-west-1
   fargate-doctor diagnose examples/private-no-nat.json
-  fargate-doctor explain NET-ROUTE-NO-DEFAULT";
+  fargate-doctor diagnose snapshot.json --fail-on warning --format sarif --output report.sarif
+  fargate-doctor explain NET-ROUTE-NO-DEFAULT
+  fargate-doctor completions bash > ~/.local/share/bash-completion/completions/fargate-doctor
+  fargate-doctor man | man -l -";
 
 /// Tells you, with evidence, why an Amazon ECS task on AWS Fargate does not start.
 ///
@@ -82,6 +86,16 @@ struct OutputFlags {
     /// Only the findings' headlines and the summary, and no progress spinner on standard error.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// The lowest severity of a finding that makes the exit code 1: `error` (the default), or
+    /// `warning` (a warning fails the run too, for a CI gate).
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    fail_on: FailOn,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +104,9 @@ enum FormatArg {
     Json,
     Markdown,
     Sarif,
+    /// The network paths as a Mermaid flowchart (render it with mermaid-cli, or paste it into
+    /// a GitHub comment).
+    Mermaid,
 }
 
 #[derive(Subcommand, Debug)]
@@ -149,6 +166,14 @@ enum Command {
     },
     /// List every check: ID, severity, title.
     Rules,
+    /// Print shell completions (bash, zsh, fish, powershell, elvish) to standard output.
+    ///
+    /// bash: `fargate-doctor completions bash > ~/.local/share/bash-completion/completions/fargate-doctor`;
+    /// zsh: `fargate-doctor completions zsh > ~/.zfunc/_fargate-doctor`;
+    /// fish: `fargate-doctor completions fish > ~/.config/fish/completions/fargate-doctor.fish`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff) to standard output: `fargate-doctor man | man -l -`.
+    Man,
     /// Explain one check: what it checks, why it stops a task, how to fix it, links.
     Explain {
         /// Check ID, e.g. NET-ROUTE-NO-DEFAULT.
@@ -207,6 +232,20 @@ fn run(cli: Cli) -> Result<u8> {
             write_out(&cli.out, &explain::rules(cli.out.format == FormatArg::Json))?;
             return Ok(0);
         }
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "fargate-doctor", &mut text);
+            write_out(&cli.out, &String::from_utf8_lossy(&text))?;
+            return Ok(0);
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut text)
+                .context("cannot render the man page")?;
+            write_out(&cli.out, &String::from_utf8_lossy(&text))?;
+            return Ok(0);
+        }
         Command::Explain { id } => {
             let Some(check) = fd_engine::checks::find(&id) else {
                 bail!(
@@ -249,7 +288,10 @@ fn run(cli: Cli) -> Result<u8> {
         }
         anyhow::Ok(fd_app::deliver(read?, &sinks)?)
     })?;
-    Ok(outcome.exit_code())
+    Ok(outcome.report.exit_code_failing_on(match cli.out.fail_on {
+        FailOn::Error => fd_engine::Severity::Error,
+        FailOn::Warning => fd_engine::Severity::Warning,
+    }))
 }
 
 /// What the flags ask to diagnose, before the runtime exists.
@@ -266,6 +308,7 @@ fn sinks(cli: &Cli) -> Vec<fd_app::Sink> {
         FormatArg::Json => Format::Json,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Sarif => Format::Sarif,
+        FormatArg::Mermaid => Format::Mermaid,
     };
     let color = cli.out.format == FormatArg::Human
         && !cli.out.no_color
@@ -361,7 +404,11 @@ mod live {
                 assign_public_ip,
                 platform_version,
             },
-            Command::Diagnose { .. } | Command::Rules | Command::Explain { .. } => {
+            Command::Diagnose { .. }
+            | Command::Rules
+            | Command::Explain { .. }
+            | Command::Completions { .. }
+            | Command::Man => {
                 anyhow::bail!("internal error: `{command:?}` reads no AWS")
             }
         })
@@ -450,6 +497,50 @@ mod tests {
         let mut all = vec!["fargate-doctor"];
         all.extend_from_slice(args);
         Cli::try_parse_from(all).expect("parses").aws.region
+    }
+
+    /// Every example of `--help` is a command line this parser accepts.
+    #[test]
+    fn every_help_example_parses() {
+        let examples: Vec<&str> = AFTER_HELP
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("fargate-doctor "))
+            .collect();
+        assert!(examples.len() >= 8, "{examples:?}");
+        for example in examples {
+            // Up to a shell redirection or pipe.
+            let words: Vec<&str> = example
+                .split_whitespace()
+                .take_while(|w| !matches!(*w, ">" | "|"))
+                .collect();
+            if let Err(e) = Cli::try_parse_from(&words) {
+                panic!("`{example}` does not parse:\n{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn fail_on_and_shells() {
+        let cli = Cli::try_parse_from([
+            "fargate-doctor",
+            "diagnose",
+            "s.json",
+            "--fail-on",
+            "warning",
+        ])
+        .unwrap();
+        assert_eq!(cli.out.fail_on, FailOn::Warning);
+        let cli = Cli::try_parse_from(["fargate-doctor", "diagnose", "s.json"]).unwrap();
+        assert_eq!(cli.out.fail_on, FailOn::Error);
+        assert!(
+            Cli::try_parse_from(["fargate-doctor", "diagnose", "s.json", "--fail-on", "info"])
+                .is_err()
+        );
+        for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+            Cli::try_parse_from(["fargate-doctor", "completions", shell]).unwrap();
+        }
+        Cli::command().debug_assert();
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! groups) and evaluates the network path from each subnet to each destination
 //! ([`net::path`]); the [`checks`] read those results and produce findings.
 
+pub mod causes;
 pub mod checks;
 pub mod classify;
 pub mod context;
@@ -29,6 +30,8 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
             let cx = context::Cx::new(snapshot, target);
             let (mut findings, checks) = checks::run_all(&cx);
             let failure = failure::explain_failure(&cx, &mut findings, &checks);
+            let root_causes = causes::root_causes(&findings);
+            let paths = net::export::paths(&cx, &findings);
             let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
                 Verdict::Fail
             } else if !target.unread.is_empty()
@@ -50,6 +53,8 @@ pub fn diagnose(snapshot: &Snapshot) -> Vec<TargetReport> {
                 verdict,
                 failure,
                 findings,
+                root_causes,
+                paths,
                 checks,
                 unread: target.unread.clone(),
             }

@@ -82,6 +82,70 @@ pub struct Finding {
     pub docs: Vec<String>,
 }
 
+/// Findings that share one cause (contract §3 `root_causes`): the finding at the root, the
+/// ways out, and every finding the cause explains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootCause {
+    /// The root finding's title.
+    pub title: String,
+    /// The root finding's severity.
+    pub severity: Severity,
+    /// The root finding's resources, the exact broken one first.
+    pub resources: Vec<String>,
+    /// The ways out, each one enough on its own: the root finding's fix first, then (for a
+    /// missing route) the VPC endpoints that would make it unnecessary.
+    pub fixes: Vec<String>,
+    /// The IDs of the findings this cause explains, the root first, in the findings' order.
+    pub findings: Vec<String>,
+    /// The same findings as positions (from 0) in the target's `findings`: a check may report
+    /// more than one finding with its ID.
+    #[serde(default)]
+    pub positions: Vec<usize>,
+}
+
+/// One evaluated network path (contract §3 `paths`): from a task subnet to one destination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathReport {
+    pub subnet: String,
+    /// The destination, as findings name it: "ECR API (auth token) (api.ecr.us-east-1.amazonaws.com)".
+    pub destination: String,
+    /// subnet → route table → target (gateway, NAT, endpoint, or `no_route`) → destination;
+    /// an interface endpoint path is subnet → endpoint → destination.
+    pub hops: Vec<HopReport>,
+    pub verdict: PathVerdict,
+    /// The finding that breaks the path, when it is broken.
+    pub finding: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HopReport {
+    /// `subnet`, `route_table`, `internet_gateway`, `nat_gateway`, `interface_endpoint`,
+    /// `gateway_endpoint`, `peering`, `opaque`, `local`, `blackhole`, `no_route`, `unknown`,
+    /// `destination`.
+    pub kind: String,
+    pub id: String,
+    pub verdict: PathVerdict,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathVerdict {
+    Ok,
+    Broken,
+    /// Not decidable from what was read, or beyond what the tool can see (a transit gateway).
+    Unknown,
+}
+
+impl PathVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathVerdict::Ok => "ok",
+            PathVerdict::Broken => "broken",
+            PathVerdict::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub id: String,
@@ -111,6 +175,13 @@ pub struct TargetReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<FailureExplanation>,
     pub findings: Vec<Finding>,
+    /// The findings grouped by the cause they share, most likely first; every finding is in
+    /// exactly one.
+    #[serde(default)]
+    pub root_causes: Vec<RootCause>,
+    /// The evaluated network paths, per task subnet and destination.
+    #[serde(default)]
+    pub paths: Vec<PathReport>,
     pub checks: Vec<CheckResult>,
     /// Parts of the target that could not be read (its stopped tasks, its running tasks …),
     /// each with the call and the reason: the verdict is then at best `incomplete`.
@@ -169,10 +240,17 @@ impl Report {
     /// Process exit code per the contract: 1 if any error finding, else 3 if any check unknown,
     /// else 0. (2 is for "could not diagnose" and is decided by the CLI.)
     pub fn exit_code(&self) -> u8 {
+        self.exit_code_failing_on(Severity::Error)
+    }
+
+    /// [`Report::exit_code`] with `fail_on` the lowest severity that makes exit 1
+    /// (`--fail-on warning`: a warning finding fails the run too).
+    pub fn exit_code_failing_on(&self, fail_on: Severity) -> u8 {
+        // Error < Warning < Info: a finding fails the run when it is at least as severe.
         let any_error = self
             .targets
             .iter()
-            .any(|t| t.findings.iter().any(|f| f.severity == Severity::Error));
+            .any(|t| t.findings.iter().any(|f| f.severity <= fail_on));
         let any_unknown = self.targets.iter().any(|t| {
             !t.unread.is_empty() || t.checks.iter().any(|c| c.status == CheckStatus::Unknown)
         });

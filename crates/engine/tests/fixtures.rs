@@ -490,3 +490,56 @@ fn uncovered_task_subnet_is_unknown_not_missing() {
     assert_eq!(status(&r, "NET-ROUTE-NO-DEFAULT"), CheckStatus::Unknown);
     assert_eq!(r.verdict, Verdict::Incomplete);
 }
+
+/// The evaluated paths reach the report (contract §3 `paths`): every subnet × destination, the
+/// hop where each breaks, and the finding that breaks it, agreeing with the findings.
+#[test]
+fn the_paths_in_the_report_agree_with_the_findings() {
+    use fd_engine::PathVerdict;
+    // Healthy behind a NAT gateway: every path ok, through the NAT gateway, no finding named.
+    let r = diagnose(&load("healthy-nat"));
+    assert!(!r.paths.is_empty());
+    for p in &r.paths {
+        assert_eq!(p.verdict, PathVerdict::Ok, "{p:?}");
+        assert_eq!(p.finding, None);
+        let kinds: Vec<&str> = p.hops.iter().map(|h| h.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["subnet", "route_table", "nat_gateway", "destination"]
+        );
+    }
+    // Two private subnets without a route: every path breaks at the route table, named by
+    // the route finding; there are as many paths as subnets × destinations.
+    let r = diagnose(&load("mixed-subnets"));
+    let broken: Vec<_> = r
+        .paths
+        .iter()
+        .filter(|p| p.verdict == PathVerdict::Broken)
+        .collect();
+    assert!(!broken.is_empty());
+    for p in &broken {
+        assert_eq!(p.finding.as_deref(), Some("NET-ROUTE-NO-DEFAULT"), "{p:?}");
+        assert_eq!(p.hops[2].kind, "no_route");
+        let route = r
+            .findings
+            .iter()
+            .find(|f| f.id == "NET-ROUTE-NO-DEFAULT")
+            .unwrap();
+        assert!(route.resources.contains(&p.subnet), "{p:?}");
+    }
+    // The healthy subnet of the same service is not broken.
+    assert!(
+        r.paths.iter().any(|p| p.verdict == PathVerdict::Ok),
+        "{:?}",
+        r.paths
+    );
+    // Interface endpoints: subnet → endpoint → destination.
+    let r = diagnose(&load("endpoint-sg-no-ingress"));
+    let p = r
+        .paths
+        .iter()
+        .find(|p| p.verdict == PathVerdict::Broken)
+        .expect("a broken path");
+    assert_eq!(p.hops[1].kind, "interface_endpoint");
+    assert_eq!(p.finding.as_deref(), Some("NET-SG-ENDPOINT-INGRESS"));
+}

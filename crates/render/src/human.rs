@@ -42,6 +42,30 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
         return out;
     }
 
+    // A scan: one line per target, failures first, then the details.
+    if report.targets.len() > 1 {
+        let mut order: Vec<&TargetReport> = report.targets.iter().collect();
+        order.sort_by_key(|t| match t.verdict {
+            Verdict::Fail => 0,
+            Verdict::Incomplete => 1,
+            Verdict::Pass => 2,
+        });
+        for t in order {
+            let (style, text) = verdict_label(t.verdict);
+            let mut line = format!(
+                "{} {} {}",
+                p.paint(style, &format!("{text:<10}")),
+                t.kind,
+                crate::place(report, t)
+            );
+            if let Some(reason) = crate::verdict_reason(t) {
+                let _ = write!(line, ": {reason}");
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        out.push('\n');
+    }
+
     for (i, target) in report.targets.iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -71,21 +95,20 @@ fn render_target(
     p: &Painter,
 ) {
     // Header: kind, cluster/name, platform version, verdict.
-    let (verdict_style, verdict_text) = match t.verdict {
-        Verdict::Fail => (RED_BOLD, "FAIL"),
-        Verdict::Incomplete => (YELLOW_BOLD, "INCOMPLETE"),
-        Verdict::Pass => (GREEN_BOLD, "PASS"),
-    };
+    let (verdict_style, verdict_text) = verdict_label(t.verdict);
     let mut header = format!("{} {}", t.kind, crate::place(report, t));
     if let Some(pv) = &t.platform_version {
         let _ = write!(header, " (platform {pv})");
     }
-    let _ = writeln!(
-        out,
+    let mut line = format!(
         "{}: {}",
         p.paint(BOLD, &header),
         p.paint(verdict_style, verdict_text)
     );
+    if let Some(reason) = crate::verdict_reason(t) {
+        let _ = write!(line, ": {reason}");
+    }
+    let _ = writeln!(out, "{line}");
 
     if !opts.quiet {
         if let Some(reason) = &t.stopped_reason {
@@ -97,7 +120,14 @@ fn render_target(
             }
             push_field(out, "", "what it means: ", &fx.summary);
             match &fx.explained_by {
-                Some(id) => push_field(out, "", "explained by: ", &format!("{id} (first below)")),
+                Some(id) => {
+                    let root = t.root_causes.first().and_then(|c| c.findings.first());
+                    let text = match root {
+                        Some(r) if r != id => format!("{id}, whose root cause {r} is first below"),
+                        _ => format!("{id} (first below)"),
+                    };
+                    push_field(out, "", "explained by: ", &text)
+                }
                 None => {
                     let mut line = "no finding explains this message".to_string();
                     if !fx.ruled_out.is_empty() {
@@ -117,11 +147,24 @@ fn render_target(
 
     let counts = CheckCounts::of(&t.checks);
 
-    for f in &t.findings {
+    // One block per root cause: its root finding in full, the other ways out, then the
+    // findings with the same cause as one line each. Every finding is in one cause.
+    for cause in crate::root_causes(t) {
         if !opts.quiet {
             out.push('\n');
         }
-        render_finding(out, f, opts, p);
+        let (head, rest) = cause.findings.split_first().expect("a cause has its root");
+        render_finding(out, head, opts, p, cause.fixes.get(1..).unwrap_or(&[]));
+        if rest.is_empty() {
+            continue;
+        }
+        if !opts.quiet {
+            let _ = writeln!(out, "  same cause ({}):", rest.len());
+        }
+        let indent = if opts.quiet { "  " } else { "    " };
+        for f in rest {
+            let _ = writeln!(out, "{indent}{}", headline(f, p));
+        }
     }
 
     if !opts.quiet {
@@ -148,19 +191,35 @@ fn render_target(
     }
 }
 
-fn render_finding(out: &mut String, f: &Finding, opts: &RenderOptions, p: &Painter) {
+fn verdict_label(v: Verdict) -> (Style, &'static str) {
+    match v {
+        Verdict::Fail => (RED_BOLD, "FAIL"),
+        Verdict::Incomplete => (YELLOW_BOLD, "INCOMPLETE"),
+        Verdict::Pass => (GREEN_BOLD, "PASS"),
+    }
+}
+
+/// `error[ID] Title`, coloured by severity.
+fn headline(f: &Finding, p: &Painter) -> String {
     let style = match f.severity {
         Severity::Error => RED_BOLD,
         Severity::Warning => YELLOW,
         Severity::Info => BLUE,
     };
     let label = format!("{}[{}]", f.severity.as_str(), f.id);
-    let _ = writeln!(
-        out,
-        "{} {}",
-        p.paint(style, &label),
-        p.paint(BOLD, &f.title)
-    );
+    format!("{} {}", p.paint(style, &label), p.paint(BOLD, &f.title))
+}
+
+/// One finding in full; `other_fixes` are the other ways out of its root cause, each after
+/// its fix as "or:".
+fn render_finding(
+    out: &mut String,
+    f: &Finding,
+    opts: &RenderOptions,
+    p: &Painter,
+    other_fixes: &[String],
+) {
+    let _ = writeln!(out, "{}", headline(f, p));
     if opts.quiet {
         return;
     }
@@ -183,6 +242,9 @@ fn render_finding(out: &mut String, f: &Finding, opts: &RenderOptions, p: &Paint
         &format!("{} ", p.paint(BOLD, "fix:")),
         &f.remediation,
     );
+    for fix in other_fixes {
+        push_field(out, "  ", &format!("{} ", p.paint(BOLD, "or:")), fix);
+    }
     for doc in &f.docs {
         let _ = writeln!(out, "  docs: {doc}");
     }

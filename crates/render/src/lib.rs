@@ -7,6 +7,7 @@
 
 mod human;
 mod markdown;
+mod mermaid;
 mod sarif;
 
 use fd_engine::{CheckResult, CheckStatus, Report};
@@ -22,6 +23,8 @@ pub enum Format {
     Markdown,
     /// SARIF 2.1.0.
     Sarif,
+    /// The network paths as a Mermaid flowchart, alone.
+    Mermaid,
 }
 
 /// How to render. Only [`Format::Human`] looks at these.
@@ -40,6 +43,7 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Json => render_json(report),
         Format::Markdown => markdown::render(report),
         Format::Sarif => sarif::render(report),
+        Format::Mermaid => mermaid::render(report),
     }
 }
 
@@ -59,6 +63,94 @@ pub(crate) fn place(report: &Report, t: &fd_engine::TargetReport) -> String {
     match (&t.region, several) {
         (Some(region), true) => format!("{}/{} in {region}", t.cluster, t.name),
         _ => format!("{}/{}", t.cluster, t.name),
+    }
+}
+
+/// A target's root causes with their findings. A report from elsewhere without positions
+/// (deserialised JSON) falls back to the IDs, each finding taken once.
+pub(crate) struct Cause<'a> {
+    pub findings: Vec<&'a fd_engine::Finding>,
+    pub fixes: &'a [String],
+}
+
+pub(crate) fn root_causes(t: &fd_engine::TargetReport) -> Vec<Cause<'_>> {
+    let mut used = vec![false; t.findings.len()];
+    let mut out = Vec::new();
+    for c in &t.root_causes {
+        let mut findings = Vec::new();
+        for (k, id) in c.findings.iter().enumerate() {
+            let at = c
+                .positions
+                .get(k)
+                .copied()
+                .filter(|&i| t.findings.get(i).is_some_and(|f| &f.id == id) && !used[i])
+                .or_else(|| (0..t.findings.len()).find(|&i| !used[i] && &t.findings[i].id == id));
+            if let Some(i) = at {
+                used[i] = true;
+                findings.push(&t.findings[i]);
+            }
+        }
+        if !findings.is_empty() {
+            out.push(Cause {
+                findings,
+                fixes: &c.fixes,
+            });
+        }
+    }
+    // Findings no cause names (a report built by hand): each its own.
+    for (i, f) in t.findings.iter().enumerate() {
+        if !used[i] {
+            out.push(Cause {
+                findings: vec![f],
+                fixes: &[],
+            });
+        }
+    }
+    out
+}
+
+/// What a target's verdict rests on, in a few words: the first root cause (and how many more),
+/// the number of undecided checks, or the warnings.
+pub(crate) fn verdict_reason(t: &fd_engine::TargetReport) -> Option<String> {
+    use fd_engine::{Severity, Verdict};
+    let errors: Vec<&fd_engine::RootCause> = t
+        .root_causes
+        .iter()
+        .filter(|c| c.severity == Severity::Error)
+        .collect();
+    match t.verdict {
+        Verdict::Fail => {
+            let first = errors.first().map(|c| c.title.clone()).or_else(|| {
+                t.findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Error)
+                    .map(|f| f.title.clone())
+            })?;
+            Some(match errors.len() {
+                0 | 1 => first,
+                2 => format!("{first} (and 1 more cause)"),
+                n => format!("{first} (and {} more causes)", n - 1),
+            })
+        }
+        Verdict::Incomplete => {
+            let unknown = t
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Unknown)
+                .count();
+            Some(match (unknown, t.unread.len()) {
+                (0, n) => format!("{} could not be read", plural(n, "part")),
+                (n, _) => format!("{} could not be decided", plural(n, "check")),
+            })
+        }
+        Verdict::Pass => {
+            let warnings = t
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count();
+            (warnings > 0).then(|| plural(warnings, "warning"))
+        }
     }
 }
 

@@ -27,7 +27,15 @@ pub(crate) fn render(report: &Report) -> String {
 
 fn render_target(out: &mut String, report: &Report, t: &TargetReport) {
     let _ = writeln!(out, "\n## {} {}\n", t.kind, code(&crate::place(report, t)));
-    let _ = writeln!(out, "- Verdict: **{}**", t.verdict.as_str());
+    let _ = match crate::verdict_reason(t) {
+        Some(reason) => writeln!(
+            out,
+            "- Verdict: **{}**: {}",
+            t.verdict.as_str(),
+            inline(&reason)
+        ),
+        None => writeln!(out, "- Verdict: **{}**", t.verdict.as_str()),
+    };
     if let Some(pv) = &t.platform_version {
         let _ = writeln!(out, "- Platform version: {}", inline(pv));
     }
@@ -95,9 +103,38 @@ fn render_target(out: &mut String, report: &Report, t: &TargetReport) {
                 resources.join(", ")
             );
         }
-        for f in &t.findings {
-            render_finding(out, f);
+        for cause in crate::root_causes(t) {
+            let (head, rest) = cause.findings.split_first().expect("a cause has its root");
+            render_finding(out, head, cause.fixes.get(1..).unwrap_or(&[]));
+            if !rest.is_empty() {
+                out.push_str("\nSame cause:\n\n");
+                for f in rest {
+                    let _ = writeln!(
+                        out,
+                        "- {} `{}`: {}",
+                        f.severity.as_str(),
+                        f.id,
+                        inline(&f.title)
+                    );
+                }
+            }
         }
+    }
+
+    if !t.paths.is_empty() {
+        out.push_str("\n### Network paths\n\n");
+        let broken = t
+            .paths
+            .iter()
+            .filter(|p| p.verdict == fd_engine::PathVerdict::Broken)
+            .count();
+        let _ = writeln!(
+            out,
+            "{} of {} broken (red: where it breaks, labelled with the finding; dotted: never reached).\n",
+            broken,
+            plural(t.paths.len(), "path")
+        );
+        let _ = writeln!(out, "```mermaid\n{}```", crate::mermaid::target(t));
     }
 
     let _ = writeln!(out, "\n### Checks\n\n{}\n", counts.summary());
@@ -116,7 +153,8 @@ fn render_target(out: &mut String, report: &Report, t: &TargetReport) {
     }
 }
 
-fn render_finding(out: &mut String, f: &Finding) {
+/// One finding in full; `other_fixes` are the other ways out of its root cause.
+fn render_finding(out: &mut String, f: &Finding, other_fixes: &[String]) {
     let _ = writeln!(out, "\n#### {}: {}\n", f.id, inline(&f.title));
     let mut line = format!("Severity: **{}**", f.severity.as_str());
     if !f.resources.is_empty() {
@@ -135,6 +173,15 @@ fn render_finding(out: &mut String, f: &Finding) {
         }
     }
     let _ = writeln!(out, "\n**Fix:** {}", f.remediation.trim());
+    for fix in other_fixes {
+        // The first line is the sentence, the rest are commands.
+        let mut lines = fix.trim().lines();
+        let _ = writeln!(out, "\n**Or:** {}", lines.next().unwrap_or_default().trim());
+        let commands: Vec<&str> = lines.map(str::trim).filter(|l| !l.is_empty()).collect();
+        if !commands.is_empty() {
+            let _ = writeln!(out, "\n```sh\n{}\n```", commands.join("\n"));
+        }
+    }
     if !f.docs.is_empty() {
         out.push_str("\nDocs:\n\n");
         for d in &f.docs {

@@ -20,7 +20,7 @@ fn check(id: &str, status: CheckStatus, detail: Option<&str>) -> CheckResult {
 /// Two targets: a failing service with two findings (one with evidence from two resources), and a
 /// passing task with an `unknown` check.
 fn sample() -> Report {
-    let failing = TargetReport {
+    let mut failing = TargetReport {
         region: Some("us-east-1".into()),
         account_id: None,
         kind: "service".to_owned(),
@@ -64,6 +64,20 @@ fn sample() -> Report {
                 ],
             },
             Finding {
+                id: "VPCE-ECR-API-MISSING".to_owned(),
+                severity: Severity::Error,
+                title: "Private ECR image on platform 1.4.0, but no ecr.api interface endpoint and \
+                        no internet path"
+                    .to_owned(),
+                message: "vpc-01 has no interface endpoint com.amazonaws.us-east-1.ecr.api.".to_owned(),
+                resources: vec!["vpc-01".to_owned(), "subnet-0a1".to_owned()],
+                evidence: vec![],
+                remediation: "aws ec2 create-vpc-endpoint --vpc-id vpc-01 --vpc-endpoint-type \
+                              Interface --service-name com.amazonaws.us-east-1.ecr.api"
+                    .to_owned(),
+                docs: vec![],
+            },
+            Finding {
                 id: "NET-DNS-CUSTOM-DHCP".to_owned(),
                 severity: Severity::Warning,
                 title: "Custom DNS servers | cannot be verified".to_owned(),
@@ -77,6 +91,8 @@ fn sample() -> Report {
                 docs: vec![],
             },
         ],
+        root_causes: vec![],
+        paths: vec![],
         unread: vec![],
         checks: vec![
             check("NET-ROUTE-NO-DEFAULT", CheckStatus::Fail, None),
@@ -89,6 +105,7 @@ fn sample() -> Report {
             ),
         ],
     };
+    failing.root_causes = fd_engine::causes::root_causes(&failing.findings);
     let passing = TargetReport {
         region: Some("us-east-1".into()),
         account_id: None,
@@ -101,6 +118,8 @@ fn sample() -> Report {
         verdict: Verdict::Incomplete,
         failure: None,
         findings: vec![],
+        root_causes: vec![],
+        paths: vec![],
         unread: vec![],
         checks: vec![
             check("NET-ROUTE-NO-DEFAULT", CheckStatus::Pass, None),
@@ -213,12 +232,12 @@ fn sarif_is_valid_json_with_one_result_per_finding() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0]["tool"]["driver"]["name"], "fargate-doctor");
     assert_eq!(runs[0]["tool"]["driver"]["version"], "0.1.0");
-    assert_eq!(runs[0]["results"].as_array().unwrap().len(), 2);
+    assert_eq!(runs[0]["results"].as_array().unwrap().len(), 3);
     assert_eq!(
         runs[0]["tool"]["driver"]["rules"].as_array().unwrap().len(),
-        2
+        3
     );
-    assert_eq!(runs[0]["results"][1]["level"], "warning");
+    assert_eq!(runs[0]["results"][2]["level"], "warning");
 }
 
 #[test]
@@ -229,11 +248,11 @@ fn sarif_rules_are_distinct() {
     let v: serde_json::Value =
         serde_json::from_str(&render(&report, Format::Sarif, &PLAIN)).unwrap();
     let run = &v["runs"][0];
-    assert_eq!(run["results"].as_array().unwrap().len(), 3);
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 2);
-    assert_eq!(run["results"][2]["ruleIndex"], 0);
+    assert_eq!(run["results"].as_array().unwrap().len(), 4);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 3);
+    assert_eq!(run["results"][3]["ruleIndex"], 0);
     assert_eq!(
-        run["results"][2]["properties"]["target"],
+        run["results"][3]["properties"]["target"],
         "task prod/0123456789abcdef"
     );
 }

@@ -26,6 +26,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AWS_Fargate-Regions.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

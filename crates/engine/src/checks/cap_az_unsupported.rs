@@ -23,6 +23,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AWS_Fargate-Regions.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

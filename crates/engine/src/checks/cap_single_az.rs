@@ -18,6 +18,8 @@ pub static CHECK: Check = Check {
           aws ecs update-service --cluster C --service S --network-configuration \
           'awsvpcConfiguration={subnets=[subnet-az-a,subnet-az-b,subnet-az-c],securityGroups=[sg-1]}'",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

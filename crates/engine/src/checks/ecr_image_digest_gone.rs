@@ -33,6 +33,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html",
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -16,6 +16,8 @@ pub static CHECK: Check = Check {
     fix: "Push the tag, or point the task definition at an existing one:\n  aws ecr describe-images \
           --repository-name NAME --query 'imageDetails[].imageTags'",
     docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html"],
+    explains: &["ECR-IMAGE-DIGEST-GONE", "IMG-ARCH-MISMATCH", "IMG-OS-MISMATCH", "IMG-TOO-LARGE"],
+    alternatives: None,
     run,
 };
 

@@ -27,6 +27,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html",
         "https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

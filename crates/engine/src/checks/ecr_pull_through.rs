@@ -45,6 +45,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html",
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

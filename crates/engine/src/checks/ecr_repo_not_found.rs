@@ -16,6 +16,8 @@ pub static CHECK: Check = Check {
     fix: "Fix the image URI in the task definition, or create/replicate the repository and push the image:\n  \
           aws ecr describe-repositories --registry-id ACCOUNT --region REGION --repository-names NAME",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html"],
+    explains: &["ECR-IMAGE-NOT-FOUND", "ECR-IMAGE-DIGEST-GONE", "ECR-KMS-KEY-UNUSABLE", "ECR-REPO-POLICY", "IMG-ARCH-MISMATCH", "IMG-OS-MISMATCH", "IMG-TOO-LARGE"],
+    alternatives: None,
     run,
 };
 

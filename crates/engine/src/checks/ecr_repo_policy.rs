@@ -19,6 +19,8 @@ pub static CHECK: Check = Check {
           --repository-name NAME --policy-text file://pull-from-ACCOUNT.json   (Allow ecr:BatchGetImage, \
           ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability to arn:aws:iam::ACCOUNT:role/ROLE)",
     docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

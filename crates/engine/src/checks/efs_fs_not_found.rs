@@ -21,6 +21,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/resource-initialization-error.html",
     ],
+    explains: &["EFS-ACCESS-POINT-NOT-FOUND", "EFS-MOUNT-TARGET-MISSING", "EFS-IAM-DENIED", "EFS-NFS-BLOCKED"],
+    alternatives: None,
     run,
 };
 

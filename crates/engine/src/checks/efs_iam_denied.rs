@@ -33,6 +33,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -24,6 +24,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/efs/latest/ug/accessing-fs.html",
         "https://docs.aws.amazon.com/efs/latest/ug/manage-fs-access.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -26,6 +26,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/efs/latest/ug/network-access.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

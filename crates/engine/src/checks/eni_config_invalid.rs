@@ -26,6 +26,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

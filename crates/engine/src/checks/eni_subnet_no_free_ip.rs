@@ -16,6 +16,8 @@ pub static CHECK: Check = Check {
     fix: "Free addresses (delete ENIs in state 'available' that nothing uses), or add larger subnets:\n  \
           aws ec2 describe-network-interfaces --filters Name=subnet-id,Values=subnet-… Name=status,Values=available",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/failed-to-start-error.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

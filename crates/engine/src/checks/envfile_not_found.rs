@@ -22,6 +22,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/use-environment-file.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/resource-initialization-error.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -26,6 +26,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/use-environment-file.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

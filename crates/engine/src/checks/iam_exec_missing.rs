@@ -18,6 +18,8 @@ pub static CHECK: Check = Check {
           point the task definition at an existing one:\n  aws iam create-role --role-name NAME \
           --assume-role-policy-document file://ecs-tasks-trust.json",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"],
+    explains: &["IAM-EXEC-TRUST", "IAM-EXEC-ECR", "IAM-EXEC-LOGS", "IAM-EXEC-SECRETS", "IAM-EXEC-PRIVREG", "IAM-EXEC-ENVFILES", "IAM-GUARDRAILS", "ECR-REPO-POLICY", "VPCE-POLICY-DENIES"],
+    alternatives: None,
     run,
 };
 

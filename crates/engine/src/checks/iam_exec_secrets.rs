@@ -15,6 +15,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

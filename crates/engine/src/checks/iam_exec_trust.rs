@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
     fix: "Trust ecs-tasks.amazonaws.com:\n  aws iam update-assume-role-policy --role-name ROLE \
           --policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}'",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

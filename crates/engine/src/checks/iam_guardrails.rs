@@ -22,6 +22,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -22,6 +22,8 @@ pub static CHECK: Check = Check {
     fix: "Create the role (it carries the AWS-managed AmazonECSServiceRolePolicy):\n  \
           aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -18,6 +18,8 @@ pub static CHECK: Check = Check {
           linux/amd64,linux/arm64 -t ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG --push .\nor set \
           runtimePlatform.cpuArchitecture to match the image.",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

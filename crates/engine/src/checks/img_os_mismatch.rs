@@ -13,6 +13,8 @@ pub static CHECK: Check = Check {
           manifest' or 'image operating system \"linux\" cannot be used on this platform'.",
     fix: "Use an image built for the task's operating system, or change runtimePlatform.operatingSystemFamily.",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -22,6 +22,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html",
     ],
+    explains: &["ECR-REPO-NOT-FOUND", "ECR-IMAGE-NOT-FOUND", "ECR-PULL-THROUGH", "REG-INTERNET-REQUIRED"],
+    alternatives: None,
     run,
 };
 

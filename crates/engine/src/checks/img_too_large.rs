@@ -35,6 +35,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -30,6 +30,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

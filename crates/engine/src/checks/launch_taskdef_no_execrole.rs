@@ -18,6 +18,8 @@ pub static CHECK: Check = Check {
           set it as executionRoleArn:\n  aws iam attach-role-policy --role-name ecsTaskExecutionRole \
           --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"],
+    explains: &["IAM-EXEC-ECR", "IAM-EXEC-LOGS", "IAM-EXEC-SECRETS", "IAM-EXEC-PRIVREG", "IAM-EXEC-ENVFILES"],
+    alternatives: None,
     run,
 };
 

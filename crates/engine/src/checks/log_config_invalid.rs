@@ -34,6 +34,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LogConfiguration.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -16,6 +16,8 @@ pub static CHECK: Check = Check {
     fix: "aws logs create-log-group --log-group-name NAME --region REGION\n(or set awslogs-create-group \
           to \"true\" and allow logs:CreateLogGroup to the execution role)",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

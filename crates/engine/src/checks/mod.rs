@@ -174,8 +174,41 @@ pub struct Check {
     /// How to fix it, with an AWS CLI command.
     pub fix: &'static str,
     pub docs: &'static [&'static str],
+    /// The checks whose findings are consequences of this one's (fixing this fixes them), when
+    /// they name a resource in common: a missing repository behind a missing image. They are
+    /// reported under this finding's root cause ([`crate::causes`]).
+    pub explains: &'static [&'static str],
+    /// The checks whose fixes, taken together, are another way out of this one's problem: no
+    /// route to the internet, or the VPC endpoints that make it unnecessary.
+    pub alternatives: Option<&'static Alternatives>,
     pub run: fn(&Cx) -> Outcome,
 }
+
+/// Another way out of a problem: the fixes of these checks' findings, together
+/// ([`Check::alternatives`]).
+#[derive(Debug)]
+pub struct Alternatives {
+    pub ids: &'static [&'static str],
+    /// What one fix creates: `VPC endpoint` ("create this VPC endpoint").
+    pub one: &'static str,
+    /// The plural: `VPC endpoints` ("create these 4 VPC endpoints").
+    pub many: &'static str,
+}
+
+/// A task without an internet path can still start if the VPC has an endpoint for every
+/// service it needs: the endpoint checks report each missing one.
+pub static ENDPOINTS_INSTEAD: Alternatives = Alternatives {
+    ids: &[
+        "VPCE-ECR-API-MISSING",
+        "VPCE-ECR-DKR-MISSING",
+        "VPCE-S3-GATEWAY-MISSING",
+        "VPCE-LOGS-MISSING",
+        "VPCE-SECRETSMANAGER-MISSING",
+        "VPCE-SSM-MISSING",
+    ],
+    one: "VPC endpoint",
+    many: "VPC endpoints",
+};
 
 /// What one check concluded for one target.
 #[derive(Debug, Clone)]
@@ -248,6 +281,48 @@ impl Check {
                     "found only warnings, and could not decide the rest: {why}"
                 ));
             }
+        }
+        out
+    }
+
+    /// The checks that can explain this one's findings (their finding is then the root
+    /// cause, this one's reported under it): those that declare it in `explains` or
+    /// `alternatives`.
+    pub fn explained_by(&self) -> Vec<&'static str> {
+        ALL.iter()
+            .filter(|c| {
+                c.explains.contains(&self.id)
+                    || c.alternatives.is_some_and(|a| a.ids.contains(&self.id))
+            })
+            .map(|c| c.id)
+            .collect()
+    }
+
+    /// How this check's findings are grouped into root causes, in sentences (for `explain`
+    /// and `docs/checks.md`); empty when it is related to no other check.
+    pub fn relations_text(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.explains.is_empty() {
+            out.push(format!(
+                "Root cause of: {} (their findings about the same resource are reported under \
+                 this one).",
+                self.explains.join(", ")
+            ));
+        }
+        if let Some(a) = self.alternatives {
+            out.push(format!(
+                "Other way out: create the {} that {} report missing, instead of this fix.",
+                a.many,
+                a.ids.join(", ")
+            ));
+        }
+        let by = self.explained_by();
+        if !by.is_empty() {
+            out.push(format!(
+                "Reported under: {} (when one of them fails about the same resource, it is the \
+                 root cause).",
+                by.join(", ")
+            ));
         }
         out
     }
@@ -383,6 +458,13 @@ pub fn docs_markdown() -> String {
             squash(c.why),
             fix_markdown(c.fix),
         ));
+        let relations = c.relations_text();
+        if !relations.is_empty() {
+            out.push_str("\n### Root causes\n");
+            for r in relations {
+                out.push_str(&format!("- {r}\n"));
+            }
+        }
         if !c.docs.is_empty() {
             out.push_str("\n### References\n");
             for d in c.docs {
@@ -438,6 +520,8 @@ mod settle_tests {
             why: "",
             fix: "",
             docs: &[],
+            explains: &[],
+            alternatives: None,
             run: |_| Outcome::pass(),
         }
     }

@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
         "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSet.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

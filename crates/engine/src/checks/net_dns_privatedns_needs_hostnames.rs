@@ -22,6 +22,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/verify-connectivity.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

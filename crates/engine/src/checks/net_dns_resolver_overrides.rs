@@ -64,6 +64,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-dns-firewall-rule-settings.html",
         "https://docs.aws.amazon.com/vpc/latest/privatelink/manage-dns-names.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

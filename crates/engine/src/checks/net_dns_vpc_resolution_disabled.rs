@@ -17,6 +17,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html",
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html",
     ],
+    explains: &["NET-DNS-PRIVATEDNS-NEEDS-HOSTNAMES"],
+    alternatives: None,
     run,
 };
 

@@ -50,6 +50,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-requests.html",
         "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -23,6 +23,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/verify-connectivity.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

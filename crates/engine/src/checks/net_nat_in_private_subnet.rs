@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-scenarios.html",
         "https://repost.aws/knowledge-center/ecs-fargate-tasks-pending-state",
     ],
+    explains: &[],
+    alternatives: Some(&super::ENDPOINTS_INSTEAD),
     run,
 };
 

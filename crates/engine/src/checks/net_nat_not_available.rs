@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
           create-nat-gateway --subnet-id subnet-public --allocation-id eipalloc-… --connectivity-type public\n  \
           aws ec2 replace-route --route-table-id rtb-… --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-new",
     docs: &["https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html"],
+    explains: &[],
+    alternatives: Some(&super::ENDPOINTS_INSTEAD),
     run,
 };
 

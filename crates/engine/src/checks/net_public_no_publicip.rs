@@ -25,6 +25,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html",
         "https://repost.aws/knowledge-center/ecs-fargate-pull-container-error",
     ],
+    explains: &[],
+    alternatives: Some(&super::ENDPOINTS_INSTEAD),
     run,
 };
 

@@ -17,6 +17,8 @@ pub static CHECK: Check = Check {
           --destination-cidr-block 0.0.0.0/0 --gateway-id igw-…\nor set assignPublicIp=DISABLED for \
           private subnets behind a NAT gateway.",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

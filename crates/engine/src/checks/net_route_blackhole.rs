@@ -19,6 +19,8 @@ pub static CHECK: Check = Check {
     fix: "Replace the route's target with a working gateway:\n  aws ec2 replace-route --route-table-id \
           rtb-… --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-…",
     docs: &["https://docs.aws.amazon.com/vpc/latest/userguide/route-table-options.html"],
+    explains: &[],
+    alternatives: Some(&super::ENDPOINTS_INSTEAD),
     run,
 };
 

@@ -35,6 +35,8 @@ pub static CHECK: Check = Check {
         "https://repost.aws/knowledge-center/ecs-fargate-pull-container-error",
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
     ],
+    explains: &[],
+    alternatives: Some(&super::ENDPOINTS_INSTEAD),
     run,
 };
 

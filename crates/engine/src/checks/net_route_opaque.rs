@@ -24,6 +24,8 @@ pub static CHECK: Check = Check {
           routed to an internet egress and returned; or add VPC endpoints in this VPC so that the task \
           does not depend on that path.",
     docs: &["https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-nat-igw.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

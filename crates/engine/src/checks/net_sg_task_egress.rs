@@ -23,6 +23,8 @@ pub static CHECK: Check = Check {
         "https://repost.aws/knowledge-center/ecs-fargate-tasks-pending-state",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/verify-connectivity.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

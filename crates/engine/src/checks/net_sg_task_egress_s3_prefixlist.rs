@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-setting-up-s3-gateway",
         "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-linux-fargate.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -17,6 +17,8 @@ pub static CHECK: Check = Check {
     fix: "Register a revision with a valid pair, for example cpu 512 and memory 1024:\n  \
           aws ecs register-task-definition --cli-input-json file://td.json   (with \"cpu\": \"512\", \"memory\": \"1024\")",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -15,6 +15,8 @@ pub static CHECK: Check = Check {
     fix: "Create the secret with the registry credentials ({\"username\":…,\"password\":…}) or fix the ARN:\n  \
           aws secretsmanager create-secret --name NAME --secret-string file://creds.json",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

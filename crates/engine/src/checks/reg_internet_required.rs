@@ -23,6 +23,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

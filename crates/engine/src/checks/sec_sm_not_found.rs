@@ -17,6 +17,8 @@ pub static CHECK: Check = Check {
     fix: "Fix the ARN (Region, account, the 6-character suffix), or create/restore the secret:\n  \
           aws secretsmanager describe-secret --secret-id ARN\n  aws secretsmanager restore-secret --secret-id ARN",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -15,6 +15,8 @@ pub static CHECK: Check = Check {
     fix: "Create the parameter, or fix the name (a name in another Region needs the full ARN):\n  \
           aws ssm describe-parameters --parameter-filters Key=Name,Values=/prod/db",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -20,6 +20,8 @@ pub static CHECK: Check = Check {
           an FSx for Windows volume:\n  \
           aws fsx describe-file-systems --file-system-ids fs-…",
     docs: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -16,6 +16,8 @@ pub static CHECK: Check = Check {
     fix: "Replicate the image or secret into the task's Region (ECR replication, Secrets Manager replica), \
           or give the subnets a NAT gateway route.",
     docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -18,6 +18,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

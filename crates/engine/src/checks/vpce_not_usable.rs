@@ -18,6 +18,8 @@ pub static CHECK: Check = Check {
     fix: "Wait for or re-create the endpoint, and add a subnet in each task zone:\n  aws ec2 \
           modify-vpc-endpoint --vpc-endpoint-id vpce-… --add-subnet-ids subnet-in-task-az",
     docs: &["https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

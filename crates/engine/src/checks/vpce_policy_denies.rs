@@ -19,6 +19,8 @@ pub static CHECK: Check = Check {
     fix: "Add the execution role (or the account) and the calls to the endpoint policy:\n  aws ec2 \
           modify-vpc-endpoint --vpc-endpoint-id vpce-… --policy-document file://endpoint-policy.json",
     docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-vpc-endpoint-policy"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -15,6 +15,8 @@ pub static CHECK: Check = Check {
           name. Without private DNS those names resolve to public addresses and the connection times out.",
     fix: "aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-… --private-dns-enabled",
     docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

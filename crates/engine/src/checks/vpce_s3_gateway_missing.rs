@@ -21,6 +21,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-setting-up-s3-gateway",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -17,6 +17,8 @@ pub static CHECK: Check = Check {
           no route to S3, and the layer download times out.",
     fix: "aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-… --add-route-table-ids rtb-of-task-subnet",
     docs: &["https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

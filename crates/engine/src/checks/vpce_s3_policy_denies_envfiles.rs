@@ -23,6 +23,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html#edit-vpc-endpoint-policy-s3",
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/use-environment-file.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

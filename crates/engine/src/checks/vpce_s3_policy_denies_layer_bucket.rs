@@ -22,6 +22,8 @@ pub static CHECK: Check = Check {
           \"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::prod-REGION-starport-layer-bucket/*\"}\n  \
           aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-… --policy-document file://s3-endpoint-policy.json",
     docs: &["https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html#ecr-minimum-s3-perms"],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -18,6 +18,8 @@ pub static CHECK: Check = Check {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
         "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
     ],
+    explains: &[],
+    alternatives: None,
     run,
 };
 

@@ -4,6 +4,7 @@
 pub mod dest;
 pub mod dns;
 pub mod efs;
+pub mod export;
 pub mod ipset;
 pub mod nacl;
 pub mod path;
