@@ -13,7 +13,9 @@ pub mod failure;
 pub mod iam;
 pub use fd_snapshot::image;
 pub mod net;
+pub mod outcome;
 pub mod platform;
+pub mod registry;
 pub mod report;
 pub mod roles;
 

@@ -6,9 +6,11 @@
 use fd_snapshot::needs::{SecretSource, SecretUse, TaskNeeds};
 use fd_snapshot::{refs, Fetched, Op, Role, Snapshot};
 
-use crate::checks::{Found, Outcome};
+use fd_snapshot::Found;
+
 use crate::iam::Policy;
 use crate::net::dest::Service;
+use crate::outcome::Outcome;
 
 /// A role and its parsed policies.
 pub struct RolePolicies<'a> {

@@ -1,4 +1,6 @@
-//! The checks. One check, one file: each file holds a `pub static CHECK` with its public ID,
+//! The checks. One check, one file, in the directory of its family (`network/`, `endpoints/`,
+//! `dns/`, `iam/`, `image/`, `secrets_logs/`, `efs/`, `launch/`): each file holds a
+//! `pub static CHECK` with its public ID,
 //! title, severity and explanation (what it checks, why it stops a task, how to fix it, links),
 //! and the function that runs it. `explain`, `rules` and the generated docs read from here.
 //!
@@ -6,157 +8,101 @@
 //! order (after errors before warnings), so that the thing to fix first comes first.
 
 use crate::context::Cx;
+pub use crate::outcome::Outcome;
 use crate::report::{CheckResult, CheckStatus, Evidence, Finding, Severity};
+
+// The checks, one family per directory, as their IDs group them (ruff groups its rules by
+// linter the same way). A check never imports another check; what several share is in
+// `support` (small helpers of the check files) and `permissions` (a role's permissions,
+// evaluated as IAM does).
+mod dns;
+mod efs;
+mod endpoints;
+mod iam;
+mod image;
+mod launch;
+mod network;
+mod secrets_logs;
 
 mod support;
 pub use support::*;
 
-mod cap_arm64_unsupported;
-mod cap_az_unsupported;
-mod cap_single_az;
-mod ecr_image_digest_gone;
-mod ecr_image_not_found;
-mod ecr_kms_key_unusable;
-mod ecr_pull_through;
-mod ecr_repo_not_found;
-mod ecr_repo_policy;
-mod efs_access_point_not_found;
-mod efs_fs_not_found;
-mod efs_iam_denied;
-mod efs_mount_target_missing;
-mod efs_nfs_blocked;
-mod eni_config_invalid;
-mod eni_subnet_no_free_ip;
-mod envfile_not_found;
-mod exec_role;
-mod iam_exec_ecr;
-mod iam_exec_envfiles;
-mod iam_exec_logs;
-mod iam_exec_missing;
-mod iam_exec_privreg;
-mod iam_exec_secrets;
-mod iam_exec_trust;
-mod iam_guardrails;
-mod iam_slr_missing;
-mod img_arch_mismatch;
-mod img_os_mismatch;
-mod img_ref_invalid;
-mod img_too_large;
-mod img_windows_foreign_layers;
-mod launch_taskdef_no_execrole;
-mod log_config_invalid;
-mod log_group_missing;
-mod net_dns_custom_dhcp;
-mod net_dns_privatedns_needs_hostnames;
-mod net_dns_resolver_overrides;
-mod net_dns_vpc_resolution_disabled;
-mod net_ipv6_only;
-mod net_nacl_path;
-mod net_nat_in_private_subnet;
-mod net_nat_not_available;
-mod net_public_no_publicip;
-mod net_publicip_no_igw_route;
-mod net_route_blackhole;
-mod net_route_no_default;
-mod net_route_opaque;
-mod net_sg_endpoint_ingress;
-mod net_sg_task_egress;
-mod net_sg_task_egress_s3_prefixlist;
-mod plat_pv_incompatible;
-mod plat_tasksize_invalid;
-mod reg_creds_missing;
-mod reg_internet_required;
-mod sec_sm_not_found;
-mod sec_ssm_not_found;
-mod td_feature_not_checked;
+mod permissions;
 #[cfg(test)]
 pub(crate) mod testkit;
-mod vpce_cross_region;
-mod vpce_ecr_api_missing;
-mod vpce_ecr_dkr_missing;
-mod vpce_logs_missing;
-mod vpce_not_usable;
-mod vpce_policy_denies;
-mod vpce_private_dns_disabled;
-mod vpce_s3_gateway_missing;
-mod vpce_s3_not_associated;
-mod vpce_s3_policy_denies_envfiles;
-mod vpce_s3_policy_denies_layer_bucket;
-mod vpce_secretsmanager_missing;
-mod vpce_ssm_missing;
 
 /// Every check, in root-cause order.
 pub static ALL: &[&Check] = &[
-    &eni_config_invalid::CHECK,
-    &iam_slr_missing::CHECK,
-    &launch_taskdef_no_execrole::CHECK,
-    &log_config_invalid::CHECK,
-    &iam_exec_missing::CHECK,
-    &iam_exec_trust::CHECK,
-    &plat_tasksize_invalid::CHECK,
-    &plat_pv_incompatible::CHECK,
-    &cap_az_unsupported::CHECK,
-    &cap_arm64_unsupported::CHECK,
-    &eni_subnet_no_free_ip::CHECK,
-    &img_ref_invalid::CHECK,
-    &ecr_repo_not_found::CHECK,
-    &ecr_pull_through::CHECK,
-    &ecr_image_not_found::CHECK,
-    &ecr_image_digest_gone::CHECK,
-    &ecr_kms_key_unusable::CHECK,
-    &img_os_mismatch::CHECK,
-    &img_arch_mismatch::CHECK,
-    &img_too_large::CHECK,
-    &reg_creds_missing::CHECK,
-    &sec_sm_not_found::CHECK,
-    &sec_ssm_not_found::CHECK,
-    &log_group_missing::CHECK,
-    &efs_fs_not_found::CHECK,
-    &efs_access_point_not_found::CHECK,
-    &envfile_not_found::CHECK,
-    &net_dns_vpc_resolution_disabled::CHECK,
-    &net_dns_resolver_overrides::CHECK,
-    &net_route_blackhole::CHECK,
-    &net_nat_not_available::CHECK,
-    &net_nat_in_private_subnet::CHECK,
-    &net_public_no_publicip::CHECK,
-    &vpce_not_usable::CHECK,
-    &vpce_private_dns_disabled::CHECK,
-    &net_dns_privatedns_needs_hostnames::CHECK,
-    &vpce_s3_not_associated::CHECK,
-    &net_route_no_default::CHECK,
-    &efs_mount_target_missing::CHECK,
-    &net_ipv6_only::CHECK,
-    &reg_internet_required::CHECK,
-    &img_windows_foreign_layers::CHECK,
-    &vpce_cross_region::CHECK,
-    &vpce_ecr_dkr_missing::CHECK,
-    &vpce_ecr_api_missing::CHECK,
-    &vpce_s3_gateway_missing::CHECK,
-    &vpce_logs_missing::CHECK,
-    &vpce_secretsmanager_missing::CHECK,
-    &vpce_ssm_missing::CHECK,
-    &vpce_s3_policy_denies_layer_bucket::CHECK,
-    &vpce_s3_policy_denies_envfiles::CHECK,
-    &vpce_policy_denies::CHECK,
-    &iam_exec_ecr::CHECK,
-    &ecr_repo_policy::CHECK,
-    &iam_exec_logs::CHECK,
-    &iam_exec_secrets::CHECK,
-    &iam_exec_privreg::CHECK,
-    &iam_exec_envfiles::CHECK,
-    &efs_iam_denied::CHECK,
-    &net_sg_task_egress::CHECK,
-    &net_sg_task_egress_s3_prefixlist::CHECK,
-    &net_sg_endpoint_ingress::CHECK,
-    &net_nacl_path::CHECK,
-    &efs_nfs_blocked::CHECK,
-    &net_route_opaque::CHECK,
-    &net_publicip_no_igw_route::CHECK,
-    &net_dns_custom_dhcp::CHECK,
-    &iam_guardrails::CHECK,
-    &cap_single_az::CHECK,
-    &td_feature_not_checked::CHECK,
+    &launch::eni_config_invalid::CHECK,
+    &launch::iam_slr_missing::CHECK,
+    &launch::launch_taskdef_no_execrole::CHECK,
+    &secrets_logs::log_config_invalid::CHECK,
+    &iam::iam_exec_missing::CHECK,
+    &iam::iam_exec_trust::CHECK,
+    &launch::plat_tasksize_invalid::CHECK,
+    &launch::plat_pv_incompatible::CHECK,
+    &launch::cap_az_unsupported::CHECK,
+    &launch::cap_arm64_unsupported::CHECK,
+    &launch::eni_subnet_no_free_ip::CHECK,
+    &image::img_ref_invalid::CHECK,
+    &image::ecr_repo_not_found::CHECK,
+    &image::ecr_pull_through::CHECK,
+    &image::ecr_image_not_found::CHECK,
+    &image::ecr_image_digest_gone::CHECK,
+    &image::ecr_kms_key_unusable::CHECK,
+    &image::img_os_mismatch::CHECK,
+    &image::img_arch_mismatch::CHECK,
+    &image::img_too_large::CHECK,
+    &image::reg_creds_missing::CHECK,
+    &secrets_logs::sec_sm_not_found::CHECK,
+    &secrets_logs::sec_ssm_not_found::CHECK,
+    &secrets_logs::log_group_missing::CHECK,
+    &efs::efs_fs_not_found::CHECK,
+    &efs::efs_access_point_not_found::CHECK,
+    &secrets_logs::envfile_not_found::CHECK,
+    &dns::net_dns_vpc_resolution_disabled::CHECK,
+    &dns::net_dns_resolver_overrides::CHECK,
+    &network::net_route_blackhole::CHECK,
+    &network::net_nat_not_available::CHECK,
+    &network::net_nat_in_private_subnet::CHECK,
+    &network::net_public_no_publicip::CHECK,
+    &endpoints::vpce_not_usable::CHECK,
+    &endpoints::vpce_private_dns_disabled::CHECK,
+    &dns::net_dns_privatedns_needs_hostnames::CHECK,
+    &endpoints::vpce_s3_not_associated::CHECK,
+    &network::net_route_no_default::CHECK,
+    &efs::efs_mount_target_missing::CHECK,
+    &network::net_ipv6_only::CHECK,
+    &image::reg_internet_required::CHECK,
+    &image::img_windows_foreign_layers::CHECK,
+    &endpoints::vpce_cross_region::CHECK,
+    &endpoints::vpce_ecr_dkr_missing::CHECK,
+    &endpoints::vpce_ecr_api_missing::CHECK,
+    &endpoints::vpce_s3_gateway_missing::CHECK,
+    &endpoints::vpce_logs_missing::CHECK,
+    &endpoints::vpce_secretsmanager_missing::CHECK,
+    &endpoints::vpce_ssm_missing::CHECK,
+    &endpoints::vpce_s3_policy_denies_layer_bucket::CHECK,
+    &endpoints::vpce_s3_policy_denies_envfiles::CHECK,
+    &endpoints::vpce_policy_denies::CHECK,
+    &iam::iam_exec_ecr::CHECK,
+    &image::ecr_repo_policy::CHECK,
+    &iam::iam_exec_logs::CHECK,
+    &iam::iam_exec_secrets::CHECK,
+    &iam::iam_exec_privreg::CHECK,
+    &iam::iam_exec_envfiles::CHECK,
+    &efs::efs_iam_denied::CHECK,
+    &network::net_sg_task_egress::CHECK,
+    &network::net_sg_task_egress_s3_prefixlist::CHECK,
+    &network::net_sg_endpoint_ingress::CHECK,
+    &network::net_nacl_path::CHECK,
+    &efs::efs_nfs_blocked::CHECK,
+    &network::net_route_opaque::CHECK,
+    &network::net_publicip_no_igw_route::CHECK,
+    &dns::net_dns_custom_dhcp::CHECK,
+    &iam::iam_guardrails::CHECK,
+    &launch::cap_single_az::CHECK,
+    &launch::td_feature_not_checked::CHECK,
 ];
 
 /// A check: its public identity and documentation, and the function that runs it.
@@ -174,6 +120,9 @@ pub struct Check {
     /// How to fix it, with an AWS CLI command.
     pub fix: &'static str,
     pub docs: &'static [&'static str],
+    /// What it reads, decided centrally before and after it runs ([`decide`]): no check
+    /// file repeats these guards.
+    pub needs: Needs,
     /// The checks whose findings are consequences of this one's (fixing this fixes them), when
     /// they name a resource in common: a missing repository behind a missing image. They are
     /// reported under this finding's root cause ([`crate::causes`]).
@@ -182,6 +131,26 @@ pub struct Check {
     /// route to the internet, or the VPC endpoints that make it unnecessary.
     pub alternatives: Option<&'static Alternatives>,
     pub run: fn(&Cx) -> Outcome,
+}
+
+/// What a check reads, so that what it cannot decide without is decided once, in [`decide`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// The target's subnets, security groups, VPC or the account only: decided without the
+    /// task definition.
+    TargetOnly,
+    /// The task definition (its containers, images, roles, logs, secrets, volumes): without it
+    /// the check cannot pass or be not applicable ("no private ECR image" is not known when the
+    /// images are not), so such an outcome becomes `unknown` naming the unread task definition.
+    /// Decided after it runs: an error it finds from the target alone (a role override that
+    /// does not exist) stands.
+    TaskDefinition,
+    /// The evaluated IPv4 paths, and so the network configuration and the task definition:
+    /// not applicable without a network or when every subnet is IPv6-only (NET-IPV6-ONLY
+    /// decides those), unknown when either could not be read; decided before it runs.
+    Ipv4Paths,
+    /// The NFS paths to EFS mount targets: as [`Needs::Ipv4Paths`], for EFS volumes.
+    NfsPaths,
 }
 
 /// Another way out of a problem: the fixes of these checks' findings, together
@@ -209,63 +178,6 @@ pub static ENDPOINTS_INSTEAD: Alternatives = Alternatives {
     one: "VPC endpoint",
     many: "VPC endpoints",
 };
-
-/// What one check concluded for one target.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub status: CheckStatus,
-    pub detail: Option<String>,
-    pub findings: Vec<Finding>,
-}
-
-impl Outcome {
-    pub fn pass() -> Self {
-        Outcome {
-            status: CheckStatus::Pass,
-            detail: None,
-            findings: vec![],
-        }
-    }
-    pub fn pass_because(detail: impl Into<String>) -> Self {
-        Outcome {
-            status: CheckStatus::Pass,
-            detail: Some(detail.into()),
-            findings: vec![],
-        }
-    }
-    pub fn na(detail: impl Into<String>) -> Self {
-        Outcome {
-            status: CheckStatus::NotApplicable,
-            detail: Some(detail.into()),
-            findings: vec![],
-        }
-    }
-    pub fn unknown(detail: impl Into<String>) -> Self {
-        Outcome {
-            status: CheckStatus::Unknown,
-            detail: Some(detail.into()),
-            findings: vec![],
-        }
-    }
-    /// From findings: `fail` if any is an error, `warn` if only warnings; with no findings,
-    /// `unknown` if some part could not be decided, else `pass`.
-    pub fn from_findings(findings: Vec<Finding>, unknown: Option<String>) -> Self {
-        let status = if findings.iter().any(|f| f.severity == Severity::Error) {
-            CheckStatus::Fail
-        } else if !findings.is_empty() {
-            CheckStatus::Warn
-        } else if unknown.is_some() {
-            CheckStatus::Unknown
-        } else {
-            CheckStatus::Pass
-        };
-        Outcome {
-            status,
-            detail: unknown,
-            findings,
-        }
-    }
-}
 
 impl Check {
     /// The one place where a check's partial verdict becomes its status (three-valued, decided
@@ -370,26 +282,10 @@ pub fn find(id: &str) -> Option<&'static Check> {
     ALL.iter().copied().find(|c| c.id.eq_ignore_ascii_case(id))
 }
 
-/// Runs every check on one target: findings in root-cause order, and every check's status.
-/// The checks whose verdict does not rest on the task definition: they judge the target's
-/// subnets, security groups, VPC and the account. Every other check reads the task definition
-/// (its containers, images, roles, log configuration, secrets, volumes, or the destinations
-/// those imply).
-const READS_NO_TASK_DEFINITION: &[&str] = &[
-    "ENI-CONFIG-INVALID",
-    "IAM-SLR-MISSING",
-    "CAP-AZ-UNSUPPORTED",
-    "CAP-SINGLE-AZ",
-    "ENI-SUBNET-NO-FREE-IP",
-    "NET-DNS-VPC-RESOLUTION-DISABLED",
-    "NET-DNS-CUSTOM-DHCP",
-];
-
-/// Decided once for every check: without the task definition, a check that reads it cannot
-/// pass or be not applicable ("no private ECR image" is not known when the images are not).
-/// Its errors and warnings stand.
+/// Decided once for every check that reads the task definition: without it, such a check
+/// cannot pass or be not applicable. Its errors and warnings stand.
 fn settle_td(check: &Check, cx: &Cx, out: Outcome) -> Outcome {
-    if READS_NO_TASK_DEFINITION.contains(&check.id)
+    if check.needs == Needs::TargetOnly
         || !matches!(out.status, CheckStatus::Pass | CheckStatus::NotApplicable)
     {
         return out;
@@ -400,9 +296,21 @@ fn settle_td(check: &Check, cx: &Cx, out: Outcome) -> Outcome {
     }
 }
 
+/// What a check's declared [`Needs`] decide before it runs, if anything.
+fn gate(check: &Check, cx: &Cx) -> Option<Outcome> {
+    match check.needs {
+        Needs::TargetOnly | Needs::TaskDefinition => None,
+        Needs::Ipv4Paths => gate_paths(cx),
+        Needs::NfsPaths => gate_nfs_paths(cx),
+    }
+}
+
 /// One check's outcome with the central rules applied (the fixtures' too).
 pub(crate) fn decide(check: &Check, cx: &Cx) -> Outcome {
-    settle_td(check, cx, check.settle((check.run)(cx)))
+    match gate(check, cx) {
+        Some(out) => out,
+        None => settle_td(check, cx, check.settle((check.run)(cx))),
+    }
 }
 
 pub fn run_all(cx: &Cx) -> (Vec<Finding>, Vec<CheckResult>) {
@@ -520,6 +428,7 @@ mod settle_tests {
             why: "",
             fix: "",
             docs: &[],
+            needs: Needs::TaskDefinition,
             explains: &[],
             alternatives: None,
             run: |_| Outcome::pass(),
@@ -581,7 +490,7 @@ mod td_missing_tests {
         let decided: Vec<String> = results
             .iter()
             .filter(|r| r.status != CheckStatus::Unknown)
-            .filter(|r| !READS_NO_TASK_DEFINITION.contains(&r.id.as_str()))
+            .filter(|r| find(&r.id).is_some_and(|c| c.needs != Needs::TargetOnly))
             .map(|r| format!("{} {:?} {:?}", r.id, r.status, r.detail))
             .collect();
         assert!(decided.is_empty(), "{decided:#?}");

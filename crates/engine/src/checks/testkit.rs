@@ -28,6 +28,15 @@ pub fn healthy_endpoints() -> Snapshot {
     .expect("healthy-endpoints fixture")
 }
 
+/// Any engine fixture (`crates/engine/tests/fixtures/NAME.json`, collected from the moto
+/// scenario of that name).
+pub fn fixture(name: &str) -> Snapshot {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.json"));
+    fd_snapshot::load_file(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Runs `check` on the snapshot's first target.
 /// The value of a lookup the test knows is there.
 pub fn found<'a, T>(f: fd_snapshot::Found<'a, T>) -> &'a T {

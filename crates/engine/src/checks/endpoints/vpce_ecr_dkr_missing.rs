@@ -1,0 +1,59 @@
+use crate::checks::{missing_interface_endpoint, Check, Needs, Outcome};
+use crate::context::Cx;
+use crate::net::dest::Service;
+use crate::report::Severity;
+
+pub static CHECK: Check = Check {
+    id: "VPCE-ECR-DKR-MISSING",
+    title: "Private ECR image, but no ecr.dkr interface endpoint and no internet path",
+    severity: Severity::Error,
+    group: "VPC endpoints",
+    what: "For a private Amazon ECR image, when a task subnet has no route to a NAT or internet gateway, looks for an interface endpoint com.amazonaws.<region>.ecr.dkr in the VPC (ec2:DescribeVpcEndpoints).",
+    why: "The image manifest is read from <account>.dkr.ecr.<region>.amazonaws.com. Without the endpoint (and without internet) the pull times out: 'CannotPullContainerError: ... context canceled' or 'There is a connection issue between the task and the registry'.",
+    fix: "Create the interface endpoint with private DNS in the task subnets (one per AZ), with a security \
+          group that accepts TCP 443 from the tasks:\n  aws ec2 create-vpc-endpoint --vpc-id vpc-… \
+          --vpc-endpoint-type Interface --service-name com.amazonaws.<region>.ecr.dkr --subnet-ids subnet-… \
+          --security-group-ids sg-… --private-dns-enabled",
+    docs: &[
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+    ],
+    needs: Needs::TaskDefinition,
+    explains: &[],
+    alternatives: None,
+    run,
+};
+
+fn run(cx: &Cx) -> Outcome {
+    missing_interface_endpoint(&CHECK, Service::EcrDkr, cx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{fixture, run};
+    use crate::report::CheckStatus;
+
+    /// Collected from the moto scenario of the same name.
+    #[test]
+    fn fails_on_mixed_subnets() {
+        let snap = fixture("mixed-subnets");
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+        let subnets = crate::checks::testkit::subnets(&snap);
+        assert!(
+            out.findings[0]
+                .resources
+                .iter()
+                .any(|r| subnets.contains(r)),
+            "the finding names a task subnet: {:?}",
+            out.findings[0].resources
+        );
+    }
+
+    #[test]
+    fn passes_on_healthy_endpoints() {
+        let out = run(&CHECK, &fixture("healthy-endpoints"));
+        assert_eq!(out.status, CheckStatus::Pass, "{:?}", out.detail);
+    }
+}
