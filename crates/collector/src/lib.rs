@@ -485,7 +485,7 @@ async fn collect_inner(
     snapshot.account_id = account_id;
     snapshot.collected_at = DateTime::from(SystemTime::now()).fmt(Format::DateTime).ok();
     snapshot.targets = targets;
-    snapshot.ecs.task_definitions = task_definitions;
+    snapshot.ecs.task_definitions = task_definitions.into();
     snapshot.network = network;
     snapshot.iam = deps.iam;
     snapshot.ecr = deps.ecr;

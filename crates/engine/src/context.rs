@@ -68,7 +68,7 @@ impl<'a> Cx<'a> {
         let td = target
             .task_definition
             .as_ref()
-            .and_then(|k| snap.ecs.task_definitions.get(k));
+            .and_then(|k| snap.task_definition(k).evidence());
         let pv = PlatformVersion::new(target.platform_version.as_deref(), td);
         let netcfg = target.network_configuration.as_ref();
         let (mut subnets, mut missing_subnets, mut unread_subnets) =
@@ -207,16 +207,18 @@ impl<'a> Cx<'a> {
         if self.td.is_some() {
             return None;
         }
-        Some(
-            match (
-                &self.target.task_definition,
-                self.unreadable(Op::EcsDescribeTaskDefinition),
-            ) {
-                (_, Some(why)) => why,
-                (Some(k), None) => format!("task definition {k} is not in the snapshot"),
-                (None, None) => "the target's task definition is not known".into(),
+        Some(match &self.target.task_definition {
+            Some(k) => match self.snap.task_definition(k) {
+                // `td` is this same lookup: not reached while `td` is `None`.
+                Found::Yes(_) => format!("task definition {k} could not be used"),
+                Found::Missing => format!("task definition {k} does not exist"),
+                Found::Unknown(why) => why,
             },
-        )
+            None => match self.unreadable(Op::EcsDescribeTaskDefinition) {
+                Some(why) => why,
+                None => "the target's task definition is not known".into(),
+            },
+        })
     }
 
     /// Why the network checks cannot run, if they cannot (no awsvpc configuration, subnets

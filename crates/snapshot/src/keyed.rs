@@ -356,6 +356,9 @@ accessors! {
     /// account): any successful call covers. A list that exists but whose entries could not be
     /// read is `Yes` with `cidrs: None`.
     prefix_list (PrefixList): PrefixList => network.prefix_lists, Ec2DescribeManagedPrefixLists, AnySuccess;
+    /// By the reference a target gives (`family:revision` or the ARN): only
+    /// DescribeTaskDefinition scoped to it covers.
+    task_definition (TaskDefinition): TaskDefinition => ecs.task_definitions, EcsDescribeTaskDefinition, Exact;
     /// By the role ARN as the task definition gives it: only GetRole scoped to it covers.
     role (Role): Role => iam.roles, IamGetRole, Exact;
     /// By repository ARN: only DescribeRepositories scoped to it covers.

@@ -323,9 +323,10 @@ pub struct ServiceEvent {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EcsData {
-    /// Keyed by the task definition reference the targets use.
+    /// Keyed by the task definition reference the targets use; read with
+    /// [`Snapshot::task_definition`].
     #[serde(default)]
-    pub task_definitions: BTreeMap<String, TaskDefinition>,
+    pub task_definitions: Keyed<TaskDefinition>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

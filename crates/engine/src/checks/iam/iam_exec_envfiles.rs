@@ -74,7 +74,11 @@ mod tests {
         let role = s.targets[0]
             .task_definition
             .as_ref()
-            .and_then(|k| s.ecs.task_definitions[k].execution_role_arn.clone())
+            .and_then(|k| {
+                testkit::found(s.task_definition(k))
+                    .execution_role_arn
+                    .clone()
+            })
             .unwrap_or_default();
         assert_eq!(out.findings[0].resources[0], role);
     }
