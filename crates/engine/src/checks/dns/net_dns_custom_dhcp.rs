@@ -66,3 +66,25 @@ fn run(cx: &Cx) -> Outcome {
         None,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_the_amazon_provided_dns() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn warns_on_custom_dns_servers() {
+        let mut snap = healthy_nat();
+        for d in snap.network.dhcp_options.values_mut() {
+            d.domain_name_servers = vec!["10.0.0.2".into()];
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Warn, "{:?}", out.detail);
+    }
+}

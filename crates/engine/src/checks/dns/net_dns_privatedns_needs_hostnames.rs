@@ -103,3 +103,25 @@ fn run(cx: &Cx) -> Outcome {
         None,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_endpoints, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_both_dns_attributes_on() {
+        assert_eq!(status(&CHECK, &healthy_endpoints()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_when_dns_hostnames_is_off() {
+        let mut snap = healthy_endpoints();
+        for v in snap.network.vpcs.values_mut() {
+            v.enable_dns_hostnames = Some(false);
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

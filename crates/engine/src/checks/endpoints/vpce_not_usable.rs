@@ -87,3 +87,27 @@ fn run(cx: &Cx) -> Outcome {
     }
     Outcome::from_findings(findings, unknown)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_endpoints, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_available_endpoints() {
+        assert_eq!(status(&CHECK, &healthy_endpoints()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_when_an_interface_endpoint_is_not_available() {
+        let mut snap = healthy_endpoints();
+        for e in snap.network.vpc_endpoints.values_mut() {
+            if e.endpoint_type == "Interface" {
+                e.state = "pendingAcceptance".into();
+            }
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

@@ -67,3 +67,27 @@ fn run(cx: &Cx) -> Outcome {
         .collect();
     Outcome::from_findings(findings, None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_endpoints, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_private_dns() {
+        assert_eq!(status(&CHECK, &healthy_endpoints()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_when_an_interface_endpoint_has_private_dns_off() {
+        let mut snap = healthy_endpoints();
+        for e in snap.network.vpc_endpoints.values_mut() {
+            if e.endpoint_type == "Interface" {
+                e.private_dns_enabled = false;
+            }
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

@@ -24,3 +24,26 @@ pub static CHECK: Check = Check {
 fn run(cx: &Cx) -> Outcome {
     permission_check(&CHECK, cx, NeedKind::Ecr)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_the_managed_policy() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_when_the_role_has_no_policy() {
+        let mut snap = healthy_nat();
+        for r in snap.iam.roles.values_mut() {
+            r.attached_policies = Some(vec![]);
+            r.inline_policies = Some(vec![]);
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

@@ -87,3 +87,32 @@ fn run(cx: &Cx) -> Outcome {
     }
     Outcome::from_findings(findings, unknown)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_when_the_repository_exists() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_when_describe_repositories_finds_nothing() {
+        let mut snap = healthy_nat();
+        let keys: Vec<String> = snap.ecr.repositories.keys().cloned().collect();
+        assert!(!keys.is_empty());
+        for k in keys {
+            snap.ecr.repositories.remove(&k);
+            snap.calls.push(fd_snapshot::ApiCall {
+                outcome: fd_snapshot::CallOutcome::NotFound,
+                error_code: Some("RepositoryNotFoundException".into()),
+                ..fd_snapshot::ApiCall::of_key(fd_snapshot::Op::EcrDescribeRepositories, k)
+            });
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

@@ -53,3 +53,27 @@ fn run(cx: &Cx) -> Outcome {
         None,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{self, healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_two_zones() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn warns_when_every_subnet_is_in_one_zone() {
+        let mut snap = healthy_nat();
+        for id in testkit::subnets(&snap) {
+            let s = snap.network.subnets.get_mut(&id).unwrap();
+            s.availability_zone = "us-east-1a".into();
+            s.availability_zone_id = Some("use1-az1".into());
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Warn, "{:?}", out.detail);
+    }
+}

@@ -65,3 +65,24 @@ fn run(cx: &Cx) -> Outcome {
         None,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{self, healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_an_execution_role() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    /// A private ECR image and awslogs need the execution role.
+    #[test]
+    fn fails_without_one() {
+        let mut snap = healthy_nat();
+        testkit::td(&mut snap).execution_role_arn = None;
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

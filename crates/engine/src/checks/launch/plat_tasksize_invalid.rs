@@ -91,3 +91,25 @@ fn run(cx: &Cx) -> Outcome {
     }
     Outcome::pass_because(shown)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{self, healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_on_a_valid_size() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_on_256_cpu_with_4_gib() {
+        let mut snap = healthy_nat();
+        let td = testkit::td(&mut snap);
+        td.cpu = Some("256".into());
+        td.memory = Some("4096".into());
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

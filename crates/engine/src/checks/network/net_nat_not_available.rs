@@ -101,3 +101,25 @@ fn run(cx: &Cx) -> Outcome {
     }
     Outcome::from_findings(findings, route_unknown(cx))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_with_an_available_nat_gateway() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_when_the_nat_gateway_is_private() {
+        let mut snap = healthy_nat();
+        for n in snap.network.nat_gateways.values_mut() {
+            n.connectivity_type = Some("private".into());
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}

@@ -46,3 +46,32 @@ fn run(cx: &Cx) -> Outcome {
         true,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{self, healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_when_egress_allows_443() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_without_any_egress_rule() {
+        let mut snap = healthy_nat();
+        let groups = testkit::task_groups(&snap);
+        for g in &groups {
+            snap.network
+                .security_groups
+                .get_mut(g)
+                .unwrap()
+                .egress
+                .clear();
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+        assert!(out.findings[0].resources.iter().any(|r| groups.contains(r)));
+    }
+}

@@ -49,3 +49,31 @@ fn run(cx: &Cx) -> Outcome {
     }
     Outcome::from_findings(findings, unknown)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::report::CheckStatus;
+
+    #[test]
+    fn passes_when_the_log_group_exists() {
+        assert_eq!(status(&CHECK, &healthy_nat()), CheckStatus::Pass);
+    }
+
+    #[test]
+    fn fails_when_describe_log_groups_finds_nothing() {
+        let mut snap = healthy_nat();
+        let keys: Vec<String> = snap.resources.log_groups.keys().cloned().collect();
+        assert!(!keys.is_empty());
+        for k in keys {
+            snap.resources.log_groups.remove(&k);
+            snap.calls.push(fd_snapshot::ApiCall {
+                outcome: fd_snapshot::CallOutcome::NotFound,
+                ..fd_snapshot::ApiCall::of_key(fd_snapshot::Op::LogsDescribeLogGroups, k)
+            });
+        }
+        let out = run(&CHECK, &snap);
+        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
+    }
+}
