@@ -145,6 +145,9 @@ fn a_missing_route_and_its_endpoints_read_as_one_root_cause() {
     assert_eq!(causes[0]["findings"][0], "NET-ROUTE-NO-DEFAULT");
     assert_eq!(causes[0]["fixes"].as_array().unwrap().len(), 2);
     assert_eq!(causes[0]["resources"], t["findings"][0]["resources"]);
+    // A snapshot file reads no AWS: no calls, no rounds.
+    assert_eq!(json["stats"]["api_calls"], 0);
+    assert_eq!(json["stats"]["rounds"], 0);
 }
 
 /// The path diagrams render for real: `--format mermaid` of a broken, a healthy and an

@@ -943,6 +943,15 @@ fn scan_of_two_regions_reports_both_in_one_report() {
     assert_exit((code, &all, &stderr), 1);
     let targets = all["targets"].as_array().unwrap();
     assert_eq!(targets.len(), 2, "{}", pretty(&all));
+    // The Regions were read side by side: some rounds, never more than the calls.
+    let (calls, rounds) = (
+        all["stats"]["api_calls"].as_u64().unwrap(),
+        all["stats"]["rounds"].as_u64().unwrap(),
+    );
+    assert!(
+        rounds >= 3 && rounds < calls,
+        "{rounds} rounds for {calls} calls"
+    );
     for (got, want) in targets.iter().zip(&alone) {
         assert_eq!(got["region"], want["region"]);
         assert_eq!(got["name"], want["name"]);

@@ -9,7 +9,7 @@
 pub mod fault;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -136,11 +136,11 @@ pub struct Moto {
     dir: TempDir,
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("find a free port")
+/// The port werkzeug says it listens on: ` * Running on http://127.0.0.1:PORT`.
+fn logged_port(log: &str) -> Option<u16> {
+    let at = log.find("Running on http://127.0.0.1:")? + "Running on http://127.0.0.1:".len();
+    let digits: String = log[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().filter(|p| *p != 0)
 }
 
 /// A minimal HTTP/1.1 request to 127.0.0.1:port; returns (status, body).
@@ -175,12 +175,14 @@ impl Moto {
         let mut last_error = String::new();
         for _attempt in 0..3 {
             let dir = TempDir::new("moto");
-            let port = free_port();
             let log = std::fs::File::create(dir.join("moto.log")).expect("create moto log");
+            // Port 0: the server binds a free port itself and logs it ("Running on
+            // http://127.0.0.1:PORT"). Choosing a port here and handing it over raced with
+            // the other tests: two servers could be told the same port, and the one that lost
+            // the bind was taken for ready while the winner answered on that port for both.
             let child = Command::new(python)
                 .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/server.py"))
-                .args(["-H", "127.0.0.1", "-p"])
-                .arg(port.to_string())
+                .args(["-H", "127.0.0.1", "-p", "0"])
                 .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().expect("clone log handle"))
@@ -189,8 +191,8 @@ impl Moto {
                 .unwrap_or_else(|e| panic!("cannot start moto with {python}: {e}"));
             let mut moto = Moto {
                 child,
-                port,
-                endpoint: format!("http://127.0.0.1:{port}"),
+                port: 0,
+                endpoint: String::new(),
                 dir,
             };
             match moto.wait_ready() {
@@ -213,8 +215,16 @@ impl Moto {
                     self.log_tail()
                 ));
             }
-            if let Ok((200, _)) = http(self.port, "GET", "/moto-api/", "") {
-                return Ok(());
+            if self.port == 0 {
+                if let Some(port) = logged_port(&self.log_tail()) {
+                    self.port = port;
+                    self.endpoint = format!("http://127.0.0.1:{port}");
+                }
+            }
+            if self.port != 0 {
+                if let Ok((200, _)) = http(self.port, "GET", "/moto-api/", "") {
+                    return Ok(());
+                }
             }
             if Instant::now() > deadline {
                 return Err(format!(

@@ -127,6 +127,7 @@ pub async fn run(source: Source, sinks: &[Sink]) -> Result<Outcome, Error> {
 pub struct Read {
     snapshots: Snapshots,
     api_calls: u64,
+    rounds: u64,
     started: Instant,
 }
 
@@ -134,9 +135,10 @@ pub struct Read {
 pub async fn read(source: Source) -> Result<Read, Error> {
     let started = Instant::now();
     // `api_calls` counts the calls this run made (contract §3): none for a saved snapshot.
-    let (snapshots, api_calls) = match source {
-        Source::SnapshotFile(path) => (load(&path)?, 0),
-        Source::Snapshot(snapshot) => (Snapshots::from(*snapshot), 0),
+    // Rounds likewise: none without AWS.
+    let (snapshots, api_calls, rounds) = match source {
+        Source::SnapshotFile(path) => (load(&path)?, 0, 0),
+        Source::Snapshot(snapshot) => (Snapshots::from(*snapshot), 0, 0),
         #[cfg(feature = "live")]
         Source::Live(live) => {
             let Live {
@@ -145,18 +147,20 @@ pub async fn read(source: Source) -> Result<Read, Error> {
                 options,
                 regions,
             } = *live;
-            let snapshots = if regions.is_empty() {
-                Snapshots::from(fd_collector::collect_with(&config, &options, &requests).await?)
+            let (snapshots, rounds) = if regions.is_empty() {
+                let c = fd_collector::collect_measured(&config, &options, &requests).await?;
+                (Snapshots::from(c.snapshot), c.rounds)
             } else {
                 fd_collector::collect_regions(&config, &options, &requests, &regions).await?
             };
             let calls = snapshots.api_calls() as u64;
-            (snapshots, calls)
+            (snapshots, calls, rounds as u64)
         }
     };
     Ok(Read {
         snapshots,
         api_calls,
+        rounds,
         started,
     })
 }
@@ -166,12 +170,14 @@ pub fn deliver(read: Read, sinks: &[Sink]) -> Result<Outcome, Error> {
     let Read {
         snapshots,
         api_calls,
+        rounds,
         started,
     } = read;
     let report = fd_engine::report_all(
         &snapshots,
         Stats {
             api_calls,
+            rounds,
             elapsed_ms: started.elapsed().as_millis() as u64,
         },
     );

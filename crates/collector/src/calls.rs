@@ -60,6 +60,8 @@ pub(crate) struct Recorder {
     /// When the run's deadline passes: a call still waiting then (or started after) fails
     /// as `Deadline`, so that what was read is diagnosed and the rest is `unknown`.
     deadline: Option<(tokio::time::Instant, Duration)>,
+    /// When each call (each page) started and ended, for [`Recorder::rounds`].
+    spans: Mutex<Vec<(std::time::Instant, std::time::Instant)>>,
 }
 
 impl Recorder {
@@ -69,15 +71,31 @@ impl Recorder {
             calls: Mutex::default(),
             on_call,
             deadline: Some((tokio::time::Instant::now() + deadline, deadline)),
+            spans: Mutex::default(),
         }
     }
 
     /// Runs `f` until the run's deadline: `None` when the deadline passed first.
+    /// Every call and every page goes through here: its span is recorded.
     async fn within<F: Future>(&self, f: F) -> Option<F::Output> {
-        match self.deadline {
+        let started = std::time::Instant::now();
+        let out = match self.deadline {
             Some((at, _)) => tokio::time::timeout_at(at, f).await.ok(),
             None => Some(f.await),
-        }
+        };
+        self.spans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((started, std::time::Instant::now()));
+        out
+    }
+
+    /// The longest chain of calls each of which started after the one before it had ended:
+    /// the sequential rounds the collection took (contract §3 `stats.rounds`). With a distant
+    /// endpoint the wall time is about rounds × the latency of one call.
+    pub fn rounds(&self) -> usize {
+        let spans = self.spans.lock().unwrap_or_else(|e| e.into_inner());
+        longest_chain(&spans)
     }
 
     /// The failure of a call the deadline cut short.
@@ -99,7 +117,28 @@ impl Recorder {
         self.record_failure(op, scope, &failure);
         failure
     }
+}
 
+/// Written by hand: the longest chain of non-overlapping intervals, a few lines of dynamic
+/// programming over spans sorted by start (quadratic, and a collection makes thousands of
+/// calls at most).
+fn longest_chain<T: Ord + Copy>(spans: &[(T, T)]) -> usize {
+    let mut sorted = spans.to_vec();
+    sorted.sort();
+    let mut chain = vec![1usize; sorted.len()];
+    for i in 0..sorted.len() {
+        let start = sorted[i].0;
+        let before = (0..i)
+            .filter(|&j| sorted[j].1 <= start)
+            .map(|j| chain[j])
+            .max()
+            .unwrap_or(0);
+        chain[i] = before + 1;
+    }
+    chain.into_iter().max().unwrap_or(0)
+}
+
+impl Recorder {
     pub fn into_calls(self) -> Vec<ApiCall> {
         self.calls.into_inner().unwrap_or_else(|e| e.into_inner())
     }
@@ -723,6 +762,16 @@ mod tests {
         let calls = rec.into_calls();
         assert_eq!(calls[0].outcome, CallOutcome::NotFound);
         assert_eq!(calls[0].error_code.as_deref(), Some("ImageNotFound"));
+    }
+
+    #[test]
+    fn rounds_are_the_longest_chain_of_calls_that_waited() {
+        // 0-10 then 10-20 then 25-30 wait in turn; 0-30 and 5-12 overlap them.
+        let spans = [(0, 10), (10, 20), (25, 30), (0, 30), (5, 12)];
+        assert_eq!(longest_chain(&spans), 3);
+        assert_eq!(longest_chain::<u32>(&[]), 0);
+        // All at once: one round.
+        assert_eq!(longest_chain(&[(0, 5), (1, 6), (2, 7)]), 1);
     }
 
     #[test]

@@ -193,6 +193,26 @@ pub async fn collect_with(
     opts: &CollectOptions,
     requests: &[Request],
 ) -> Result<Snapshot, CollectError> {
+    collect_measured(config, opts, requests)
+        .await
+        .map(|c| c.snapshot)
+}
+
+/// What [`collect_measured`] read, and how.
+#[derive(Debug)]
+pub struct Collected {
+    pub snapshot: Snapshot,
+    /// The longest chain of calls that had to wait for one another (contract §3
+    /// `stats.rounds`): about the wall time over the latency of one call.
+    pub rounds: usize,
+}
+
+/// [`collect_with`], with how many sequential rounds the reads took.
+pub async fn collect_measured(
+    config: &SdkConfig,
+    opts: &CollectOptions,
+    requests: &[Request],
+) -> Result<Collected, CollectError> {
     let deadline = opts.deadline.unwrap_or(DEFAULT_DEADLINE);
     // The timeouts a caller's configuration leaves unset (the SDK's defaults bound only the
     // connect) are ours: an endpoint that accepts and never answers must not hold a call
@@ -218,7 +238,7 @@ pub async fn collect_with(
     .map_err(|_| CollectError::Deadline(deadline))?
 }
 
-/// [`collect_with`] in each of `regions` at once: the caller's configuration with its Region
+/// [`collect_measured`] in each of `regions` at once: the caller's configuration with its Region
 /// replaced, one snapshot (partition) per Region, in the order given (duplicates read once).
 /// Every Region shares the deadline; [`CollectOptions::on_call`] is told the calls of all of
 /// them together. A Region whose collection fails ends the run with that error, naming the
@@ -228,7 +248,7 @@ pub async fn collect_regions(
     opts: &CollectOptions,
     requests: &[Request],
     regions: &[String],
-) -> Result<fd_snapshot::Snapshots, CollectError> {
+) -> Result<(fd_snapshot::Snapshots, usize), CollectError> {
     let mut unique: Vec<&String> = Vec::new();
     for r in regions {
         if !unique.contains(&r) {
@@ -254,7 +274,7 @@ pub async fn collect_regions(
             ..opts.clone()
         };
         async move {
-            collect_with(&config, &opts, requests)
+            collect_measured(&config, &opts, requests)
                 .await
                 .map_err(|error| CollectError::InRegion {
                     region: region.to_string(),
@@ -262,8 +282,12 @@ pub async fn collect_regions(
                 })
         }
     });
-    let partitions = futures::future::try_join_all(reads).await?;
-    fd_snapshot::Snapshots::new(partitions).ok_or(CollectError::NoRegion)
+    let collected = futures::future::try_join_all(reads).await?;
+    // The Regions are read side by side: the run took as many rounds as the longest.
+    let rounds = collected.iter().map(|c| c.rounds).max().unwrap_or(0);
+    let partitions = collected.into_iter().map(|c| c.snapshot).collect();
+    let snapshots = fd_snapshot::Snapshots::new(partitions).ok_or(CollectError::NoRegion)?;
+    Ok((snapshots, rounds))
 }
 
 /// How long after the deadline a collection may take to wrap up.
@@ -274,7 +298,7 @@ async fn collect_inner(
     requests: &[Request],
     deadline: Duration,
     on_call: Option<OnCall>,
-) -> Result<Snapshot, CollectError> {
+) -> Result<Collected, CollectError> {
     let region = config
         .region()
         .map(|r| r.to_string())
@@ -493,8 +517,9 @@ async fn collect_inner(
     snapshot.efs = deps.efs;
     snapshot.s3 = deps.s3;
     snapshot.dns = dns;
+    let rounds = rec.rounds();
     snapshot.calls = rec.into_calls();
-    Ok(snapshot)
+    Ok(Collected { snapshot, rounds })
 }
 
 /// The clients of the services the task definitions refer to, built once. Regional ones make

@@ -222,6 +222,9 @@ pub struct Tool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     pub api_calls: u64,
+    /// The longest chain of AWS calls that had to wait for one another (0 without AWS).
+    #[serde(default)]
+    pub rounds: u64,
     pub elapsed_ms: u64,
 }
 

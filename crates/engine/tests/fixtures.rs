@@ -198,6 +198,7 @@ fn denied_reads_are_unknown_not_pass() {
     let report = fd_engine::report(
         &snap,
         fd_engine::Stats {
+            rounds: 0,
             api_calls: 0,
             elapsed_ms: 0,
         },

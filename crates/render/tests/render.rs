@@ -141,6 +141,7 @@ fn sample() -> Report {
         targets: vec![failing, passing],
         stats: Stats {
             api_calls: 23,
+            rounds: 6,
             elapsed_ms: 812,
         },
     }

@@ -37,6 +37,48 @@ pub fn fixture(name: &str) -> Snapshot {
     fd_snapshot::load_file(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Asserts that `check` fails on the engine fixture `name` and that its first finding names
+/// one of the task's subnets.
+pub fn assert_fails_naming_a_subnet(check: &Check, name: &str) {
+    let snap = fixture(name);
+    let out = run(check, &snap);
+    assert_eq!(out.status, CheckStatus::Fail, "{name}: {:?}", out.detail);
+    let subnets = subnets(&snap);
+    assert!(
+        out.findings[0]
+            .resources
+            .iter()
+            .any(|r| subnets.contains(r)),
+        "{name}: the finding names a task subnet: {:?}",
+        out.findings[0].resources
+    );
+}
+
+/// Asserts that `check` passes on `snap`, showing its detail when it does not.
+pub fn assert_passes(check: &Check, snap: &Snapshot) {
+    let out = run(check, snap);
+    assert_eq!(out.status, CheckStatus::Pass, "{:?}", out.detail);
+}
+
+/// What AWS says of resources that do not exist: removes `keys` from a map of the snapshot
+/// (through `remove`) and records a not-found lookup of each with `op`.
+pub fn not_found(
+    snap: &mut Snapshot,
+    op: fd_snapshot::Op,
+    keys: Vec<String>,
+    remove: impl Fn(&mut Snapshot, &str),
+) {
+    assert!(!keys.is_empty(), "nothing to remove");
+    for k in keys {
+        remove(snap, &k);
+        snap.calls.push(fd_snapshot::ApiCall {
+            outcome: fd_snapshot::CallOutcome::NotFound,
+            error_code: Some("NotFound".into()),
+            ..fd_snapshot::ApiCall::of_key(op, k)
+        });
+    }
+}
+
 /// Runs `check` on the snapshot's first target.
 /// The value of a lookup the test knows is there.
 pub fn found<'a, T>(f: fd_snapshot::Found<'a, T>) -> &'a T {

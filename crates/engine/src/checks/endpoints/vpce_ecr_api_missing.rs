@@ -31,29 +31,16 @@ fn run(cx: &Cx) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testkit::{fixture, run};
-    use crate::report::CheckStatus;
+    use crate::checks::testkit::{assert_fails_naming_a_subnet, assert_passes, fixture};
 
     /// Collected from the moto scenario of the same name.
     #[test]
     fn fails_on_mixed_subnets() {
-        let snap = fixture("mixed-subnets");
-        let out = run(&CHECK, &snap);
-        assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
-        let subnets = crate::checks::testkit::subnets(&snap);
-        assert!(
-            out.findings[0]
-                .resources
-                .iter()
-                .any(|r| subnets.contains(r)),
-            "the finding names a task subnet: {:?}",
-            out.findings[0].resources
-        );
+        assert_fails_naming_a_subnet(&CHECK, "mixed-subnets");
     }
 
     #[test]
     fn passes_on_healthy_endpoints() {
-        let out = run(&CHECK, &fixture("healthy-endpoints"));
-        assert_eq!(out.status, CheckStatus::Pass, "{:?}", out.detail);
+        assert_passes(&CHECK, &fixture("healthy-endpoints"));
     }
 }

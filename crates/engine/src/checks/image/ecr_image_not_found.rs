@@ -77,7 +77,7 @@ fn run(cx: &Cx) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::checks::testkit::{self, healthy_nat, run, status};
     use crate::report::CheckStatus;
 
     #[test]
@@ -88,16 +88,15 @@ mod tests {
     #[test]
     fn fails_when_describe_images_finds_nothing() {
         let mut snap = healthy_nat();
-        let keys: Vec<String> = snap.ecr.images.keys().cloned().collect();
-        assert!(!keys.is_empty());
-        for k in keys {
-            snap.ecr.images.remove(&k);
-            snap.calls.push(fd_snapshot::ApiCall {
-                outcome: fd_snapshot::CallOutcome::NotFound,
-                error_code: Some("ImageNotFoundException".into()),
-                ..fd_snapshot::ApiCall::of_key(fd_snapshot::Op::EcrDescribeImages, k)
-            });
-        }
+        let keys = snap.ecr.images.keys().cloned().collect();
+        testkit::not_found(
+            &mut snap,
+            fd_snapshot::Op::EcrDescribeImages,
+            keys,
+            |s, k| {
+                s.ecr.images.remove(k);
+            },
+        );
         let out = run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
     }

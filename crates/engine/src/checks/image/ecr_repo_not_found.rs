@@ -91,7 +91,7 @@ fn run(cx: &Cx) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::checks::testkit::{self, healthy_nat, run, status};
     use crate::report::CheckStatus;
 
     #[test]
@@ -102,16 +102,15 @@ mod tests {
     #[test]
     fn fails_when_describe_repositories_finds_nothing() {
         let mut snap = healthy_nat();
-        let keys: Vec<String> = snap.ecr.repositories.keys().cloned().collect();
-        assert!(!keys.is_empty());
-        for k in keys {
-            snap.ecr.repositories.remove(&k);
-            snap.calls.push(fd_snapshot::ApiCall {
-                outcome: fd_snapshot::CallOutcome::NotFound,
-                error_code: Some("RepositoryNotFoundException".into()),
-                ..fd_snapshot::ApiCall::of_key(fd_snapshot::Op::EcrDescribeRepositories, k)
-            });
-        }
+        let keys = snap.ecr.repositories.keys().cloned().collect();
+        testkit::not_found(
+            &mut snap,
+            fd_snapshot::Op::EcrDescribeRepositories,
+            keys,
+            |s, k| {
+                s.ecr.repositories.remove(k);
+            },
+        );
         let out = run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
     }

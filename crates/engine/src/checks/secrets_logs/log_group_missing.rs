@@ -53,7 +53,7 @@ fn run(cx: &Cx) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::checks::testkit::{self, healthy_nat, run, status};
     use crate::report::CheckStatus;
 
     #[test]
@@ -64,15 +64,15 @@ mod tests {
     #[test]
     fn fails_when_describe_log_groups_finds_nothing() {
         let mut snap = healthy_nat();
-        let keys: Vec<String> = snap.resources.log_groups.keys().cloned().collect();
-        assert!(!keys.is_empty());
-        for k in keys {
-            snap.resources.log_groups.remove(&k);
-            snap.calls.push(fd_snapshot::ApiCall {
-                outcome: fd_snapshot::CallOutcome::NotFound,
-                ..fd_snapshot::ApiCall::of_key(fd_snapshot::Op::LogsDescribeLogGroups, k)
-            });
-        }
+        let keys = snap.resources.log_groups.keys().cloned().collect();
+        testkit::not_found(
+            &mut snap,
+            fd_snapshot::Op::LogsDescribeLogGroups,
+            keys,
+            |s, k| {
+                s.resources.log_groups.remove(k);
+            },
+        );
         let out = run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
     }
