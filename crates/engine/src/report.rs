@@ -119,7 +119,8 @@ pub struct PathReport {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HopReport {
-    /// `subnet`, `route_table`, `internet_gateway`, `nat_gateway`, `interface_endpoint`,
+    /// `subnet`, `security_group` and `network_acl` (only where they stop the traffic or
+    /// cannot be judged), `route_table`, `internet_gateway`, `nat_gateway`, `interface_endpoint`,
     /// `gateway_endpoint`, `peering`, `opaque`, `local`, `blackhole`, `no_route`, `unknown`,
     /// `destination`.
     pub kind: String,

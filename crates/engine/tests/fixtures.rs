@@ -543,4 +543,15 @@ fn the_paths_in_the_report_agree_with_the_findings() {
         .expect("a broken path");
     assert_eq!(p.hops[1].kind, "interface_endpoint");
     assert_eq!(p.finding.as_deref(), Some("NET-SG-ENDPOINT-INGRESS"));
+    // A network ACL that drops the return traffic: the break is where the traffic leaves
+    // the subnet, at that ACL, named by the NACL finding.
+    let r = diagnose(&load("nacl-no-return"));
+    let nacl = r.findings.iter().find(|f| f.id == "NET-NACL-PATH").unwrap();
+    for p in r.paths.iter().filter(|p| p.verdict == PathVerdict::Broken) {
+        assert_eq!(p.hops[0].verdict, PathVerdict::Ok, "{p:?}");
+        assert_eq!(p.hops[1].kind, "network_acl", "{p:?}");
+        assert_eq!(p.hops[1].verdict, PathVerdict::Broken);
+        assert!(nacl.resources.contains(&p.hops[1].id), "{p:?}");
+        assert_eq!(p.finding.as_deref(), Some("NET-NACL-PATH"));
+    }
 }

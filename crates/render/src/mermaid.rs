@@ -221,6 +221,8 @@ fn label(kind: &str, id: &str) -> String {
     match kind {
         "subnet" => format!("subnet<br/>{id}"),
         "route_table" => format!("route table<br/>{id}"),
+        "security_group" => format!("security groups<br/>{id}"),
+        "network_acl" => format!("network ACL<br/>{id}"),
         "no_route" => "no route to the internet".to_string(),
         "blackhole" => format!("blackhole route<br/>{id}"),
         "internet_gateway" => format!("internet gateway<br/>{id}"),

@@ -301,8 +301,9 @@ macro_rules! accessors {
                 }
             )*
 
-            /// Where `key` of `collection` came from: the file or event that gave it, or the
-            /// successful AWS call that read it; `None` when it is not in the snapshot.
+            /// Where `key` of `collection` came from: the file or event that gave it (even when
+            /// the snapshot lacks its description), or the successful AWS call that read it;
+            /// `None` when neither did.
             pub fn origin(&self, collection: Collection, key: &str) -> Option<FactOrigin<'_>> {
                 #[allow(unused_imports)]
                 use Coverage::*;

@@ -79,6 +79,14 @@ pub fn not_found(
     }
 }
 
+/// Every role of the snapshot read, with no policy attached or inline: allowed nothing.
+pub fn without_policies(snap: &mut Snapshot) {
+    for r in snap.iam.roles.values_mut() {
+        r.attached_policies = Some(vec![]);
+        r.inline_policies = Some(vec![]);
+    }
+}
+
 /// Runs `check` on the snapshot's first target.
 /// The value of a lookup the test knows is there.
 pub fn found<'a, T>(f: fd_snapshot::Found<'a, T>) -> &'a T {

@@ -1,5 +1,6 @@
 //! The evaluated network paths as report data (contract §3 `paths`): per task subnet and
-//! destination, subnet → route table → target → destination, each hop with its verdict, and
+//! destination, subnet → (security groups, network ACL, where they stop it) → route table →
+//! target → destination, each hop with its verdict, and
 //! the finding that breaks the path. Read from the paths the checks judged ([`Cx::paths`]):
 //! nothing is re-derived here, so a diagram can never disagree with the findings.
 
@@ -56,9 +57,33 @@ fn hop(kind: &str, id: impl Into<String>, verdict: PathVerdict) -> HopReport {
 fn one(cx: &Cx, sp: &SubnetPaths, p: &PathEval, findings: &[Finding]) -> PathReport {
     let subnet = sp.subnet.id.clone();
     let public_ip = cx.netcfg.is_some_and(|n| n.assign_public_ip);
-    // The subnet hop carries the task's own side: its security groups' egress and the ACLs.
+    // What the traffic crosses on its way out of the subnet, when it stops it (or cannot be
+    // judged): the task's security groups, then a network ACL. A path they let through draws
+    // no hop for them, so a diagram shows where the break is, not every rule on the way.
     let task_side = worst(ok_unless(&p.task_egress), ok_unless(&p.nacl));
-    let mut hops = vec![hop("subnet", subnet.clone(), task_side)];
+    let mut hops = vec![hop("subnet", subnet.clone(), PathVerdict::Ok)];
+    let task_groups = || {
+        cx.netcfg
+            .map(|n| n.security_groups.join(", "))
+            .unwrap_or_default()
+    };
+    match &p.task_egress {
+        Eval::Ok => {}
+        Eval::Issue(i) => hops.push(hop(
+            "security_group",
+            i.groups.join(", "),
+            PathVerdict::Broken,
+        )),
+        Eval::Unknown(_) => hops.push(hop("security_group", task_groups(), PathVerdict::Unknown)),
+    }
+    match &p.nacl {
+        Eval::Ok => {}
+        Eval::Issue(issues) => {
+            let acl = issues.first().map(|i| i.acl.clone()).unwrap_or_default();
+            hops.push(hop("network_acl", acl, PathVerdict::Broken));
+        }
+        Eval::Unknown(_) => hops.push(hop("network_acl", "network ACLs", PathVerdict::Unknown)),
+    }
     // Which check speaks for a break, by the hop that breaks.
     let mut blame: &[&str] = if p.task_egress != Eval::Ok {
         TASK_EGRESS_FINDINGS

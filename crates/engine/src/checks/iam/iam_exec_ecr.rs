@@ -28,7 +28,7 @@ fn run(cx: &Cx) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::testkit::{healthy_nat, run, status};
+    use crate::checks::testkit::{self, healthy_nat, run, status};
     use crate::report::CheckStatus;
 
     #[test]
@@ -39,10 +39,7 @@ mod tests {
     #[test]
     fn fails_when_the_role_has_no_policy() {
         let mut snap = healthy_nat();
-        for r in snap.iam.roles.values_mut() {
-            r.attached_policies = Some(vec![]);
-            r.inline_policies = Some(vec![]);
-        }
+        testkit::without_policies(&mut snap);
         let out = run(&CHECK, &snap);
         assert_eq!(out.status, CheckStatus::Fail, "{:?}", out.detail);
     }
