@@ -14,9 +14,11 @@
 //! - Unknown fields are rejected, so that a typo in a hand-written snapshot is reported with its
 //!   line, column and field instead of being silently ignored; `schema_version` guards changes.
 
+mod collection;
 pub mod image;
 mod keyed;
 mod load;
+mod lookup;
 mod model;
 pub mod needs;
 mod ops;
@@ -24,7 +26,8 @@ mod partitions;
 mod read;
 pub mod refs;
 
-pub use keyed::{Collection, Found, Keyed};
+pub use collection::Collection;
+pub use keyed::{Found, Keyed};
 pub use load::{load_file, load_partitions_file, load_partitions_str, load_str, LoadError};
 pub use model::*;
 pub use ops::Op;

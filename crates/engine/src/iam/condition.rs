@@ -16,9 +16,9 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use super::decision::UnknownCause;
-use super::eval::{Tri, Why};
 use super::matching::{arn_matches, resolve_variables, wild_matches};
 use super::policy::{Condition, MatchBase, NumericOp, OperatorKind, SetQualifier};
+use super::tri::{Tri, Why};
 use super::{KeyValue, Request};
 
 pub(crate) fn eval_condition(cond: &Condition, req: &Request, variables: bool) -> Tri {

@@ -6,54 +6,8 @@ use super::matching::{
     action_matches, any_pattern_matches, principal_spec_matches, spec_is_wildcard, wild_matches,
 };
 use super::policy::{ActionElement, Effect, Policy, PrincipalElement, ResourceElement, Statement};
+use super::tri::{Tri, Why};
 use super::Request;
-
-/// A three-valued truth value; `Unknown` carries the first reason found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Tri {
-    Yes,
-    No,
-    Unknown(Why),
-}
-
-/// Why something is unknown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Why {
-    pub key: String,
-    pub cause: UnknownCause,
-}
-
-impl From<bool> for Tri {
-    fn from(b: bool) -> Self {
-        if b {
-            Tri::Yes
-        } else {
-            Tri::No
-        }
-    }
-}
-
-impl Tri {
-    /// Three-valued AND, short-circuiting on a definite No (which beats an earlier Unknown).
-    fn and(self, next: impl FnOnce() -> Tri) -> Tri {
-        match self {
-            Tri::No => Tri::No,
-            Tri::Yes => next(),
-            Tri::Unknown(why) => match next() {
-                Tri::No => Tri::No,
-                _ => Tri::Unknown(why),
-            },
-        }
-    }
-
-    fn not(self) -> Tri {
-        match self {
-            Tri::Yes => Tri::No,
-            Tri::No => Tri::Yes,
-            u => u,
-        }
-    }
-}
 
 /// Does `stmt` apply to `req`? Also returns how the principal matched.
 pub(crate) fn statement_applies(

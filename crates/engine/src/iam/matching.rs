@@ -3,8 +3,8 @@
 use wildmatch::WildMatch;
 
 use super::decision::{PrincipalMatch, UnknownCause};
-use super::eval::{Tri, Why};
 use super::policy::{PrincipalEntry, PrincipalSpec};
+use super::tri::{Tri, Why};
 use super::{KeyValue, Request};
 
 /// `Action` matching: whole-string `*`/`?` wildcards, case-insensitive.

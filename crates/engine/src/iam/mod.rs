@@ -86,6 +86,7 @@ mod decision;
 mod eval;
 mod matching;
 mod policy;
+mod tri;
 
 pub use context::{Context, KeyValue};
 pub use decision::{Decision, Gap, Layer, PrincipalMatch, StatementRef, UnknownCause};
